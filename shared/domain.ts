@@ -107,4 +107,6 @@ export interface Decision {
 /** What an entry point asks a run to reconcile. */
 export type ReconcileRequest =
   | { kind: "endpoint"; id: string; reason: string }
-  | { kind: "resource"; id: string; reason: string };
+  | { kind: "resource"; id: string; reason: string }
+  /** A NIC changed; the run resolves it to the private endpoint that owns it, if any. */
+  | { kind: "networkInterface"; id: string; reason: string };
