@@ -1,0 +1,193 @@
+/**
+ * @module Computes the DNS records a private endpoint should have in the zones in use: one A record per
+ * FQDN, mapped through the service table, marked as ours. Batch's legacy regional zone gets the A record
+ * or the documented CNAME, depending on which of its two zones are in use.
+ */
+
+import type { DnsRecord, EndpointLink, PrivateEndpoint, ZoneRef } from "../domain";
+import { resourceTypeOf } from "../resourceId";
+import { ownershipMetadata } from "./ownership";
+import { mapFqdn } from "./zones";
+import type { FqdnMapping, PrivateName, UnmappedReason } from "./zones";
+
+export interface DesiredRecordsOptions {
+  ownerId: string;
+  /** Record set TTL in seconds; default 10, as Azure's zone groups use. */
+  ttl?: number;
+}
+
+export type SkipReason =
+  /** No connection of the endpoint is Approved. */
+  | "notApproved"
+  /** The endpoint's provisioningState is not Succeeded. */
+  | "notProvisioned"
+  /** The FQDN has no IPv4 address yet. */
+  | "noAddresses"
+  /** The zone the FQDN maps to is not among the zones in use. */
+  | "missingZone"
+  | UnmappedReason;
+
+/** An FQDN of the endpoint for which no record is desired, and why. */
+export interface SkippedName {
+  fqdn: string;
+  reason: SkipReason;
+  detail: string;
+}
+
+export interface DesiredRecords {
+  /** Sorted by zone, name and type; A records have sorted, unique addresses. */
+  records: DnsRecord[];
+  /** FQDNs (some of) whose records the endpoint's own DNS zone group writes; we write nothing there. */
+  servedByZoneGroup: string[];
+  skipped: SkippedName[];
+}
+
+export const DEFAULT_TTL = 10;
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** Valid IPv4 addresses, unique, in numeric order. */
+export function sortIpv4(addresses: readonly string[]): string[] {
+  const valid = [...new Set(addresses.map((a) => a.trim()).filter((a) => IPV4.test(a)))];
+  const value = (ip: string) => ip.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+  return valid.sort((a, b) => value(a) - value(b));
+}
+
+function normalizeFqdn(fqdn: string): string {
+  return fqdn.trim().toLowerCase().replace(/\.$/, "");
+}
+
+/** Tries every groupId of every approved link; the first mapping wins, else the most telling failure. */
+function mapThroughLinks(fqdn: string, links: readonly EndpointLink[]): FqdnMapping {
+  const rank: Record<UnmappedReason, number> = { unknownService: 0, unknownSuffix: 1, noPrivateZone: 2 };
+  let best: FqdnMapping | undefined;
+  for (const link of links) {
+    const resourceType = resourceTypeOf(link.targetResourceId);
+    for (const groupId of link.groupIds) {
+      const mapping = mapFqdn(fqdn, resourceType, groupId);
+      if (mapping.kind === "mapped") return mapping;
+      if (best === undefined || (best.kind === "unmapped" && rank[mapping.reason] > rank[best.reason])) best = mapping;
+    }
+  }
+  return best ?? { kind: "unmapped", reason: "unknownService", detail: "the approved connections name no groupId" };
+}
+
+interface Planned {
+  name: PrivateName;
+  zone: ZoneRef;
+  type: "A" | "CNAME";
+  cname?: string;
+}
+
+/**
+ * Where the records for one mapped FQDN go. With a superseded zone (Batch):
+ * only the current zone in use -> A there; only the legacy zone -> A there;
+ * both -> A in the current zone and a CNAME in the legacy zone to the current zone's name,
+ * because resolution checks the legacy zone first.
+ */
+function placeRecords(mapping: Extract<FqdnMapping, { kind: "mapped" }>, zoneByName: ReadonlyMap<string, ZoneRef>): Planned[] {
+  const currentZone = zoneByName.get(mapping.name.zone);
+  const legacy = mapping.legacyNames.find((n) => zoneByName.has(n.zone));
+  const legacyZone = legacy === undefined ? undefined : zoneByName.get(legacy.zone);
+  const planned: Planned[] = [];
+  if (currentZone !== undefined) planned.push({ name: mapping.name, zone: currentZone, type: "A" });
+  if (legacy !== undefined && legacyZone !== undefined) {
+    planned.push(
+      currentZone === undefined
+        ? { name: legacy, zone: legacyZone, type: "A" }
+        : { name: legacy, zone: legacyZone, type: "CNAME", cname: `${mapping.name.name}.${mapping.name.zone}` },
+    );
+  }
+  return planned;
+}
+
+function recordKey(r: Pick<DnsRecord, "zoneId" | "type" | "name">): string {
+  return `${r.zoneId.toLowerCase()}|${r.type}|${r.name}`;
+}
+
+function compareRecords(a: DnsRecord, b: DnsRecord): number {
+  return a.zone.localeCompare(b.zone) || a.name.localeCompare(b.name) || a.type.localeCompare(b.type);
+}
+
+/**
+ * The records one private endpoint should have in the zones in use. Only Approved connections count;
+ * an endpoint that is not Succeeded, or an FQDN without addresses, yields nothing for those names.
+ * Names in zones the endpoint's own DNS zone group serves are reported in `servedByZoneGroup`.
+ */
+export function desiredRecords(endpoint: PrivateEndpoint, zonesInUse: readonly ZoneRef[], options: DesiredRecordsOptions): DesiredRecords {
+  const ttl = options.ttl ?? DEFAULT_TTL;
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > 2147483647) {
+    throw new RangeError(`ttl must be an integer number of seconds from 1 to 2147483647, got ${ttl}`);
+  }
+  const metadata = ownershipMetadata(options.ownerId, endpoint.id);
+  const result: DesiredRecords = { records: [], servedByZoneGroup: [], skipped: [] };
+  const fqdns = [...new Set(endpoint.dnsConfigs.map((c) => normalizeFqdn(c.fqdn)))];
+  const skipAll = (reason: SkipReason, detail: string) => {
+    for (const fqdn of fqdns) result.skipped.push({ fqdn, reason, detail });
+    return result;
+  };
+
+  const approved = endpoint.links.filter((l) => l.status === "Approved");
+  if (approved.length === 0) return skipAll("notApproved", `no connection of ${endpoint.id} is Approved`);
+  if (endpoint.provisioningState.toLowerCase() !== "succeeded") {
+    return skipAll("notProvisioned", `${endpoint.id} is ${endpoint.provisioningState}, not Succeeded`);
+  }
+
+  // One FQDN may be listed once per IP configuration: merge its addresses.
+  const addressesByFqdn = new Map<string, string[]>();
+  for (const config of endpoint.dnsConfigs) {
+    const fqdn = normalizeFqdn(config.fqdn);
+    addressesByFqdn.set(fqdn, [...(addressesByFqdn.get(fqdn) ?? []), ...config.ipAddresses]);
+  }
+  const zoneByName = new Map<string, ZoneRef>();
+  for (const zone of zonesInUse) {
+    const name = zone.name.toLowerCase();
+    if (!zoneByName.has(name)) zoneByName.set(name, zone);
+  }
+  const servedZones = new Set(endpoint.zoneGroupZones.map((z) => z.toLowerCase()));
+  const byKey = new Map<string, DnsRecord>();
+
+  for (const [fqdn, addresses] of addressesByFqdn) {
+    const ipv4Addresses = sortIpv4(addresses);
+    if (ipv4Addresses.length === 0) {
+      result.skipped.push({ fqdn, reason: "noAddresses", detail: `${fqdn} has no IPv4 address yet` });
+      continue;
+    }
+    const mapping = mapThroughLinks(fqdn, approved);
+    if (mapping.kind === "unmapped") {
+      result.skipped.push({ fqdn, reason: mapping.reason, detail: mapping.detail });
+      continue;
+    }
+    const planned = placeRecords(mapping, zoneByName);
+    if (planned.length === 0) {
+      const zones = [mapping.name, ...mapping.legacyNames].map((n) => n.zone).join(" or ");
+      result.skipped.push({ fqdn, reason: "missingZone", detail: `${fqdn} belongs in ${zones}, which is not among the zones in use` });
+      continue;
+    }
+    let served = false;
+    for (const p of planned) {
+      if (servedZones.has(p.name.zone)) {
+        served = true;
+        continue;
+      }
+      const record: DnsRecord = {
+        zoneId: p.zone.id,
+        zone: p.name.zone,
+        name: p.name.name,
+        type: p.type,
+        ttl,
+        ipv4Addresses: p.type === "A" ? ipv4Addresses : [],
+        ...(p.cname === undefined ? {} : { cname: p.cname }),
+        metadata: { ...metadata },
+      };
+      const key = recordKey(record);
+      const existing = byKey.get(key);
+      // Two FQDNs may land on one name (Key Vault's vault.azure.net and vaultcore.azure.net).
+      if (existing !== undefined && record.type === "A") existing.ipv4Addresses = sortIpv4([...existing.ipv4Addresses, ...ipv4Addresses]);
+      else if (existing === undefined) byKey.set(key, record);
+    }
+    if (served) result.servedByZoneGroup.push(fqdn);
+  }
+  result.records = [...byKey.values()].sort(compareRecords);
+  return result;
+}

@@ -1,0 +1,259 @@
+/**
+ * @module Plans the changes that turn the record sets in the zones in use into the desired ones:
+ * create, update, delete, and conflicts for names we may not touch. Pure; applying is the adapter's job.
+ *
+ * Records are keyed by zone id (lower case), type and name. A name holds an A or a CNAME record set,
+ * never both, so a type change is a delete plus a create (apply deletes before creates).
+ *
+ * Plan table for one name (E, F: private endpoints; "in scope": the run holds that endpoint's desired
+ * records in full, which a sweep does for every endpoint):
+ *
+ *   current \ desired           | nobody           | E (the holder)       | F only                     | F1 < F2, nobody holds
+ *   ----------------------------+------------------+----------------------+----------------------------+----------------------
+ *   absent                      | -                | -                    | create F                   | create F1, conflict F2
+ *   ours for E, E in scope      | delete           | unchanged | update   | update to F (hand over)    | update to F1, conflict F2
+ *   ours for E, E out of scope  | -                | -                    | conflict F (heldOutsideRun)| conflict F1, F2
+ *   ours for E, F also desires  |                  | keep E, conflict F (heldByEndpoint)                      |
+ *   foreign (no marker, another | - (never         | conflict             | conflict                   | conflict F1, F2
+ *   owner, zone group creator)  |   deleted)       |                      |                            |
+ *
+ * "update" covers a changed TTL, address set, CNAME target or endpoint; with a different record type it
+ * is delete + create. As in external-dns, the plan is first computed without regard to ownership and
+ * then filtered: every update or delete of a record that is not ours, and every create at a name that
+ * holds a record that is not ours, becomes a conflict or is dropped. Only owned records are ever changed.
+ */
+
+import type { DnsRecord } from "../domain";
+import { endpointOf, isManagedRecord, isOwnedBy, isOwnershipKey, isZoneGroupRecord } from "./ownership";
+
+export interface PlanChangesInput {
+  /** Every A and CNAME record set read in the zones in use, ours and foreign. */
+  current: readonly DnsRecord[];
+  /** The union of `desiredRecords` for the endpoints of the run. */
+  desired: readonly DnsRecord[];
+  ownerId: string;
+  /**
+   * The endpoints whose desired records `desired` holds in full: only their stale records are deleted
+   * or handed over. Leave it out for a sweep, which holds every endpoint's and deletes every owned
+   * record not desired.
+   */
+  endpointIds?: readonly string[];
+}
+
+export interface DnsUpdate {
+  /** The record set as read, with its etag for `If-Match`. */
+  before: DnsRecord;
+  after: DnsRecord;
+}
+
+export type ConflictReason =
+  /** A record set without our marker holds the name. */
+  | "unmarked"
+  /** A record set with our marker but another deployment's owner id holds the name. */
+  | "otherOwner"
+  /** A private endpoint's DNS zone group wrote the record set. */
+  | "zoneGroup"
+  /** Another endpoint of ours holds the name and still desires it. */
+  | "heldByEndpoint"
+  /** An endpoint of ours outside this run holds the name; a run for it, or a sweep, decides. */
+  | "heldOutsideRun"
+  /** Several endpoints claim a free name; the lowest endpoint id wins. */
+  | "claimedByLowerEndpoint";
+
+export interface Conflict {
+  /** The desired record that was not applied. */
+  record: DnsRecord;
+  reason: ConflictReason;
+  detail: string;
+  /** The record set in the way, when there is one. */
+  current?: DnsRecord;
+}
+
+export interface DnsChanges {
+  create: DnsRecord[];
+  update: DnsUpdate[];
+  delete: DnsRecord[];
+  conflicts: Conflict[];
+  /** Owned record sets that already match. */
+  unchanged: DnsRecord[];
+}
+
+function nameKey(r: DnsRecord): string {
+  return `${r.zoneId.toLowerCase()}|${r.name.toLowerCase()}`;
+}
+
+function recordKey(r: DnsRecord): string {
+  return `${nameKey(r)}|${r.type}`;
+}
+
+function describe(r: DnsRecord): string {
+  return `${r.type} ${r.name}.${r.zone}`;
+}
+
+function normalizeCname(cname: string | undefined): string {
+  return (cname ?? "").trim().toLowerCase().replace(/\.$/, "");
+}
+
+function sameAddresses(a: readonly string[], b: readonly string[]): boolean {
+  const x = [...new Set(a)].sort();
+  const y = [...new Set(b)].sort();
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+function sameOwnership(a: DnsRecord, b: DnsRecord): boolean {
+  const keys = (r: DnsRecord) =>
+    Object.entries(r.metadata)
+      .filter(([k]) => isOwnershipKey(k))
+      .map(([k, v]) => `${k.toLowerCase()}=${k.toLowerCase() === "endpointid" ? v.toLowerCase() : v}`)
+      .sort()
+      .join("\n");
+  return keys(a) === keys(b);
+}
+
+/** True when `current` already is what `desired` asks for (extra metadata entries are not compared). */
+export function sameRecord(current: DnsRecord, desired: DnsRecord): boolean {
+  if (current.type !== desired.type || current.ttl !== desired.ttl || !sameOwnership(current, desired)) return false;
+  return current.type === "A" ? sameAddresses(current.ipv4Addresses, desired.ipv4Addresses) : normalizeCname(current.cname) === normalizeCname(desired.cname);
+}
+
+/** The desired record, keeping metadata entries that others added to the record set. */
+function updated(before: DnsRecord, desired: DnsRecord): DnsRecord {
+  const kept = Object.fromEntries(Object.entries(before.metadata).filter(([k]) => !isOwnershipKey(k)));
+  return { ...desired, metadata: { ...kept, ...desired.metadata } };
+}
+
+function groupBy(records: readonly DnsRecord[], key: (r: DnsRecord) => string): Map<string, DnsRecord[]> {
+  const groups = new Map<string, DnsRecord[]>();
+  for (const r of records) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
+  return groups;
+}
+
+function validateDesired(input: PlanChangesInput, scope: ReadonlySet<string> | undefined): void {
+  const seen = new Set<string>();
+  for (const r of input.desired) {
+    const endpoint = endpointOf(r);
+    if (!isOwnedBy(r, input.ownerId) || endpoint === undefined) {
+      throw new TypeError(`Desired record ${describe(r)} lacks ownership metadata for owner ${input.ownerId}; expected the metadata from ownershipMetadata(ownerId, endpointId)`);
+    }
+    if (scope !== undefined && !scope.has(endpoint)) {
+      throw new RangeError(`Desired record ${describe(r)} is for endpoint ${endpoint}, which is not in endpointIds; expected desired records only for the endpoints of the run`);
+    }
+    const key = `${nameKey(r)}|${endpoint}`;
+    if (seen.has(key)) throw new RangeError(`Endpoint ${endpoint} desires ${r.name}.${r.zone} twice; expected at most one record per name and endpoint`);
+    seen.add(key);
+  }
+}
+
+/** The unfiltered plan for one name: endpoint arbitration and record comparison, no ownership checks. */
+interface NamePlan {
+  create: DnsRecord[];
+  update: DnsUpdate[];
+  delete: DnsRecord[];
+  /** Current record sets that match their desired record, paired with it. */
+  unchanged: DnsUpdate[];
+  conflicts: Conflict[];
+}
+
+function planName(current: readonly DnsRecord[], claims: readonly DnsRecord[], inScope: (endpoint: string | undefined) => boolean, plan: NamePlan): void {
+  const holder = current.map(endpointOf).find((e) => e !== undefined);
+  const sorted = [...claims].sort((a, b) => (endpointOf(a) as string).localeCompare(endpointOf(b) as string));
+  let winner: DnsRecord | undefined;
+  if (sorted.length > 0) {
+    const held = sorted.find((c) => endpointOf(c) === holder);
+    if (held !== undefined) {
+      winner = held;
+    } else if (holder !== undefined && !inScope(holder)) {
+      for (const c of sorted) {
+        plan.conflicts.push({ record: c, reason: "heldOutsideRun", detail: `${describe(c)} is held by endpoint ${holder}, which this run does not cover`, current: current[0] });
+      }
+    } else {
+      winner = sorted[0];
+    }
+  }
+  if (winner !== undefined) {
+    const winnerEndpoint = endpointOf(winner);
+    const reason: ConflictReason = winnerEndpoint === holder ? "heldByEndpoint" : "claimedByLowerEndpoint";
+    for (const c of sorted) {
+      if (c === winner) continue;
+      plan.conflicts.push({ record: c, reason, detail: `${describe(c)} for endpoint ${endpointOf(c)} is taken by endpoint ${winnerEndpoint}` });
+    }
+  }
+  for (const r of current) {
+    if (winner !== undefined && r.type === winner.type) {
+      if (sameRecord(r, winner)) plan.unchanged.push({ before: r, after: winner });
+      else plan.update.push({ before: r, after: updated(r, winner) });
+    } else if (winner !== undefined || inScope(endpointOf(r))) {
+      plan.delete.push(r);
+    }
+  }
+  if (winner !== undefined && !current.some((r) => r.type === winner.type)) plan.create.push(winner);
+}
+
+function foreignReason(r: DnsRecord): ConflictReason {
+  if (isZoneGroupRecord(r)) return "zoneGroup";
+  return isManagedRecord(r) ? "otherOwner" : "unmarked";
+}
+
+function foreignDetail(desired: DnsRecord, holder: DnsRecord): string {
+  const what = { zoneGroup: "a DNS zone group's record", otherOwner: "another deployment's record", unmarked: "a record without our marker" }[foreignReason(holder) as "zoneGroup" | "otherOwner" | "unmarked"];
+  return `${describe(desired)} is blocked by ${what} (${describe(holder)}); it is left alone`;
+}
+
+/** Ownership filtering, last: nothing that is not ours is changed, and claims on its names become conflicts. */
+function filterByOwnership(raw: NamePlan, current: readonly DnsRecord[], ownerId: string): DnsChanges {
+  const foreignByName = new Map<string, DnsRecord>();
+  for (const r of current) if (!isOwnedBy(r, ownerId) && !foreignByName.has(nameKey(r))) foreignByName.set(nameKey(r), r);
+  const blockedBy = (r: DnsRecord) => foreignByName.get(nameKey(r));
+  const changes: DnsChanges = { create: [], update: [], delete: [], conflicts: [], unchanged: [] };
+  const conflict = (record: DnsRecord, holder: DnsRecord) =>
+    changes.conflicts.push({ record, reason: foreignReason(holder), detail: foreignDetail(record, holder), current: holder });
+
+  for (const r of raw.create) {
+    const holder = blockedBy(r);
+    if (holder === undefined) changes.create.push(r);
+    else conflict(r, holder);
+  }
+  for (const u of raw.update) {
+    if (isOwnedBy(u.before, ownerId)) changes.update.push(u);
+    else conflict(u.after, u.before);
+  }
+  for (const u of raw.unchanged) {
+    if (isOwnedBy(u.before, ownerId)) changes.unchanged.push(u.before);
+    else conflict(u.after, u.before);
+  }
+  changes.delete = raw.delete.filter((r) => isOwnedBy(r, ownerId));
+  for (const c of raw.conflicts) {
+    const holder = blockedBy(c.record);
+    if (holder === undefined) changes.conflicts.push(c);
+    else conflict(c.record, holder);
+  }
+  return changes;
+}
+
+function byKey<T>(key: (t: T) => string): (a: T, b: T) => number {
+  return (a, b) => key(a).localeCompare(key(b));
+}
+
+/**
+ * Plans create/update/delete for the DNS records of the endpoints of a run, and reports conflicts.
+ * Deletes and updates only ever touch record sets owned by `ownerId`; foreign record sets are never changed.
+ */
+export function planChanges(input: PlanChangesInput): DnsChanges {
+  const scope = input.endpointIds === undefined ? undefined : new Set(input.endpointIds.map((id) => id.toLowerCase()));
+  validateDesired(input, scope);
+  const inScope = (endpoint: string | undefined) => scope === undefined || (endpoint !== undefined && scope.has(endpoint));
+  const currentByName = groupBy(input.current, nameKey);
+  const desiredByName = groupBy(input.desired, nameKey);
+  const names = [...new Set([...currentByName.keys(), ...desiredByName.keys()])].sort();
+
+  const raw: NamePlan = { create: [], update: [], delete: [], unchanged: [], conflicts: [] };
+  for (const name of names) planName(currentByName.get(name) ?? [], desiredByName.get(name) ?? [], inScope, raw);
+  const changes = filterByOwnership(raw, input.current, input.ownerId);
+
+  changes.create.sort(byKey(recordKey));
+  changes.update.sort(byKey((u) => recordKey(u.before)));
+  changes.delete.sort(byKey(recordKey));
+  changes.unchanged.sort(byKey(recordKey));
+  changes.conflicts.sort(byKey((c) => `${recordKey(c.record)}|${endpointOf(c.record)}`));
+  return changes;
+}
