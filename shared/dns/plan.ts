@@ -147,7 +147,8 @@ function validateDesired(input: PlanChangesInput, scope: ReadonlySet<string> | u
 /** The unfiltered plan for one name: endpoint arbitration and record comparison, no ownership checks. */
 interface NamePlan {
   create: DnsRecord[];
-  update: DnsUpdate[];
+  /** `desired` is the claim as given, before metadata others added is carried over into `after`. */
+  update: (DnsUpdate & { desired: DnsRecord })[];
   delete: DnsRecord[];
   /** Current record sets that match their desired record, paired with it. */
   unchanged: DnsUpdate[];
@@ -181,7 +182,7 @@ function planName(current: readonly DnsRecord[], claims: readonly DnsRecord[], i
   for (const r of current) {
     if (winner !== undefined && r.type === winner.type) {
       if (sameRecord(r, winner)) plan.unchanged.push({ before: r, after: winner });
-      else plan.update.push({ before: r, after: updated(r, winner) });
+      else plan.update.push({ before: r, after: updated(r, winner), desired: winner });
     } else if (winner !== undefined || inScope(endpointOf(r))) {
       plan.delete.push(r);
     }
@@ -214,8 +215,8 @@ function filterByOwnership(raw: NamePlan, current: readonly DnsRecord[], ownerId
     else conflict(r, holder);
   }
   for (const u of raw.update) {
-    if (isOwnedBy(u.before, ownerId)) changes.update.push(u);
-    else conflict(u.after, u.before);
+    if (isOwnedBy(u.before, ownerId)) changes.update.push({ before: u.before, after: u.after });
+    else conflict(u.desired, u.before);
   }
   for (const u of raw.unchanged) {
     if (isOwnedBy(u.before, ownerId)) changes.unchanged.push(u.before);
