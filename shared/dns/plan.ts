@@ -5,17 +5,18 @@
  * Records are keyed by zone id (lower case), type and name. A name holds an A or a CNAME record set,
  * never both, so a type change is a delete plus a create (apply deletes before creates).
  *
- * Plan table for one name (E, F: private endpoints; "in scope": the run holds that endpoint's desired
- * records in full, which a sweep does for every endpoint):
+ * Plan table for one name. E, F1 < F2: private endpoints, ordered by id. The holder is the endpoint named
+ * in the metadata of our record at the name. "In the run": `desired` holds that endpoint's records in
+ * full (a sweep holds every endpoint's).
  *
- *   current \ desired           | nobody           | E (the holder)       | F only                     | F1 < F2, nobody holds
- *   ----------------------------+------------------+----------------------+----------------------------+----------------------
- *   absent                      | -                | -                    | create F                   | create F1, conflict F2
- *   ours for E, E in scope      | delete           | unchanged | update   | update to F (hand over)    | update to F1, conflict F2
- *   ours for E, E out of scope  | -                | -                    | conflict F (heldOutsideRun)| conflict F1, F2
- *   ours for E, F also desires  |                  | keep E, conflict F (heldByEndpoint)                      |
- *   foreign (no marker, another | - (never         | conflict             | conflict                   | conflict F1, F2
- *   owner, zone group creator)  |   deleted)       |                      |                            |
+ *   current at the name        | no claim         | claimed by the holder E     | claimed only by others F1, F2
+ *   ---------------------------+------------------+-----------------------------+--------------------------------
+ *   absent                     | -                | (no holder)                 | create F1; F2 claimedByLowerEndpoint
+ *   ours, E in the run         | delete           | unchanged, or update to E;  | update to F1 (hand over);
+ *                              |                  | F1, F2 heldByEndpoint       | F2 claimedByLowerEndpoint
+ *   ours, E not in the run     | -                | (E not in the run)          | F1, F2 heldOutsideRun
+ *   foreign: no marker, other  | - (never         | every claim a conflict: unmarked, otherOwner or zoneGroup
+ *   owner, or zone group       |   deleted)       |
  *
  * "update" covers a changed TTL, address set, CNAME target or endpoint; with a different record type it
  * is delete + create. As in external-dns, the plan is first computed without regard to ownership and

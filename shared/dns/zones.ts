@@ -2,9 +2,9 @@
  * @module The service table: for each Private Link resource type and sub-resource (groupId), the
  * private DNS zones Azure publishes, and how an endpoint FQDN maps to a zone and a relative record name.
  *
- * Source: the commercial-cloud tables of Learn's "Azure Private Endpoint private DNS zone values"
- * (copied in `shared/reference/private-dns-zones.md`), plus Batch's legacy regional zone from the Batch
- * private-connectivity article. Government and China clouds are not in the table.
+ * Source: the commercial-cloud tables of "Azure Private Endpoint private DNS zone values"
+ * (https://learn.microsoft.com/azure/private-link/private-endpoint-dns), plus Batch's legacy regional zone
+ * from "Use private endpoints with Azure Batch accounts". Government and China clouds are not in the table.
  *
  * Mapping rule: Azure's public DNS answers `<host>.<suffix>` with a CNAME to `<host>.privatelink.<suffix>`,
  * so the private zone `privatelink.<suffix>` holds the record `<host>`. Each rule pairs a public forwarder
