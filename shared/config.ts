@@ -1,0 +1,158 @@
+/**
+ * @module Reads and validates the app's configuration from app settings (environment variables).
+ * Every bad or missing setting is reported at once, by name, with what was expected.
+ */
+
+import { Cron } from "croner";
+import { z } from "zod";
+import { isResourceId, parseResourceId } from "./resourceId";
+
+/** The validated configuration every entry point runs with. */
+export interface Config {
+  /** The subscriptions whose private endpoints and PaaS resources the app watches and acts on. */
+  subscriptionIds: string[];
+  /** Resource group ids that hold the central private DNS zones. */
+  dnsZoneResourceGroupIds: string[];
+  /** Where the policy comes from: a file (re-read when it changes) or inline text. */
+  policy: { path: string } | { text: string };
+  /** Marks the record sets this deployment owns; two deployments must never share one. */
+  ownerId: string;
+  /** Six-field NCRONTAB schedule of the drift sweep. */
+  sweepSchedule: string;
+  recordTtl: number;
+  /** When true, every run only plans: no connection or record set is changed. */
+  dryRun: boolean;
+  /** How many endpoints or DNS batches a sweep works on at once. */
+  sweepConcurrency: number;
+  arm: {
+    endpoint: string;
+    /** PEM of a CA to trust for `endpoint` (the local emulator); never used with public ARM. */
+    caFile?: string;
+    /** A fixed bearer token (the local emulator only); otherwise DefaultAzureCredential. */
+    staticToken?: string;
+  };
+}
+
+/** The app settings read, with their defaults. Kept in step with docs/configuration.md. */
+export const Settings = {
+  subscriptions: "AUTOPILOT_SUBSCRIPTIONS",
+  dnsZoneResourceGroups: "AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS",
+  policyPath: "AUTOPILOT_POLICY_PATH",
+  policy: "AUTOPILOT_POLICY",
+  ownerId: "AUTOPILOT_OWNER_ID",
+  sweepSchedule: "AUTOPILOT_SWEEP_SCHEDULE",
+  recordTtl: "AUTOPILOT_RECORD_TTL",
+  dryRun: "AUTOPILOT_DRY_RUN",
+  sweepConcurrency: "AUTOPILOT_SWEEP_CONCURRENCY",
+  armEndpoint: "AUTOPILOT_ARM_ENDPOINT",
+  armCaFile: "AUTOPILOT_ARM_CA_FILE",
+  armStaticToken: "AUTOPILOT_ARM_STATIC_TOKEN",
+} as const;
+
+export const DEFAULT_SWEEP_SCHEDULE = "0 */15 * * * *";
+const PUBLIC_ARM = "https://management.azure.com";
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const list = (expected: string) =>
+  z
+  .string({ error: `expected ${expected}` })
+  .transform((s) => s.split(/[\s,;]+/).filter((item) => item !== ""))
+  .pipe(z.array(z.string()).min(1, `expected ${expected}`));
+
+const integer = (min: number, max: number, fallback: number) =>
+  optionalText
+    .transform((s) => (s === undefined ? fallback : Number(s)))
+    .pipe(z.number({ error: `expected a whole number from ${min} to ${max}` }).int(`expected a whole number from ${min} to ${max}`).min(min, `expected a whole number from ${min} to ${max}`).max(max, `expected a whole number from ${min} to ${max}`));
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((s) => (s === undefined || s.trim() === "" ? undefined : s.trim()));
+
+const boolean = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { error: "expected true or false" })
+  .transform((s) => s === "true" || s === "1" || s === "yes");
+
+const settingsSchema = z.object({
+  [Settings.subscriptions]: list("subscription GUIDs, separated by commas").pipe(z.array(z.string().regex(GUID, "expected subscription GUIDs"))),
+  [Settings.dnsZoneResourceGroups]: list("resource group ids, separated by commas").pipe(
+    z.array(
+      z.string().refine(
+        (id) => isResourceId(id) && parseResourceId(id).resourceGroup !== undefined && parseResourceId(id).namespace === undefined,
+        "expected resource group ids (/subscriptions/{guid}/resourceGroups/{name})",
+      ),
+    ),
+  ),
+  [Settings.policyPath]: optionalText,
+  [Settings.policy]: optionalText,
+  [Settings.ownerId]: z
+    .string({ error: "expected an owner id, e.g. plautopilot-prod" })
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "expected 1-63 lower-case letters, digits or '-'"),
+  [Settings.sweepSchedule]: optionalText.pipe(
+    z
+      .string()
+      .default(DEFAULT_SWEEP_SCHEDULE)
+      .refine((s) => s.trim().split(/\s+/).length === 6 && isCron(s), "expected a six-field NCRONTAB expression, e.g. 0 */15 * * * *"),
+  ),
+  [Settings.recordTtl]: integer(1, 2_147_483_647, 10),
+  [Settings.dryRun]: optionalText.pipe(boolean.default(false)),
+  [Settings.sweepConcurrency]: integer(1, 64, 8),
+  [Settings.armEndpoint]: optionalText.pipe(z.url({ protocol: /^https$/, error: "expected an https URL" }).default(PUBLIC_ARM)),
+  [Settings.armCaFile]: optionalText,
+  [Settings.armStaticToken]: optionalText,
+});
+
+function isCron(expression: string): boolean {
+  try {
+    new Cron(expression, { paused: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Thrown when the configuration is invalid; the message lists every problem, one per line. */
+export class ConfigError extends TypeError {
+  override readonly name = "ConfigError";
+}
+
+/** Reads the configuration from `env`. Throws one `ConfigError` naming every bad or missing setting. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = settingsSchema.safeParse(env);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? "(settings)");
+        const missing = env[name] === undefined || env[name]?.trim() === "";
+        const got = missing || name === Settings.armStaticToken ? "" : `, got ${JSON.stringify(env[name])}`;
+        return `${name}: ${missing ? "missing; " : ""}${issue.message}${got}`;
+      });
+  const s = parsed.data;
+  if (s !== undefined && s[Settings.policyPath] === undefined && s[Settings.policy] === undefined) {
+    problems.push(`${Settings.policyPath} or ${Settings.policy}: missing; expected a policy file path or the policy itself (YAML or JSON)`);
+  }
+  if (s !== undefined && s[Settings.armStaticToken] !== undefined && s[Settings.armEndpoint] === PUBLIC_ARM) {
+    problems.push(`${Settings.armStaticToken}: only for a local ARM emulator; expected it unset when ${Settings.armEndpoint} is public ARM`);
+  }
+  if (problems.length > 0 || s === undefined) {
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const policyPath = s[Settings.policyPath];
+  const caFile = s[Settings.armCaFile];
+  const staticToken = s[Settings.armStaticToken];
+  return {
+    subscriptionIds: s[Settings.subscriptions].map((id) => id.toLowerCase()),
+    dnsZoneResourceGroupIds: s[Settings.dnsZoneResourceGroups],
+    policy: policyPath !== undefined ? { path: policyPath } : { text: s[Settings.policy] ?? "" },
+    ownerId: s[Settings.ownerId],
+    sweepSchedule: s[Settings.sweepSchedule],
+    recordTtl: s[Settings.recordTtl],
+    dryRun: s[Settings.dryRun],
+    sweepConcurrency: s[Settings.sweepConcurrency],
+    arm: {
+      endpoint: s[Settings.armEndpoint].replace(/\/+$/, ""),
+      ...(caFile !== undefined ? { caFile } : {}),
+      ...(staticToken !== undefined ? { staticToken } : {}),
+    },
+  };
+}
