@@ -119,7 +119,8 @@ export function desiredRecords(endpoint: PrivateEndpoint, zonesInUse: readonly Z
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > 2147483647) {
     throw new RangeError(`ttl must be an integer number of seconds from 1 to 2147483647, got ${ttl}`);
   }
-  const metadata = ownershipMetadata(options.ownerId, endpoint.id);
+  const approvedTargets = endpoint.links.filter((l) => l.status === "Approved").map((l) => l.targetResourceId);
+  const metadata = ownershipMetadata(options.ownerId, endpoint.id, approvedTargets);
   const result: DesiredRecords = { records: [], servedByZoneGroup: [], skipped: [] };
   const fqdns = [...new Set(endpoint.dnsConfigs.map((c) => normalizeFqdn(c.fqdn)))];
   const skipAll = (reason: SkipReason, detail: string) => {

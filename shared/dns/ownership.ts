@@ -13,6 +13,8 @@ export const MetadataKeys = {
   managedBy: "managedBy",
   owner: "owner",
   endpointId: "endpointId",
+  /** The PaaS resource(s) the endpoint connects to, so a run for a resource finds records of connections it no longer lists. */
+  targetResourceId: "targetResourceId",
   /** Written by a private endpoint's DNS zone group on the records it manages. */
   creator: "creator",
 } as const;
@@ -27,21 +29,27 @@ function metadataValue(record: WithMetadata, key: string): string | undefined {
   return undefined;
 }
 
-/** True for a metadata key that ownership uses (`managedBy`, `owner`, `endpointId`), in any case. */
+/** True for a metadata key that ownership uses (`managedBy`, `owner`, `endpointId`, `targetResourceId`), in any case. */
 export function isOwnershipKey(key: string): boolean {
   const k = key.toLowerCase();
-  return k === "managedby" || k === "owner" || k === "endpointid";
+  return k === "managedby" || k === "owner" || k === "endpointid" || k === "targetresourceid";
 }
 
-/** The metadata that marks a record set as owned by `ownerId` and written for one private endpoint. */
-export function ownershipMetadata(ownerId: string, endpointId: string): Record<string, string> {
+/**
+ * The metadata that marks a record set as owned by `ownerId` and written for one private endpoint,
+ * naming the PaaS resources the endpoint's approved connections point at.
+ */
+export function ownershipMetadata(ownerId: string, endpointId: string, targetResourceIds: readonly string[] = []): Record<string, string> {
   if (typeof ownerId !== "string" || ownerId.trim() === "") {
     throw new TypeError(`ownerId must be a non-empty string, got ${JSON.stringify(ownerId)}; expected the deployment's owner id`);
   }
   if (typeof endpointId !== "string" || endpointId.trim() === "") {
     throw new TypeError(`endpointId must be a non-empty string, got ${JSON.stringify(endpointId)}; expected a private endpoint resource id`);
   }
-  return { [MetadataKeys.managedBy]: MANAGED_BY, [MetadataKeys.owner]: ownerId, [MetadataKeys.endpointId]: endpointId.toLowerCase() };
+  const metadata: Record<string, string> = { [MetadataKeys.managedBy]: MANAGED_BY, [MetadataKeys.owner]: ownerId, [MetadataKeys.endpointId]: endpointId.toLowerCase() };
+  const targets = [...new Set(targetResourceIds.map((id) => id.toLowerCase()))].sort();
+  if (targets.length > 0) metadata[MetadataKeys.targetResourceId] = targets.join(",");
+  return metadata;
 }
 
 /** True when a private endpoint's DNS zone group wrote the record set (its metadata has `creator`). */
@@ -69,4 +77,11 @@ export function endpointOf(record: WithMetadata): string | undefined {
   if (!isManagedRecord(record)) return undefined;
   const id = metadataValue(record, MetadataKeys.endpointId);
   return id === undefined || id === "" ? undefined : id.toLowerCase();
+}
+
+/** The lower-cased PaaS resource ids a record set of ours names, or none. */
+export function targetsOf(record: WithMetadata): string[] {
+  if (!isManagedRecord(record)) return [];
+  const value = metadataValue(record, MetadataKeys.targetResourceId);
+  return value === undefined || value === "" ? [] : value.toLowerCase().split(",");
 }

@@ -21,7 +21,7 @@ function blobEndpoint(overrides: Partial<Parameters<typeof privateEndpoint>[0]> 
 }
 
 describe("desiredRecords", () => {
-  it("wants one A record per FQDN, marked as ours, with the default TTL", () => {
+  it("wants one A record per FQDN, marked as ours and naming the target, with the default TTL", () => {
     const { records, skipped, servedByZoneGroup } = desiredRecords(blobEndpoint(), [BLOB_ZONE], options);
     expect(records).toEqual([
       {
@@ -31,7 +31,7 @@ describe("desiredRecords", () => {
         type: "A",
         ttl: 10,
         ipv4Addresses: ["10.0.0.4"],
-        metadata: { managedBy: "privatelink-autopilot", owner: OWNER, endpointId: endpointId("pe-1").toLowerCase() },
+        metadata: { managedBy: "privatelink-autopilot", owner: OWNER, endpointId: endpointId("pe-1").toLowerCase(), targetResourceId: STORAGE.toLowerCase() },
       },
     ]);
     expect(skipped).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { endpointOf, isManagedRecord, isOwnedBy, isOwnershipKey, isZoneGroupRecord, MANAGED_BY, ownerOf, ownershipMetadata } from "../../../shared/dns/ownership";
+import { endpointOf, isManagedRecord, isOwnedBy, isOwnershipKey, isZoneGroupRecord, MANAGED_BY, ownerOf, ownershipMetadata, targetsOf } from "../../../shared/dns/ownership";
 import { dnsRecord, endpointId, OWNER } from "./helpers";
 
 describe("ownershipMetadata", () => {
@@ -59,5 +59,18 @@ describe("isOwnershipKey", () => {
   it("names the three ownership keys in any case, and nothing else", () => {
     expect(["managedBy", "OWNER", "endpointid"].every(isOwnershipKey)).toBe(true);
     expect(["creator", "costCenter"].some(isOwnershipKey)).toBe(false);
+  });
+});
+
+describe("targetsOf", () => {
+  it("names the PaaS resources of the endpoint's approved connections, lower-cased and sorted", () => {
+    const metadata = ownershipMetadata(OWNER, endpointId("pe-1"), ["/subscriptions/X/B", "/subscriptions/x/a", "/subscriptions/X/b"]);
+    expect(metadata["targetResourceId"]).toBe("/subscriptions/x/a,/subscriptions/x/b");
+    expect(targetsOf(dnsRecord("z", "n", { metadata }))).toEqual(["/subscriptions/x/a", "/subscriptions/x/b"]);
+  });
+
+  it("finds no target on a record without our marker or without targets", () => {
+    expect(targetsOf(dnsRecord("z", "n", { metadata: { targetResourceId: "/subscriptions/x/a" } }))).toEqual([]);
+    expect(targetsOf(dnsRecord("z", "n", { metadata: ownershipMetadata(OWNER, endpointId("pe-1")) }))).toEqual([]);
   });
 });
