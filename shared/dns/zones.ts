@@ -373,3 +373,15 @@ export function privateNameFor(fqdn: string, resourceType: string, groupId: stri
   const mapping = mapFqdn(fqdn, resourceType, groupId);
   return mapping.kind === "mapped" ? mapping.name : undefined;
 }
+
+/**
+ * The zones among `zones` that can hold records for a resource type (any groupId, current or legacy).
+ * Lets a run for one endpoint or resource read only the zones that matter instead of all of them.
+ */
+export function zonesServing<Z extends { name: string }>(resourceType: string, zones: readonly Z[]): Z[] {
+  const type = resourceType.toLowerCase();
+  const patterns = SERVICE_ZONES.filter((s) => s.resourceType.toLowerCase() === type)
+    .flatMap((s) => s.rules.map((r) => r.zone))
+    .map((zone) => new RegExp(`^${zone.split(/(\{[A-Za-z]+\})/).map((part) => (/^\{[A-Za-z]+\}$/.test(part) ? "[a-z0-9-]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("")}$`, "i"));
+  return zones.filter((z) => patterns.some((p) => p.test(z.name)));
+}

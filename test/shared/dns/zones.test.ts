@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mapFqdn, privateNameFor, SERVICE_ZONES, zonesFor } from "../../../shared/dns/zones";
+import { mapFqdn, privateNameFor, SERVICE_ZONES, zonesFor, zonesServing } from "../../../shared/dns/zones";
 
 const WS = "fb7e20a0-8891-458b-b969-55ddb3382f51";
 
@@ -238,5 +238,22 @@ describe("zonesFor", () => {
 
   it("returns undefined for an unknown groupId", () => {
     expect(zonesFor("Microsoft.Storage/storageAccounts", "nope")).toBeUndefined();
+  });
+});
+
+describe("zonesServing", () => {
+  const zone = (name: string) => ({ name });
+  const zones = ["privatelink.batch.azure.com", "privatelink.eastus.batch.azure.com", "privatelink.blob.core.windows.net", "privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"].map(zone);
+
+  it("finds Batch's current and legacy regional zones and nothing else", () => {
+    expect(zonesServing("Microsoft.Batch/batchAccounts", zones).map((z) => z.name)).toEqual(["privatelink.batch.azure.com", "privatelink.eastus.batch.azure.com"]);
+  });
+
+  it("finds both zones of a Machine Learning workspace, case-insensitively", () => {
+    expect(zonesServing("microsoft.machinelearningservices/WORKSPACES", zones).map((z) => z.name)).toEqual(["privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"]);
+  });
+
+  it("finds no zone for a resource type Azure publishes none for", () => {
+    expect(zonesServing("Contoso.Widgets/widgets", zones)).toEqual([]);
   });
 });
