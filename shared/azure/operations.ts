@@ -1,0 +1,155 @@
+/**
+ * @module The single list of ARM operations the adapters perform, each with the RBAC actions it needs
+ * and where the app's identity needs them. Every adapter function names its entry here (for its 403
+ * message), so this list is the least-privilege custom role and cannot drift from the code.
+ */
+
+import { supportedResourceTypes } from "./providers";
+
+/**
+ * Where a permission must be granted: on the watched subscriptions (endpoints, NICs, PaaS resources
+ * and their connections) or on the resource group(s) holding the central private DNS zones.
+ */
+export type PermissionScope = "watchedSubscriptions" | "dnsZoneResourceGroups";
+
+/** One ARM operation. Actions may hold `{resourceType}` (a PaaS type) or `{recordType}` (A, CNAME). */
+export interface ArmOperation {
+  /** The adapter function that performs it. */
+  name: string;
+  /** The request, for messages and docs. */
+  request: string;
+  actions: readonly string[];
+  scope: PermissionScope;
+}
+
+/** The record types the adapters write. */
+export const WRITTEN_RECORD_TYPES = ["A", "CNAME"] as const;
+
+export const ArmOperations = {
+  listPrivateEndpoints: {
+    name: "listPrivateEndpoints",
+    request: "GET /subscriptions/{sub}/providers/Microsoft.Network/privateEndpoints (paged)",
+    actions: ["Microsoft.Network/privateEndpoints/read"],
+    scope: "watchedSubscriptions",
+  },
+  getPrivateEndpoint: {
+    name: "getPrivateEndpoint",
+    request: "GET .../Microsoft.Network/privateEndpoints/{name}",
+    actions: ["Microsoft.Network/privateEndpoints/read"],
+    scope: "watchedSubscriptions",
+  },
+  listPrivateDnsZoneGroups: {
+    name: "listPrivateDnsZoneGroups",
+    request: "GET .../Microsoft.Network/privateEndpoints/{name}/privateDnsZoneGroups",
+    actions: ["Microsoft.Network/privateEndpoints/privateDnsZoneGroups/read"],
+    scope: "watchedSubscriptions",
+  },
+  getNetworkInterface: {
+    name: "getNetworkInterface",
+    request: "GET .../Microsoft.Network/networkInterfaces/{name}",
+    actions: ["Microsoft.Network/networkInterfaces/read"],
+    scope: "watchedSubscriptions",
+  },
+  getLinkTarget: {
+    name: "getLinkTarget",
+    request: "GET {resourceId}",
+    actions: ["{resourceType}/read"],
+    scope: "watchedSubscriptions",
+  },
+  listConnections: {
+    name: "listConnections",
+    request: "GET {resourceId}/privateEndpointConnections (paged)",
+    actions: ["{resourceType}/privateEndpointConnections/read"],
+    scope: "watchedSubscriptions",
+  },
+  getConnection: {
+    name: "getConnection",
+    request: "GET {resourceId}/privateEndpointConnections/{name}",
+    actions: ["{resourceType}/privateEndpointConnections/read"],
+    scope: "watchedSubscriptions",
+  },
+  // Approving needs the connection write; RPs that check the approval action need it as well.
+  approveConnection: {
+    name: "approveConnection",
+    request: "PUT (Batch: PATCH) {resourceId}/privateEndpointConnections/{name}, long-running",
+    actions: ["{resourceType}/privateEndpointConnections/write", "{resourceType}/privateEndpointConnectionsApproval/action"],
+    scope: "watchedSubscriptions",
+  },
+  rejectConnection: {
+    name: "rejectConnection",
+    request: "PUT (Batch: PATCH) {resourceId}/privateEndpointConnections/{name}, long-running",
+    actions: ["{resourceType}/privateEndpointConnections/write", "{resourceType}/privateEndpointConnectionsApproval/action"],
+    scope: "watchedSubscriptions",
+  },
+  listZones: {
+    name: "listZones",
+    request: "GET /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/privateDnsZones (paged)",
+    actions: ["Microsoft.Network/privateDnsZones/read"],
+    scope: "dnsZoneResourceGroups",
+  },
+  listRecordSets: {
+    name: "listRecordSets",
+    request: "GET .../privateDnsZones/{zone}/ALL (paged)",
+    actions: ["Microsoft.Network/privateDnsZones/ALL/read"],
+    scope: "dnsZoneResourceGroups",
+  },
+  getRecordSet: {
+    name: "getRecordSet",
+    request: "GET .../privateDnsZones/{zone}/{recordType}/{name}",
+    actions: ["Microsoft.Network/privateDnsZones/{recordType}/read"],
+    scope: "dnsZoneResourceGroups",
+  },
+  upsertARecord: {
+    name: "upsertARecord",
+    request: "PUT .../privateDnsZones/{zone}/A/{name} (If-Match / If-None-Match)",
+    actions: ["Microsoft.Network/privateDnsZones/A/write"],
+    scope: "dnsZoneResourceGroups",
+  },
+  upsertCNAMERecord: {
+    name: "upsertCNAMERecord",
+    request: "PUT .../privateDnsZones/{zone}/CNAME/{name} (If-Match / If-None-Match)",
+    actions: ["Microsoft.Network/privateDnsZones/CNAME/write"],
+    scope: "dnsZoneResourceGroups",
+  },
+  deleteRecordSet: {
+    name: "deleteRecordSet",
+    request: "DELETE .../privateDnsZones/{zone}/{recordType}/{name} (If-Match)",
+    actions: ["Microsoft.Network/privateDnsZones/{recordType}/delete"],
+    scope: "dnsZoneResourceGroups",
+  },
+} as const satisfies Record<string, ArmOperation>;
+
+export type ArmOperationName = keyof typeof ArmOperations;
+
+export interface ActionParameters {
+  resourceType?: string;
+  recordType?: string;
+}
+
+/** An operation's actions with its placeholders filled; a placeholder left unfilled stays visible. */
+export function actionsOf(operation: ArmOperation, parameters: ActionParameters = {}): string[] {
+  return operation.actions.map((action) =>
+    action
+      .replace("{resourceType}", parameters.resourceType ?? "{resourceType}")
+      .replace("{recordType}", parameters.recordType ?? "{recordType}"),
+  );
+}
+
+/**
+ * Every RBAC action the app needs at one scope, expanded over the supported PaaS types and the
+ * written record types, unique and sorted: the `actions` of a least-privilege custom role.
+ */
+export function requiredActions(scope: PermissionScope, resourceTypes: readonly string[] = supportedResourceTypes()): string[] {
+  const actions = new Set<string>();
+  for (const operation of Object.values(ArmOperations) as ArmOperation[]) {
+    if (operation.scope !== scope) continue;
+    for (const action of operation.actions) {
+      const types = action.includes("{resourceType}") ? resourceTypes : [undefined];
+      const records = action.includes("{recordType}") ? WRITTEN_RECORD_TYPES : [undefined];
+      for (const resourceType of types) {
+        for (const recordType of records) actions.add(actionsOf({ ...operation, actions: [action] }, { resourceType, recordType })[0] as string);
+      }
+    }
+  }
+  return [...actions].sort();
+}
