@@ -1,0 +1,214 @@
+/**
+ * @module The policy file's schema (zod 4): which Pending connections to approve, reject or leave for
+ * humans. The schema is the single source of truth for the loader's validation, the `Policy` types and the
+ * committed `policy.schema.json` (see `scripts/writePolicySchema.ts`). Semantics live in `decide.ts` and
+ * `docs/policy.md`.
+ */
+
+import { z } from "zod";
+import { isResourceId } from "../resourceId";
+
+export const POLICY_ACTIONS = ["approve", "reject", "leavePending"] as const;
+
+/** The name `decide` reports when no rule matched; no rule may take it. */
+export const DEFAULT_RULE_NAME = "default";
+
+// Spelled out in both cases (no i flag) so that policy.schema.json's pattern means the same.
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const RESOURCE_TYPE = /^[A-Za-z0-9]+(\.[A-Za-z0-9]+)+(\/[A-Za-z0-9]+)+$/;
+// Rule names go into the connection's description, whose length is limited: keep them short identifiers.
+const RULE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,47}$/;
+
+/** A short rendering of a value for messages, with a hint for YAML scalars that should have been quoted. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+    case "number":
+    case "boolean":
+      return `${String(value)} (quote it to make it a string)`;
+    case "object":
+      return "a mapping";
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
+/** zod error options that say what was expected and what was found. */
+function expecting(what: string) {
+  return {
+    error: (issue: { input?: unknown }) => (issue.input === undefined ? `missing; expected ${what}` : `expected ${what}, got ${showValue(issue.input)}`),
+  };
+}
+
+/** Why `pattern` is not a valid regular expression for `requestMessage`, or `undefined` when it is. */
+export function regexProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern, "u");
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+function list<T extends z.ZodType>(item: T, what: string, description: string) {
+  return z
+    .array(item, expecting(`a non-empty array of ${what}`))
+    .min(1, expecting(`a non-empty array of ${what}`))
+    .optional()
+    .meta({ description });
+}
+
+const text = (what: string) => z.string(expecting(what)).min(1, expecting(what));
+const glob = text("a glob pattern (* and ? wildcards)");
+
+const criteriaShape = {
+  targetResourceTypes: list(
+    z.string(expecting("a resource type such as Microsoft.Batch/batchAccounts")).regex(RESOURCE_TYPE, expecting("a resource type such as Microsoft.Batch/batchAccounts")),
+    "resource types",
+    "The target PaaS resource's type is one of these (case-insensitive), e.g. Microsoft.Batch/batchAccounts.",
+  ),
+  groupIds: list(
+    text("a group id such as blob or batchAccount"),
+    "group ids",
+    "Every sub-resource (groupId) the connection requests is one of these (case-insensitive).",
+  ),
+  endpointSubscriptions: list(
+    z.string(expecting("a subscription id (a GUID)")).regex(GUID, expecting("a subscription id (a GUID)")),
+    "subscription ids",
+    "The private endpoint lives in one of these subscriptions. A cross-tenant endpoint is in a subscription you do not list.",
+  ),
+  endpointResourceGroups: list(glob, "glob patterns", "The private endpoint's resource group matches one of these globs (case-insensitive)."),
+  endpointNames: list(glob, "glob patterns", "The private endpoint's name matches one of these globs (case-insensitive)."),
+  targetResourceIds: list(
+    z.string(expecting("an ARM resource id")).refine(isResourceId, expecting("an ARM resource id")),
+    "ARM resource ids",
+    "The target PaaS resource is one of these (exact ids, case-insensitive).",
+  ),
+  targetResourceGroups: list(glob, "glob patterns", "The target PaaS resource's resource group matches one of these globs (case-insensitive)."),
+  targetTags: z
+    .record(
+      z.string(),
+      z.string(expecting('a tag value ("*" for any value)')),
+      expecting("a mapping of tag names to values"),
+    )
+    .refine((tags) => Object.keys(tags).length > 0, { error: "expected at least one tag, got an empty mapping" })
+    .optional()
+    .meta({ minProperties: 1, description: 'Every listed tag is on the target resource (names case-insensitive) with exactly this value; "*" means any value.' }),
+  requestMessage: z
+    .string(expecting("a regular expression"))
+    .refine((pattern) => regexProblem(pattern) === undefined, {
+      error: (issue: { input?: unknown }) => `expected a valid regular expression, got ${showValue(issue.input)}: ${regexProblem(String(issue.input))}`,
+    })
+    .optional()
+    .meta({ description: "The request message (the connection's description while Pending) matches this JavaScript regular expression (u flag, unanchored)." }),
+};
+
+function strictMapping<T extends z.core.$ZodLooseShape>(shape: T, what: string) {
+  return z.strictObject(shape, expecting(what));
+}
+
+/** A set of criteria; all given ones must hold. */
+export const CriteriaSchema = strictMapping(criteriaShape, "a mapping of match criteria");
+
+export const MatchSchema = strictMapping(
+  {
+    ...criteriaShape,
+    not: CriteriaSchema.refine((criteria) => Object.keys(criteria).length > 0, { error: "expected at least one criterion, got an empty mapping" })
+      .optional()
+      .meta({ description: "The rule matches only when these criteria (all of them together) do NOT hold.", minProperties: 1 }),
+  },
+  "a mapping of match criteria",
+).meta({ description: "All given criteria must hold (AND); within a list, any entry may match (OR). Empty: matches every connection." });
+
+export const RuleSchema = strictMapping(
+  {
+    name: z
+      .string(expecting("a rule name"))
+      .regex(RULE_NAME, expecting("a rule name of letters, digits, '.', '_' or '-' (at most 48, starting with a letter or digit)"))
+      .refine((name) => name.toLowerCase() !== DEFAULT_RULE_NAME, { error: `"${DEFAULT_RULE_NAME}" is reserved for the default action; expected another rule name` })
+      .meta({ description: "Unique name, written onto the connection with the decision." }),
+    match: MatchSchema.default({}),
+    action: z.enum(POLICY_ACTIONS, expecting(`one of ${POLICY_ACTIONS.join(", ")}`)).meta({ description: "What to do with a Pending connection the rule matches." }),
+    reason: text("a reason (why the rule decides so)").meta({ description: "Why; written onto the connection with the decision." }),
+  },
+  "a rule mapping with name, match, action and reason",
+);
+
+/**
+ * Cross-rule checks: unique names (case-insensitive) and no rule after a catch-all. They run even when some
+ * rules are invalid, so that one load reports every problem; hence the defensive reading of each rule.
+ */
+function checkRuleOrder(rules: readonly unknown[], ctx: z.core.$RefinementCtx<readonly unknown[]>): void {
+  const seen = new Map<string, number>();
+  let catchAll: number | undefined;
+  rules.forEach((rule, index) => {
+    if (typeof rule !== "object" || rule === null) return;
+    const { name, match } = rule as { name?: unknown; match?: unknown };
+    if (catchAll !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [index],
+        input: rule,
+        message: `never reached: rules[${catchAll}] has an empty match and takes every connection; expected the catch-all rule last`,
+      });
+    }
+    if (typeof name === "string") {
+      const first = seen.get(name.toLowerCase());
+      if (first === undefined) seen.set(name.toLowerCase(), index);
+      else ctx.addIssue({ code: "custom", path: [index, "name"], input: name, message: `duplicate rule name ${JSON.stringify(name)} (rules[${first}] has it); expected unique names` });
+    }
+    const empty = match === undefined || (typeof match === "object" && match !== null && Object.keys(match).length === 0);
+    if (empty && catchAll === undefined) catchAll = index;
+  });
+}
+
+export const PolicySchema = strictMapping(
+  {
+    $schema: z.string(expecting("a JSON schema reference")).optional().meta({ description: "Lets editors find policy.schema.json; ignored." }),
+    defaultAction: z
+      .enum(POLICY_ACTIONS, expecting(`one of ${POLICY_ACTIONS.join(", ")}`))
+      .default("leavePending")
+      .meta({ description: "What to do when no rule matches." }),
+    rules: z
+      .array(RuleSchema, expecting("an array of rules"))
+      .superRefine(checkRuleOrder, { when: (payload) => Array.isArray(payload.value) })
+      .default([])
+      .meta({ description: "Evaluated in order; the first rule whose match holds decides." }),
+  },
+  "a policy mapping with defaultAction and rules",
+).meta({ title: "privatelink-autopilot policy", description: "Which Pending private endpoint connections to approve, reject, or leave for humans." });
+
+/** The keys a mapping at `path` (a zod issue path) may hold, for "did you mean" hints; `undefined` when unknown. */
+export function knownKeysAt(path: readonly PropertyKey[]): string[] | undefined {
+  const at = path.map((p) => (typeof p === "number" ? "#" : String(p))).join("/");
+  switch (at) {
+    case "":
+      return Object.keys(PolicySchema.shape);
+    case "rules/#":
+      return Object.keys(RuleSchema.shape);
+    case "rules/#/match":
+      return Object.keys(MatchSchema.shape);
+    case "rules/#/match/not":
+      return Object.keys(CriteriaSchema.shape);
+    default:
+      return undefined;
+  }
+}
+
+export type PolicyAction = (typeof POLICY_ACTIONS)[number];
+/** A validated policy, defaults applied (`loadPolicy` returns this). */
+export type Policy = z.output<typeof PolicySchema>;
+/** A policy as written in the file, before defaults. */
+export type PolicyInput = z.input<typeof PolicySchema>;
+export type PolicyRule = z.output<typeof RuleSchema>;
+export type PolicyMatch = z.output<typeof MatchSchema>;
+export type PolicyCriteria = z.output<typeof CriteriaSchema>;
+
+/** The JSON Schema (draft 2020-12) of the policy file as written, for editors and `policy.schema.json`. */
+export function policyJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(PolicySchema, { io: "input", target: "draft-2020-12" });
+}
