@@ -14,7 +14,7 @@ export default tseslint.config(
       "no-restricted-syntax": ["error", { selector: "ExportDefaultDeclaration", message: "Use named exports only." }],
     },
   },
-  { files: ["vitest.config.ts"], rules: { "no-restricted-syntax": "off" } },
+  { files: ["vitest.config.mts"], rules: { "no-restricted-syntax": "off" } },
   {
     files: ["shared/**/*.ts"],
     ignores: ["shared/azure/**", "shared/events.ts", "shared/events/**"],

@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, DEFAULT_SWEEP_SCHEDULE, loadConfig } from "../../shared/config";
+
+const HUB = "11111111-1111-1111-1111-111111111111";
+const valid = {
+  AUTOPILOT_SUBSCRIPTIONS: `${HUB}, 22222222-2222-2222-2222-222222222222`,
+  AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS: `/subscriptions/${HUB}/resourceGroups/rg-dns`,
+  AUTOPILOT_OWNER_ID: "plautopilot-prod",
+  AUTOPILOT_POLICY_PATH: "policy.yaml",
+};
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toBeInstanceOf(TypeError);
+    return (error as Error).message.split("\n").slice(1).map((l) => l.trim());
+  }
+  throw new Error("expected loadConfig to throw");
+}
+
+describe("loadConfig", () => {
+  it("reads a minimal configuration and fills in the defaults", () => {
+    const config = loadConfig(valid);
+    expect(config).toEqual({
+      subscriptionIds: [HUB, "22222222-2222-2222-2222-222222222222"],
+      dnsZoneResourceGroupIds: [`/subscriptions/${HUB}/resourceGroups/rg-dns`],
+      policy: { path: "policy.yaml" },
+      ownerId: "plautopilot-prod",
+      sweepSchedule: DEFAULT_SWEEP_SCHEDULE,
+      recordTtl: 10,
+      dryRun: false,
+      sweepConcurrency: 8,
+      arm: { endpoint: "https://management.azure.com" },
+    });
+  });
+
+  it("takes every optional setting", () => {
+    const config = loadConfig({
+      ...valid,
+      AUTOPILOT_POLICY_PATH: undefined,
+      AUTOPILOT_POLICY: "defaultAction: reject",
+      AUTOPILOT_SWEEP_SCHEDULE: "0 0 * * * *",
+      AUTOPILOT_RECORD_TTL: "300",
+      AUTOPILOT_DRY_RUN: "true",
+      AUTOPILOT_SWEEP_CONCURRENCY: "4",
+      AUTOPILOT_ARM_ENDPOINT: "https://127.0.0.1:8443/",
+      AUTOPILOT_ARM_CA_FILE: "/tmp/ca.pem",
+      AUTOPILOT_ARM_STATIC_TOKEN: "emulator",
+    });
+    expect(config.policy).toEqual({ text: "defaultAction: reject" });
+    expect(config).toMatchObject({ sweepSchedule: "0 0 * * * *", recordTtl: 300, dryRun: true, sweepConcurrency: 4 });
+    expect(config.arm).toEqual({ endpoint: "https://127.0.0.1:8443", caFile: "/tmp/ca.pem", staticToken: "emulator" });
+  });
+
+  it("names every missing setting at once", () => {
+    const problems = problemsOf({});
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^AUTOPILOT_SUBSCRIPTIONS: missing; expected subscription GUIDs/),
+        expect.stringMatching(/^AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS: missing; expected resource group ids/),
+        expect.stringMatching(/^AUTOPILOT_OWNER_ID: missing; expected an owner id/),
+      ]),
+    );
+  });
+
+  it("says what was wrong with each bad setting and what was expected", () => {
+    const problems = problemsOf({
+      ...valid,
+      AUTOPILOT_SUBSCRIPTIONS: "not-a-guid",
+      AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS: `/subscriptions/${HUB}`,
+      AUTOPILOT_OWNER_ID: "Has Spaces",
+      AUTOPILOT_SWEEP_SCHEDULE: "*/5 * * * *",
+      AUTOPILOT_RECORD_TTL: "0",
+      AUTOPILOT_DRY_RUN: "maybe",
+      AUTOPILOT_ARM_ENDPOINT: "http://insecure.example",
+    });
+    expect(problems).toEqual([
+      'AUTOPILOT_SUBSCRIPTIONS: expected subscription GUIDs, got "not-a-guid"',
+      `AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS: expected resource group ids (/subscriptions/{guid}/resourceGroups/{name}), got "/subscriptions/${HUB}"`,
+      "AUTOPILOT_OWNER_ID: expected 1-63 lower-case letters, digits or '-', got \"Has Spaces\"",
+      'AUTOPILOT_SWEEP_SCHEDULE: expected a six-field NCRONTAB expression, e.g. 0 */15 * * * *, got "*/5 * * * *"',
+      'AUTOPILOT_RECORD_TTL: expected a whole number from 1 to 2147483647, got "0"',
+      'AUTOPILOT_DRY_RUN: expected true or false, got "maybe"',
+      'AUTOPILOT_ARM_ENDPOINT: expected an https URL, got "http://insecure.example"',
+    ]);
+  });
+
+  it("requires a policy, from a file or inline", () => {
+    expect(problemsOf({ ...valid, AUTOPILOT_POLICY_PATH: "" })).toEqual([
+      "AUTOPILOT_POLICY_PATH or AUTOPILOT_POLICY: missing; expected a policy file path or the policy itself (YAML or JSON)",
+    ]);
+  });
+
+  it("refuses a static token against public ARM, and never echoes the token", () => {
+    const problems = problemsOf({ ...valid, AUTOPILOT_ARM_STATIC_TOKEN: "secret-value" });
+    expect(problems).toEqual([expect.stringMatching(/^AUTOPILOT_ARM_STATIC_TOKEN: only for a local ARM emulator/)]);
+    expect(problems.join()).not.toContain("secret-value");
+  });
+});
