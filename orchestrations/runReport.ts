@@ -1,0 +1,146 @@
+/**
+ * @module The report every run returns as its output, and its plain-text rendering for people.
+ * Records are summarised (zone, name, value) so that histories stay small.
+ */
+
+import type { DecisionAction, DnsRecord } from "../shared/domain";
+import type { Conflict, DnsChanges } from "../shared/dns/plan";
+import type { SkippedName } from "../shared/dns/desired";
+
+/** What happened to one connection. */
+export type DecisionOutcome =
+  | "approved"
+  | "rejected"
+  | "leftPending"
+  | "wouldApprove"
+  | "wouldReject"
+  /** Someone else decided it between our read and our write; we left it as they did. */
+  | "alreadyDecided"
+  | "failed";
+
+export interface DecisionEntry {
+  connectionId: string;
+  endpointId: string;
+  action: DecisionAction;
+  ruleName: string;
+  reason: string;
+  outcome: DecisionOutcome;
+}
+
+/** A record set, summarised: `value` is the sorted IPs of an A record or the CNAME target. */
+export interface RecordSummary {
+  zone: string;
+  name: string;
+  type: string;
+  value: string;
+  endpointId?: string;
+}
+
+export interface ConflictEntry extends RecordSummary {
+  reason: string;
+  detail: string;
+}
+
+export interface DnsReport {
+  created: RecordSummary[];
+  updated: RecordSummary[];
+  deleted: RecordSummary[];
+  unchanged: number;
+  conflicts: ConflictEntry[];
+  servedByZoneGroup: string[];
+  skipped: { fqdn: string; reason: string; detail: string }[];
+}
+
+export interface RunError {
+  /** The resource or record the error concerns. */
+  target: string;
+  message: string;
+}
+
+export interface RunReport {
+  kind: "endpoint" | "resource" | "sweep";
+  /** The resource id of the run's key, or `scope` for a sweep. */
+  target: string;
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string;
+  /** How many times the run went round because more events arrived while it ran. */
+  rounds: number;
+  /** Notes on what the run found, e.g. "endpoint is gone". */
+  notes: string[];
+  decisions: DecisionEntry[];
+  dns: DnsReport;
+  errors: RunError[];
+}
+
+export function emptyDnsReport(): DnsReport {
+  return { created: [], updated: [], deleted: [], unchanged: 0, conflicts: [], servedByZoneGroup: [], skipped: [] };
+}
+
+export function summarizeRecord(record: DnsRecord): RecordSummary {
+  const value = record.type === "CNAME" ? (record.cname ?? "") : record.ipv4Addresses.join(",");
+  const endpointId = record.metadata["endpointId"];
+  return { zone: record.zone, name: record.name, type: record.type, value, ...(endpointId !== undefined ? { endpointId } : {}) };
+}
+
+export function summarizeConflict(conflict: Conflict): ConflictEntry {
+  return { ...summarizeRecord(conflict.record), reason: conflict.reason, detail: conflict.detail };
+}
+
+/** The DNS part of a report for a plan: what was (or, in a dry run, would be) changed. */
+export function dnsReportOf(changes: DnsChanges, skipped: readonly SkippedName[] = [], servedByZoneGroup: readonly string[] = []): DnsReport {
+  return {
+    created: changes.create.map(summarizeRecord),
+    updated: changes.update.map((u) => summarizeRecord(u.after)),
+    deleted: changes.delete.map(summarizeRecord),
+    unchanged: changes.unchanged.length,
+    conflicts: changes.conflicts.map(summarizeConflict),
+    servedByZoneGroup: [...servedByZoneGroup],
+    skipped: skipped.map((s) => ({ fqdn: s.fqdn, reason: s.reason, detail: s.detail })),
+  };
+}
+
+export function mergeDnsReports(reports: readonly DnsReport[]): DnsReport {
+  const merged = emptyDnsReport();
+  for (const r of reports) {
+    merged.created.push(...r.created);
+    merged.updated.push(...r.updated);
+    merged.deleted.push(...r.deleted);
+    merged.unchanged += r.unchanged;
+    merged.conflicts.push(...r.conflicts);
+    merged.servedByZoneGroup.push(...r.servedByZoneGroup);
+    merged.skipped.push(...r.skipped);
+  }
+  return merged;
+}
+
+/** One line that says what a run did. */
+export function summarizeRunReport(report: RunReport): string {
+  const count = (n: number, what: string) => `${n} ${what}`;
+  const decided = report.decisions.filter((d) => d.outcome !== "leftPending" && d.outcome !== "alreadyDecided");
+  const verb = report.dryRun ? "would change" : "changed";
+  return [
+    `${report.kind} run${report.dryRun ? " (dry run)" : ""}: ${count(decided.length, "decisions")}`,
+    `${verb} ${count(report.dns.created.length, "created")}, ${count(report.dns.updated.length, "updated")}, ${count(report.dns.deleted.length, "deleted")}`,
+    count(report.dns.unchanged, "unchanged"),
+    count(report.dns.conflicts.length, "conflicts"),
+    count(report.errors.length, "errors"),
+  ].join("; ");
+}
+
+/** The whole report as text a person can read. */
+export function formatRunReport(report: RunReport): string {
+  const lines = [`${summarizeRunReport(report)}`, `  target: ${report.target}`, `  ${report.startedAt} .. ${report.finishedAt}, ${report.rounds} round(s)`];
+  for (const note of report.notes) lines.push(`  note: ${note}`);
+  for (const d of report.decisions) lines.push(`  ${d.outcome.padEnd(14)} ${d.connectionId}  rule ${d.ruleName}: ${d.reason}`);
+  const would = report.dryRun ? "would " : "";
+  const record = (r: RecordSummary) => `${r.type} ${r.name}.${r.zone} -> ${r.value}`;
+  for (const r of report.dns.created) lines.push(`  ${would}create ${record(r)}`);
+  for (const r of report.dns.updated) lines.push(`  ${would}update ${record(r)}`);
+  for (const r of report.dns.deleted) lines.push(`  ${would}delete ${record(r)}`);
+  for (const c of report.dns.conflicts) lines.push(`  conflict ${record(c)} (${c.reason}): ${c.detail}`);
+  for (const f of report.dns.servedByZoneGroup) lines.push(`  served by zone group: ${f}`);
+  for (const s of report.dns.skipped) lines.push(`  skipped ${s.fqdn} (${s.reason}): ${s.detail}`);
+  for (const e of report.errors) lines.push(`  error ${e.target}: ${e.message}`);
+  return lines.join("\n");
+}

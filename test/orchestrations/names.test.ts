@@ -1,0 +1,28 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { instanceIdFor } from "../../orchestrations/names";
+
+const PE = "/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-app/providers/Microsoft.Network/privateEndpoints/pe-batch";
+
+describe("instanceIdFor", () => {
+  it("gives one endpoint the same instance id whatever the casing of its id", () => {
+    expect(instanceIdFor("endpoint", PE)).toBe(instanceIdFor("endpoint", PE.toUpperCase().replace("SUBSCRIPTIONS", "subscriptions")));
+    expect(instanceIdFor("endpoint", PE)).toMatch(/^endpoint-pe-batch-[0-9a-f]{20}$/);
+  });
+
+  it("gives different keys different instance ids", () => {
+    expect(instanceIdFor("endpoint", PE)).not.toBe(instanceIdFor("endpoint", `${PE}2`));
+    expect(instanceIdFor("endpoint", PE)).not.toBe(instanceIdFor("resource", PE));
+  });
+
+  it("makes ids the durable backends accept: no '/', '\\\\', '#', '?', and short", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9._()#?\\ -]{1,80}$/), (name) => {
+        const id = instanceIdFor("resource", `/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/${encodeURIComponent(name)}`);
+        expect(id).not.toMatch(/[/\\#?]/);
+        expect(id.length).toBeLessThanOrEqual(100);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
