@@ -81,8 +81,13 @@ function parseYaml(text: string, source: string | undefined): Parsed {
     });
     throw new PolicyError(issues, source, { cause: document.errors[0] });
   }
-  // Bounded alias expansion guards against "billion laughs" documents.
-  return { value: document.toJS({ maxAliasCount: 100 }) as unknown, document, lineCounter };
+  try {
+    // Bounded alias expansion guards against "billion laughs" documents.
+    return { value: document.toJS({ maxAliasCount: 100 }) as unknown, document, lineCounter };
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new PolicyError([{ path: ROOT, message: `expected valid YAML with few aliases: ${message}` }], source, { cause });
+  }
 }
 
 /** A validation issue with its path still as keys, before the path is formatted. */

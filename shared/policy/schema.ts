@@ -54,6 +54,11 @@ export function regexProblem(pattern: string): string | undefined {
   }
 }
 
+/** For "not empty" checks: a mapping that held only unknown keys is reported for those, not as empty. */
+function noIssuesYet(payload: { issues: readonly unknown[] }): boolean {
+  return payload.issues.length === 0;
+}
+
 function list<T extends z.ZodType>(item: T, what: string, description: string) {
   return z
     .array(item, expecting(`a non-empty array of ${what}`))
@@ -95,7 +100,7 @@ const criteriaShape = {
       z.string(expecting('a tag value ("*" for any value)')),
       expecting("a mapping of tag names to values"),
     )
-    .refine((tags) => Object.keys(tags).length > 0, { error: "expected at least one tag, got an empty mapping" })
+    .refine((tags) => Object.keys(tags).length > 0, { error: "expected at least one tag, got an empty mapping", when: noIssuesYet })
     .optional()
     .meta({ minProperties: 1, description: 'Every listed tag is on the target resource (names case-insensitive) with exactly this value; "*" means any value.' }),
   requestMessage: z
@@ -117,7 +122,7 @@ export const CriteriaSchema = strictMapping(criteriaShape, "a mapping of match c
 export const MatchSchema = strictMapping(
   {
     ...criteriaShape,
-    not: CriteriaSchema.refine((criteria) => Object.keys(criteria).length > 0, { error: "expected at least one criterion, got an empty mapping" })
+    not: CriteriaSchema.refine((criteria) => Object.keys(criteria).length > 0, { error: "expected at least one criterion, got an empty mapping", when: noIssuesYet })
       .optional()
       .meta({ description: "The rule matches only when these criteria (all of them together) do NOT hold.", minProperties: 1 }),
   },
