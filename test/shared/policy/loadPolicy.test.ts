@@ -99,6 +99,13 @@ rules:
     ]);
   });
 
+  it("loads every policy example in docs/policy.md", () => {
+    const doc = readFileSync(join(ROOT, "docs", "policy.md"), "utf8");
+    const examples = [...doc.matchAll(/```yaml\n([^]*?)```/g)].map((m) => m[1] ?? "");
+    expect(examples.length).toBeGreaterThanOrEqual(4);
+    for (const example of examples) expect(loadPolicy(example).rules.length).toBeGreaterThan(0);
+  });
+
   it("reports a wrong type with the path, what was expected and what was found", () => {
     const text = `
 rules:
