@@ -1,0 +1,33 @@
+/**
+ * @module Event Grid trigger for Azure Resource Manager events. Classifies each event and starts (or
+ * nudges) the run for the endpoint or resource it names. The event is a hint: the run reads the truth.
+ */
+
+import { app } from "@azure/functions";
+import type { EventGridHandler, InvocationContext } from "@azure/functions";
+import * as df from "durable-functions";
+import { classifyEvent } from "../shared/events";
+import { getNetworkInterfaceEndpointId } from "../shared/azure/privateEndpoints";
+import { getRuntime } from "../orchestrations/runtime";
+import { startReconcile } from "./startRun";
+
+export const onArmEvent: EventGridHandler = async (event, context: InvocationContext) => {
+  const { config, clients } = getRuntime();
+  // A malformed event throws a TypeError naming the field: nothing starts, and Event Grid dead-letters it.
+  const request = classifyEvent(event, { subscriptionIds: config.subscriptionIds });
+  if (request.kind === "ignored") {
+    context.debug(`ignored event ${event.id}: ${request.reason}`);
+    return;
+  }
+  // A NIC event matters only for the private endpoint that owns the NIC.
+  const endpointId = request.kind === "networkInterface" ? await getNetworkInterfaceEndpointId(clients, request.id) : undefined;
+  if (request.kind === "networkInterface" && endpointId === undefined) {
+    context.debug(`ignored event ${event.id}: ${request.id} belongs to no private endpoint`);
+    return;
+  }
+  const target = request.kind === "networkInterface" ? { kind: "endpoint" as const, id: endpointId ?? "", reason: request.reason } : request;
+  const started = await startReconcile(df.getClient(context), config, target, { reason: `event ${target.reason}` });
+  context.log(`event ${target.reason} -> ${started.action} ${started.instanceId}`);
+};
+
+app.eventGrid("onArmEvent", { extraInputs: [df.input.durableClient()], handler: onArmEvent });

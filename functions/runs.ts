@@ -1,0 +1,123 @@
+/**
+ * @module HTTP manual runs: `POST /api/runs` starts a run for one endpoint, one resource, one subscription
+ * or the whole scope (optionally a dry run); `GET /api/runs/{instanceId}` returns its status and report.
+ */
+
+import { app, HttpResponse } from "@azure/functions";
+import type { HttpHandler, HttpRequest, InvocationContext } from "@azure/functions";
+import * as df from "durable-functions";
+import { z } from "zod";
+import { isWithinScope, parseResourceId, resourceTypeOf } from "../shared/resourceId";
+import type { Config } from "../shared/config";
+import type { ReconcileRequest } from "../shared/domain";
+import { formatRunReport } from "../orchestrations/runReport";
+import type { RunReport } from "../orchestrations/runReport";
+import { getRuntime } from "../orchestrations/runtime";
+import { getRunStatus, startReconcile, startSweep } from "./startRun";
+import type { StartedRun } from "./startRun";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SCOPE_EXPECTED = 'expected "all", { "endpointId": "<private endpoint id>" }, { "resourceId": "<PaaS resource id>" } or { "subscriptionId": "<guid>" }';
+
+const runRequestSchema = z
+  .object({
+    scope: z.union([
+      z.literal("all"),
+      z.strictObject({ endpointId: z.string() }),
+      z.strictObject({ resourceId: z.string() }),
+      z.strictObject({ subscriptionId: z.string().regex(GUID, "expected a subscription GUID") }),
+    ], { error: SCOPE_EXPECTED }),
+    dryRun: z.boolean({ error: "expected true or false" }).default(false),
+  })
+  .strict();
+
+export type RunRequest = z.infer<typeof runRequestSchema>;
+
+function badRequest(message: string): HttpResponse {
+  return new HttpResponse({ status: 400, jsonBody: { error: { code: "BadRequest", message } } });
+}
+
+/** Validates a run request body. Returns the request, or the message that says what was wrong. */
+export function parseRunRequest(body: unknown, config: Config): RunRequest | string {
+  const parsed = runRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    return parsed.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "body"}: ${i.code === "invalid_union" ? SCOPE_EXPECTED : i.message}`).join("; ");
+  }
+  const { scope } = parsed.data;
+  const scopeIds = { subscriptionIds: config.subscriptionIds };
+  if (scope === "all") return parsed.data;
+  const id = "endpointId" in scope ? scope.endpointId : "resourceId" in scope ? scope.resourceId : `/subscriptions/${scope.subscriptionId}`;
+  try {
+    const parsedId = parseResourceId(id);
+    if ("endpointId" in scope && resourceTypeOf(parsedId).toLowerCase() !== "microsoft.network/privateendpoints") {
+      return `scope.endpointId: expected a Microsoft.Network/privateEndpoints id, got a ${resourceTypeOf(parsedId)} id`;
+    }
+    if ("resourceId" in scope && parsedId.types.length !== 1) {
+      return `scope.resourceId: expected the id of a PaaS resource (e.g. a Microsoft.Batch/batchAccounts id), got a ${resourceTypeOf(parsedId)} id`;
+    }
+  } catch (error) {
+    return `scope: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (!isWithinScope(id, scopeIds)) {
+    return `scope: ${id} is outside the configured subscriptions (${config.subscriptionIds.join(", ")})`;
+  }
+  return parsed.data;
+}
+
+export const startRunHttp: HttpHandler = async (request: HttpRequest, context: InvocationContext) => {
+  const { config } = getRuntime();
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch (error) {
+    return badRequest(`body: expected JSON like { "scope": "all", "dryRun": true }; ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const runRequest = parseRunRequest(body, config);
+  if (typeof runRequest === "string") return badRequest(runRequest);
+  const client = df.getClient(context);
+  const { scope, dryRun } = runRequest;
+  const reason = `manual run${dryRun ? " (dry run)" : ""}`;
+  let started: StartedRun;
+  if (scope === "all" || "subscriptionId" in scope) {
+    started = await startSweep(client, config, { dryRun, reason, ...(scope !== "all" ? { subscriptionId: scope.subscriptionId } : {}) });
+  } else {
+    const target: ReconcileRequest = "endpointId" in scope ? { kind: "endpoint", id: scope.endpointId, reason } : { kind: "resource", id: scope.resourceId, reason };
+    started = await startReconcile(client, config, target, { dryRun, reason });
+  }
+  context.log(`manual run: ${started.action} ${started.instanceId}${dryRun ? " (dry run)" : ""}`);
+  const statusUrl = new URL(`/api/runs/${started.instanceId}`, request.url).href;
+  return new HttpResponse({
+    status: 202,
+    headers: { Location: statusUrl },
+    jsonBody: { ...started, dryRun, statusUrl, management: client.createHttpManagementPayload(started.instanceId) },
+  });
+};
+
+app.http("startRun", { route: "runs", methods: ["POST"], authLevel: "function", extraInputs: [df.input.durableClient()], handler: startRunHttp });
+
+export const getRunHttp: HttpHandler = async (request: HttpRequest, context: InvocationContext) => {
+  const instanceId = request.params["instanceId"] ?? "";
+  const status = await getRunStatus(df.getClient(context), instanceId);
+  if (status === undefined) {
+    return new HttpResponse({ status: 404, jsonBody: { error: { code: "NotFound", message: `no run with instance id ${JSON.stringify(instanceId)}` } } });
+  }
+  const report = (status.output ?? undefined) as RunReport | undefined;
+  const done = report !== undefined && typeof report === "object" && "dns" in report;
+  if (request.query.get("format") === "text") {
+    return new HttpResponse({ status: 200, body: done ? `${formatRunReport(report)}\n` : `${instanceId}: ${String(status.runtimeStatus)}\n` });
+  }
+  return new HttpResponse({
+    status: 200,
+    jsonBody: {
+      instanceId,
+      name: status.name,
+      runtimeStatus: status.runtimeStatus,
+      createdTime: status.createdTime,
+      lastUpdatedTime: status.lastUpdatedTime,
+      customStatus: status.customStatus ?? null,
+      report: done ? report : null,
+    },
+  });
+};
+
+app.http("getRun", { route: "runs/{instanceId}", methods: ["GET"], authLevel: "function", extraInputs: [df.input.durableClient()], handler: getRunHttp });

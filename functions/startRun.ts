@@ -1,0 +1,79 @@
+/**
+ * @module Starts runs from every entry point. Reconciliations are singletons per key: when a run for the
+ * key is in flight, it is nudged to go round once more instead of starting a second one. Dry runs get
+ * their own instance so they never disturb a live run.
+ */
+
+import { randomUUID } from "node:crypto";
+import type { DurableClient, DurableOrchestrationStatus } from "durable-functions";
+import type { ReconcileRequest } from "../shared/domain";
+import type { Config } from "../shared/config";
+import type { ReconcileEndpointInput } from "../orchestrations/reconcileEndpoint";
+import type { ReconcileResourceInput } from "../orchestrations/reconcileResource";
+import type { DriftSweepInput } from "../orchestrations/driftSweep";
+import { instanceIdFor, NUDGE_EVENT, Orchestrations, SWEEP_INSTANCE_ID } from "../orchestrations/names";
+
+export interface StartedRun {
+  instanceId: string;
+  /** `started` a new run, `nudged` one in flight, or found a sweep `alreadyRunning`. */
+  action: "started" | "nudged" | "alreadyRunning";
+}
+
+export interface StartRunOptions {
+  dryRun?: boolean;
+  reason: string;
+}
+
+const IN_FLIGHT = new Set(["Pending", "Running", "ContinuedAsNew"]);
+
+/** The instance's status, or `undefined` when there is no such instance. */
+export async function getRunStatus(client: DurableClient, instanceId: string): Promise<DurableOrchestrationStatus | undefined> {
+  try {
+    return await client.getStatus(instanceId, { showInput: false });
+  } catch (error) {
+    // The durable client reports an unknown instance only in the message of a plain Error.
+    if (error instanceof Error && /HTTP 404/.test(error.message)) return undefined;
+    throw error;
+  }
+}
+
+export async function isInFlight(client: DurableClient, instanceId: string): Promise<boolean> {
+  const status = await getRunStatus(client, instanceId);
+  return status !== undefined && IN_FLIGHT.has(String(status.runtimeStatus));
+}
+
+/** Starts (or nudges) the reconciliation of one endpoint or resource. */
+export async function startReconcile(client: DurableClient, config: Config, request: Exclude<ReconcileRequest, { kind: "networkInterface" }>, options: StartRunOptions): Promise<StartedRun> {
+  const dryRun = options.dryRun === true;
+  const key = instanceIdFor(request.kind, request.id);
+  const instanceId = dryRun ? `${key}-dryrun-${randomUUID().slice(0, 8)}` : key;
+  if (!dryRun && (await isInFlight(client, instanceId))) {
+    await client.raiseEvent(instanceId, NUDGE_EVENT, { reason: options.reason });
+    return { instanceId, action: "nudged" };
+  }
+  if (request.kind === "endpoint") {
+    const input: ReconcileEndpointInput = { endpointId: request.id, dryRun, reason: options.reason };
+    await client.startNew(Orchestrations.reconcileEndpoint, { instanceId, input });
+  } else {
+    const input: ReconcileResourceInput = { resourceId: request.id, subscriptionIds: config.subscriptionIds, dryRun, concurrency: config.sweepConcurrency, reason: options.reason };
+    await client.startNew(Orchestrations.reconcileResource, { instanceId, input });
+  }
+  return { instanceId, action: "started" };
+}
+
+/** Starts a drift sweep of the whole scope or of one subscription, unless one is already running. */
+export async function startSweep(client: DurableClient, config: Config, options: StartRunOptions & { subscriptionId?: string }): Promise<StartedRun> {
+  const dryRun = options.dryRun === true;
+  const key = options.subscriptionId === undefined ? SWEEP_INSTANCE_ID : `${SWEEP_INSTANCE_ID}-${options.subscriptionId.toLowerCase()}`;
+  const instanceId = dryRun ? `${key}-dryrun-${randomUUID().slice(0, 8)}` : key;
+  if (!dryRun && (await isInFlight(client, instanceId))) return { instanceId, action: "alreadyRunning" };
+  const input: DriftSweepInput = {
+    subscriptionIds: config.subscriptionIds,
+    ...(options.subscriptionId !== undefined ? { onlySubscriptionIds: [options.subscriptionId.toLowerCase()] } : {}),
+    dryRun,
+    concurrency: config.sweepConcurrency,
+    reason: options.reason,
+  };
+  await client.startNew(Orchestrations.driftSweep, { instanceId, input });
+  return { instanceId, action: "started" };
+}

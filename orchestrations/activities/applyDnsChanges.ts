@@ -1,0 +1,25 @@
+/**
+ * @module Activity: applies one batch of a sweep's DNS changes. Failed changes are reported in the
+ * result, so one bad record never fails the sweep.
+ */
+
+import * as df from "durable-functions";
+import type { ActivityHandler } from "durable-functions";
+import type { InvocationContext } from "@azure/functions";
+import type { DnsChanges } from "../../shared/dns/plan";
+import { applyPlan } from "../applyPlan";
+import type { DnsReport, RunError } from "../runReport";
+import { Activities } from "../names";
+import { getRuntime } from "../runtime";
+
+export interface ApplyDnsChangesInput {
+  changes: DnsChanges;
+}
+
+export async function applyDnsChanges(input: ApplyDnsChangesInput, context?: InvocationContext): Promise<{ dns: DnsReport; errors: RunError[] }> {
+  const { clients, config } = getRuntime();
+  return applyPlan(clients, input.changes, { ownerId: config.ownerId, dryRun: false, log: (m) => context?.log(m) });
+}
+
+const applyDnsChangesHandler: ActivityHandler = (input: ApplyDnsChangesInput, context: InvocationContext) => applyDnsChanges(input, context);
+df.app.activity(Activities.applyDnsChanges, { handler: applyDnsChangesHandler });

@@ -1,0 +1,65 @@
+/**
+ * @module Activity: reads a private endpoint and decides, by policy, each of its Pending connections.
+ * Reads the truth from ARM; whatever event started the run is not trusted.
+ */
+
+import * as df from "durable-functions";
+import type { ActivityHandler } from "durable-functions";
+import type { InvocationContext } from "@azure/functions";
+import type { Decision } from "../../shared/domain";
+import { decide } from "../../shared/policy";
+import { isWithinScope, sameResourceId } from "../../shared/resourceId";
+import { getPrivateEndpoint } from "../../shared/azure/privateEndpoints";
+import { getLinkTarget, listConnections } from "../../shared/azure/connections";
+import { Activities } from "../names";
+import { getRuntime } from "../runtime";
+
+export interface EvaluateEndpointInput {
+  endpointId: string;
+}
+
+/** A Pending connection and what the policy decided for it. */
+export interface PendingDecision {
+  connectionId: string;
+  endpointId: string;
+  targetResourceId: string;
+  decision: Decision;
+}
+
+export interface EvaluateEndpointResult {
+  exists: boolean;
+  pending: PendingDecision[];
+  notes: string[];
+}
+
+export async function evaluateEndpoint(input: EvaluateEndpointInput, context?: InvocationContext): Promise<EvaluateEndpointResult> {
+  const { clients, config, policies } = getRuntime();
+  const endpoint = await getPrivateEndpoint(clients, input.endpointId);
+  if (endpoint === undefined) return { exists: false, pending: [], notes: [`${input.endpointId} does not exist (deleted)`] };
+  const { policy, error: policyError } = policies.current();
+  const notes = policyError === undefined ? [] : [`policy file change not taken, last valid policy in force: ${policyError}`];
+  const pending: PendingDecision[] = [];
+  for (const link of endpoint.links.filter((l) => l.status === "Pending")) {
+    if (!isWithinScope(link.targetResourceId, { subscriptionIds: config.subscriptionIds })) {
+      notes.push(`${link.targetResourceId} is outside the configured subscriptions; its connection is left alone`);
+      continue;
+    }
+    const target = await getLinkTarget(clients, link.targetResourceId);
+    const connection = target && (await listConnections(clients, target.id)).find((c) => sameResourceId(c.privateEndpointId, endpoint.id));
+    if (target === undefined || connection === undefined) {
+      notes.push(`${link.targetResourceId} shows no connection from ${endpoint.id}; nothing to decide`);
+      continue;
+    }
+    if (connection.status !== "Pending") {
+      notes.push(`${connection.id} is already ${connection.status} on the resource side`);
+      continue;
+    }
+    const decision = decide(policy, connection, { target, ...(link.requestMessage !== undefined ? { requestMessage: link.requestMessage } : {}) });
+    context?.log(`policy: ${decision.action} ${connection.id} (rule ${decision.ruleName}: ${decision.reason})`);
+    pending.push({ connectionId: connection.id, endpointId: endpoint.id, targetResourceId: target.id, decision });
+  }
+  return { exists: true, pending, notes };
+}
+
+const evaluateEndpointHandler: ActivityHandler = (input: EvaluateEndpointInput, context: InvocationContext) => evaluateEndpoint(input, context);
+df.app.activity(Activities.evaluateEndpoint, { handler: evaluateEndpointHandler });

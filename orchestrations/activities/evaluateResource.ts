@@ -1,0 +1,57 @@
+/**
+ * @module Activity: reads a PaaS resource's private endpoint connections, decides the Pending ones by
+ * policy, and names every endpoint the resource concerns: those its connections name, and those our
+ * records still name for it (a connection removed from the resource side is no longer listed).
+ */
+
+import * as df from "durable-functions";
+import type { ActivityHandler } from "durable-functions";
+import type { InvocationContext } from "@azure/functions";
+import { decide } from "../../shared/policy";
+import { endpointOf, isOwnedBy, targetsOf } from "../../shared/dns/ownership";
+import { zonesServing } from "../../shared/dns/zones";
+import { normalizeResourceId, resourceTypeOf } from "../../shared/resourceId";
+import { getLinkTarget, listConnections } from "../../shared/azure/connections";
+import { listRecordSets, listZones } from "../../shared/azure/privateDns";
+import type { PendingDecision } from "./evaluateEndpoint";
+import { Activities } from "../names";
+import { getRuntime } from "../runtime";
+
+export interface EvaluateResourceInput {
+  resourceId: string;
+}
+
+export interface EvaluateResourceResult {
+  exists: boolean;
+  pending: PendingDecision[];
+  /** Lower-cased ids of every endpoint the resource's connections or our records name. */
+  endpointIds: string[];
+  notes: string[];
+}
+
+export async function evaluateResource(input: EvaluateResourceInput, context?: InvocationContext): Promise<EvaluateResourceResult> {
+  const { clients, config, policies } = getRuntime();
+  const resourceKey = normalizeResourceId(input.resourceId);
+  const target = await getLinkTarget(clients, input.resourceId);
+  const connections = target === undefined ? [] : await listConnections(clients, target.id);
+  const zones = zonesServing(resourceTypeOf(input.resourceId), await listZones(clients, config.dnsZoneResourceGroupIds));
+  const records = (await Promise.all(zones.map((zone) => listRecordSets(clients, zone)))).flat();
+  const fromRecords = records.filter((r) => isOwnedBy(r, config.ownerId) && targetsOf(r).includes(resourceKey)).map(endpointOf);
+  const endpointIds = [...new Set([...connections.map((c) => normalizeResourceId(c.privateEndpointId)), ...fromRecords])]
+    .filter((id): id is string => id !== undefined)
+    .sort();
+  const notes = target === undefined ? [`${input.resourceId} does not exist (deleted)`] : [];
+  const { policy, error: policyError } = policies.current();
+  if (policyError !== undefined) notes.push(`policy file change not taken, last valid policy in force: ${policyError}`);
+  const pending: PendingDecision[] = [];
+  for (const connection of connections.filter((c) => c.status === "Pending")) {
+    if (target === undefined) break;
+    const decision = decide(policy, connection, { target });
+    context?.log(`policy: ${decision.action} ${connection.id} (rule ${decision.ruleName}: ${decision.reason})`);
+    pending.push({ connectionId: connection.id, endpointId: connection.privateEndpointId, targetResourceId: target.id, decision });
+  }
+  return { exists: target !== undefined, pending, endpointIds, notes };
+}
+
+const evaluateResourceHandler: ActivityHandler = (input: EvaluateResourceInput, context: InvocationContext) => evaluateResource(input, context);
+df.app.activity(Activities.evaluateResource, { handler: evaluateResourceHandler });

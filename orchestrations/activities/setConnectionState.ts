@@ -1,0 +1,48 @@
+/**
+ * @module Activity: approves or rejects one connection, writing the rule and reason into its
+ * description. Re-reads the connection first and acts only while it is still Pending, so a late or
+ * repeated run never overrides someone else's decision.
+ */
+
+import * as df from "durable-functions";
+import type { ActivityHandler } from "durable-functions";
+import type { InvocationContext } from "@azure/functions";
+import type { Decision } from "../../shared/domain";
+import { approveConnection, getConnection, rejectConnection } from "../../shared/azure/connections";
+import { isTransientArmError } from "../../shared/azure/errors";
+import type { DecisionOutcome } from "../runReport";
+import { Activities } from "../names";
+import { getRuntime } from "../runtime";
+
+export interface SetConnectionStateInput {
+  connectionId: string;
+  decision: Decision;
+}
+
+export interface SetConnectionStateResult {
+  outcome: DecisionOutcome;
+  detail: string;
+}
+
+export async function setConnectionState(input: SetConnectionStateInput, context?: InvocationContext): Promise<SetConnectionStateResult> {
+  const { clients } = getRuntime();
+  const { connectionId, decision } = input;
+  if (decision.action === "leavePending") return { outcome: "leftPending", detail: decision.reason };
+  try {
+    const connection = await getConnection(clients, connectionId);
+    if (connection === undefined) return { outcome: "alreadyDecided", detail: `${connectionId} no longer exists` };
+    if (connection.status !== "Pending") return { outcome: "alreadyDecided", detail: `${connectionId} is already ${connection.status}` };
+    const change = decision.action === "approve" ? approveConnection : rejectConnection;
+    await change(clients, connectionId, decision.description);
+    const outcome = decision.action === "approve" ? "approved" : "rejected";
+    context?.log(`${outcome} ${connectionId} by rule ${decision.ruleName}: ${decision.reason}`);
+    return { outcome, detail: decision.description };
+  } catch (error) {
+    // Transient errors go back to the orchestrator's bounded retry; permanent ones are reported, not retried.
+    if (isTransientArmError(error)) throw error;
+    return { outcome: "failed", detail: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+const setConnectionStateHandler: ActivityHandler = (input: SetConnectionStateInput, context: InvocationContext) => setConnectionState(input, context);
+df.app.activity(Activities.setConnectionState, { handler: setConnectionStateHandler });

@@ -1,0 +1,28 @@
+/**
+ * @module Orchestration step shared by the endpoint and resource runs: carries out the policy's
+ * decisions on Pending connections (or, in a dry run, only reports them).
+ */
+
+import type { OrchestrationContext, Task } from "durable-functions";
+import type { PendingDecision } from "./activities/evaluateEndpoint";
+import type { SetConnectionStateInput, SetConnectionStateResult } from "./activities/setConnectionState";
+import type { DecisionEntry, DecisionOutcome } from "./runReport";
+import { Activities } from "./names";
+import { armRetry } from "./armRetry";
+
+const WOULD: Record<string, DecisionOutcome> = { approve: "wouldApprove", reject: "wouldReject", leavePending: "leftPending" };
+
+export function* decideConnections(context: OrchestrationContext, pending: readonly PendingDecision[], dryRun: boolean): Generator<Task, DecisionEntry[], unknown> {
+  const entries: DecisionEntry[] = [];
+  for (const p of pending) {
+    const { action, ruleName, reason } = p.decision;
+    let outcome = WOULD[action] ?? "leftPending";
+    if (!dryRun && action !== "leavePending") {
+      const input: SetConnectionStateInput = { connectionId: p.connectionId, decision: p.decision };
+      const result = (yield context.df.callActivityWithRetry(Activities.setConnectionState, armRetry(), input)) as SetConnectionStateResult;
+      outcome = result.outcome;
+    }
+    entries.push({ connectionId: p.connectionId, endpointId: p.endpointId, action, ruleName, reason, outcome });
+  }
+  return entries;
+}

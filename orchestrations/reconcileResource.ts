@@ -1,0 +1,73 @@
+/**
+ * @module Orchestration: reconciles one PaaS resource. Decides its Pending connections by policy, then
+ * reconciles every endpoint it concerns (in the scope), including endpoints whose connection was
+ * removed from the resource side and whose records must go.
+ */
+
+import * as df from "durable-functions";
+import type { OrchestrationContext, OrchestrationHandler, Task } from "durable-functions";
+import { isWithinScope } from "../shared/resourceId";
+import type { EvaluateResourceInput, EvaluateResourceResult } from "./activities/evaluateResource";
+import type { ReconcileEndpointInput } from "./reconcileEndpoint";
+import { decideConnections } from "./decideConnections";
+import { goRoundAgainIfNudged } from "./goRoundAgainIfNudged";
+import { Activities, Orchestrations } from "./names";
+import { armRetry } from "./armRetry";
+import { emptyDnsReport, mergeDnsReports, summarizeRunReport } from "./runReport";
+import type { RunReport } from "./runReport";
+
+export interface ReconcileResourceInput {
+  resourceId: string;
+  /** The subscriptions in scope; endpoints elsewhere (other tenants) get decisions but no DNS. */
+  subscriptionIds: string[];
+  dryRun?: boolean;
+  /** How many endpoint runs go at once. */
+  concurrency?: number;
+  reason?: string;
+  round?: number;
+}
+
+const reconcileResourceOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
+  const input = context.df.getInput<ReconcileResourceInput>();
+  const dryRun = input.dryRun === true;
+  const report: RunReport = {
+    kind: "resource",
+    target: input.resourceId,
+    dryRun,
+    startedAt: context.df.currentUtcDateTime.toISOString(),
+    finishedAt: "",
+    rounds: (input.round ?? 0) + 1,
+    notes: input.reason === undefined ? [] : [`started by: ${input.reason}`],
+    decisions: [],
+    dns: emptyDnsReport(),
+    errors: [],
+  };
+  try {
+    const evaluateInput: EvaluateResourceInput = { resourceId: input.resourceId };
+    const evaluation = (yield context.df.callActivityWithRetry(Activities.evaluateResource, armRetry(), evaluateInput)) as EvaluateResourceResult;
+    report.notes.push(...evaluation.notes);
+    report.decisions = yield* decideConnections(context, evaluation.pending, dryRun);
+    const scope = { subscriptionIds: input.subscriptionIds };
+    const endpoints = evaluation.endpointIds.filter((id) => isWithinScope(id, scope));
+    const outside = evaluation.endpointIds.length - endpoints.length;
+    if (outside > 0) report.notes.push(`${outside} endpoint(s) outside the configured subscriptions: decided, but their DNS is not ours to write`);
+    const batch = input.concurrency ?? 8;
+    const children: RunReport[] = [];
+    for (let i = 0; i < endpoints.length; i += batch) {
+      const tasks: Task[] = endpoints.slice(i, i + batch).map((endpointId) => {
+        const child: ReconcileEndpointInput = { endpointId, dryRun, skipDecisions: true, reason: `resource run for ${input.resourceId}` };
+        return context.df.callSubOrchestrator(Orchestrations.reconcileEndpoint, child);
+      });
+      children.push(...((yield context.df.Task.all(tasks)) as RunReport[]));
+    }
+    report.dns = mergeDnsReports(children.map((c) => c.dns));
+    report.errors.push(...children.flatMap((c) => c.errors));
+  } catch (error) {
+    report.errors.push({ target: input.resourceId, message: error instanceof Error ? error.message : String(error) });
+  }
+  report.finishedAt = context.df.currentUtcDateTime.toISOString();
+  if (!context.df.isReplaying) context.log(`${summarizeRunReport(report)} (${input.resourceId})`);
+  if (yield* goRoundAgainIfNudged(context, { ...input, round: report.rounds })) return undefined;
+  return report;
+};
+df.app.orchestration(Orchestrations.reconcileResource, reconcileResourceOrchestrator);
