@@ -1,0 +1,168 @@
+/**
+ * @module ARM routes of the PaaS resources that accept private endpoints (Batch accounts, ML
+ * workspaces, storage accounts, key vaults): the resource itself, its private endpoint connections
+ * (approve/reject/delete, long-running the way each provider's examples show) and its private link
+ * resources. Also the operation status routes every long-running operation is polled on.
+ */
+import { apiFamilyOf } from "./apiVersions";
+import { ArmError, badRequest, resourceNotFound } from "./armError";
+import { connectionBody, privateLinkResourceBodies, resourceBody } from "./armPayloads";
+import type { ConnectionRecord } from "./estate";
+import type { LongRunningOperation } from "./operations";
+import { newEtag, sameEtag } from "./estate";
+import type { PaasResource, PrivateLinkService } from "./privateLinkServices";
+import { PRIVATE_LINK_SERVICES } from "./privateLinkServices";
+import type { ArmRequest, ArmResponse, Route, RouteContext } from "./router";
+import { isRecord, objectBody, operationUrls, page, param, publishChange, route } from "./router";
+import type { ConnectionStatus } from "../../shared/domain";
+
+const SETTABLE: readonly ConnectionStatus[] = ["Approved", "Rejected", "Pending"];
+
+function routesFor(service: PrivateLinkService): Route[] {
+  const [namespace, type] = service.resourceType.split("/") as [string, string];
+  const base = `/subscriptions/{sub}/resourceGroups/{rg}/providers/${namespace}/${type}/{name}`;
+  const pecType = `${service.resourceType}/privateEndpointConnections`;
+  const op = (suffix: string): string => `${type}${suffix}`;
+
+  const resourceOf = (request: ArmRequest, context: RouteContext): PaasResource => {
+    context.estate.requireScope(param(request, "sub"), param(request, "rg"));
+    const resource = context.estate.getResource(`/subscriptions/${param(request, "sub")}/resourceGroups/${param(request, "rg")}/providers/${service.resourceType}/${param(request, "name")}`);
+    if (resource === undefined) throw resourceNotFound(service.resourceType, param(request, "name"), param(request, "rg"));
+    return resource;
+  };
+  const connectionOf = (request: ArmRequest, context: RouteContext): { resource: PaasResource; connection: ConnectionRecord | undefined } => {
+    const resource = resourceOf(request, context);
+    return { resource, connection: context.estate.getConnection(`${resource.id}/privateEndpointConnections/${param(request, "connection")}`) };
+  };
+  const checkIfMatch = (request: ArmRequest, connection: ConnectionRecord): void => {
+    const ifMatch = request.headers["if-match"];
+    if (typeof ifMatch === "string" && ifMatch.trim() !== "*" && !sameEtag(ifMatch, connection.etag)) {
+      throw new ArmError(412, "PreconditionFailed", `The etag ${ifMatch} does not match the connection's etag ${connection.etag}.`);
+    }
+  };
+
+  const writeConnection = (request: ArmRequest, context: RouteContext): ArmResponse => {
+    const { resource, connection } = connectionOf(request, context);
+    if (connection === undefined) throw resourceNotFound(pecType, `${resource.name}/${param(request, "connection")}`, param(request, "rg"));
+    checkIfMatch(request, connection);
+    const body = objectBody(request);
+    const props = isRecord(body.properties) ? body.properties : undefined;
+    const state = props !== undefined && isRecord(props.privateLinkServiceConnectionState) ? props.privateLinkServiceConnectionState : undefined;
+    const status = state?.status;
+    if (typeof status !== "string" || !SETTABLE.includes(status as ConnectionStatus)) {
+      throw badRequest(`properties.privateLinkServiceConnectionState.status must be one of ${SETTABLE.join(", ")}, got ${JSON.stringify(status)}.`, "InvalidPrivateEndpointConnectionStatus");
+    }
+    const description = typeof state?.description === "string" ? state.description : connection.state.description;
+    const id = connection.id;
+    const commit = (): ArmResponse => {
+      const updated = context.estate.setConnectionState(id, status as ConnectionStatus, description);
+      publishChange(context, request, "write", id, `${pecType}/write`);
+      return { status: 200, body: connectionBody(updated) };
+    };
+    if (service.putStyle === "sync") {
+      const response = commit();
+      return connection.etag !== "" && service.connectionEtag ? { ...response, headers: { ETag: context.estate.getConnection(id)?.etag ?? "" } } : response;
+    }
+    connection.provisioningState = "Updating";
+    connection.etag = newEtag();
+    const operation = context.operations.start(() => {
+      const { status: code, body: result } = commit();
+      return { status: code, ...(isRecord(result) ? { body: result } : {}) };
+    });
+    const urls = operationUrls(context, request, param(request, "sub"), namespace, resource.location, operation.id);
+    return { status: 202, headers: { Location: urls.location, "Azure-AsyncOperation": urls.asyncOperation, "Retry-After": "0" } };
+  };
+
+  const deleteConnection = (request: ArmRequest, context: RouteContext): ArmResponse => {
+    const { resource, connection } = connectionOf(request, context);
+    if (connection === undefined) return { status: 204 };
+    const id = connection.id;
+    const commit = (): ConnectionRecord | undefined => {
+      const removed = context.estate.removeConnection(id);
+      if (removed !== undefined) publishChange(context, request, "delete", id, `${pecType}/delete`);
+      return removed;
+    };
+    if (service.deleteStyle === "sync") {
+      commit();
+      return { status: 200 };
+    }
+    connection.provisioningState = "Deleting";
+    const operation = context.operations.start(() => {
+      const removed = commit();
+      // Key Vault's example answers the finished delete with the connection, now Disconnected.
+      if (service.family === "keyVault" && removed !== undefined) {
+        return { status: 200, body: { id: removed.id, name: removed.name, type: pecType, properties: { provisioningState: "Disconnected" } } };
+      }
+      return { status: 204 };
+    });
+    const urls = operationUrls(context, request, param(request, "sub"), namespace, resource.location, operation.id);
+    return { status: 202, headers: { Location: urls.location, "Retry-After": "0" } };
+  };
+
+  const routes: Route[] = [
+    route("GET", base, op(":get"), service.family, service.resourceType, (request, context) => ({ status: 200, body: resourceBody(context.estate, resourceOf(request, context)) })),
+    route("GET", `${base}/privateEndpointConnections`, op("/privateEndpointConnections:list"), service.family, pecType, (request, context) => {
+      const resource = resourceOf(request, context);
+      return page(context.estate.listConnections(resource.id), request, context, connectionBody);
+    }),
+    route("GET", `${base}/privateEndpointConnections/{connection}`, op("/privateEndpointConnections:get"), service.family, pecType, (request, context) => {
+      const { resource, connection } = connectionOf(request, context);
+      if (connection === undefined) throw resourceNotFound(pecType, `${resource.name}/${param(request, "connection")}`, param(request, "rg"));
+      return { status: 200, body: connectionBody(connection), ...(service.connectionEtag ? { headers: { ETag: connection.etag } } : {}) };
+    }),
+    route("PUT", `${base}/privateEndpointConnections/{connection}`, op("/privateEndpointConnections:createOrUpdate"), service.family, pecType, writeConnection),
+    route("DELETE", `${base}/privateEndpointConnections/{connection}`, op("/privateEndpointConnections:delete"), service.family, pecType, deleteConnection),
+    route("GET", `${base}/privateLinkResources`, op("/privateLinkResources:list"), service.family, `${service.resourceType}/privateLinkResources`, (request, context) => ({
+      status: 200,
+      body: { value: privateLinkResourceBodies(resourceOf(request, context)) },
+    })),
+    route("GET", `${base}/privateLinkResources/{group}`, op("/privateLinkResources:get"), service.family, `${service.resourceType}/privateLinkResources`, (request, context) => {
+      const resource = resourceOf(request, context);
+      const found = privateLinkResourceBodies(resource).find((r) => String(r.name).toLowerCase() === param(request, "group").toLowerCase());
+      if (found === undefined) throw resourceNotFound(`${service.resourceType}/privateLinkResources`, `${resource.name}/${param(request, "group")}`, param(request, "rg"));
+      return { status: 200, body: found };
+    }),
+  ];
+  if (service.family === "batch") {
+    routes.push(route("PATCH", `${base}/privateEndpointConnections/{connection}`, op("/privateEndpointConnections:update"), service.family, pecType, writeConnection));
+  }
+  return routes;
+}
+
+const OPERATION_BASE = "/subscriptions/{sub}/providers/{namespace}/locations/{location}";
+
+function operationOf(request: ArmRequest, context: RouteContext): LongRunningOperation {
+  const operation = context.operations.get(param(request, "id"));
+  if (operation === undefined || apiFamilyOf(param(request, "namespace"), undefined) === undefined) {
+    throw new ArmError(404, "OperationNotFound", `The operation '${param(request, "id")}' was not found.`);
+  }
+  return operation;
+}
+
+export const PAAS_ROUTES: readonly Route[] = [
+  ...PRIVATE_LINK_SERVICES.flatMap(routesFor),
+  route("GET", `${OPERATION_BASE}/operations/{id}`, "operations:status", "byNamespace", "locations/operations", (request, context) => {
+    const operation = operationOf(request, context);
+    const body: Record<string, unknown> = {
+      id: `/subscriptions/${param(request, "sub")}/providers/${param(request, "namespace")}/locations/${param(request, "location")}/operations/${operation.id}`,
+      name: operation.id,
+      status: operation.status,
+      startTime: operation.startTime,
+      ...(operation.endTime !== undefined ? { endTime: operation.endTime } : {}),
+      ...(operation.error !== undefined ? { error: operation.error } : {}),
+    };
+    return { status: 200, body, ...(operation.status === "InProgress" ? { headers: { "Retry-After": "0" } } : {}) };
+  }),
+  route("GET", `${OPERATION_BASE}/operationResults/{id}`, "operations:result", "byNamespace", "locations/operationResults", (request, context) => {
+    const operation = operationOf(request, context);
+    if (operation.status === "InProgress") {
+      return { status: 202, headers: { Location: `${context.baseUrl}${request.url.pathname}${request.url.search}`, "Retry-After": "0" } };
+    }
+    if (operation.status === "Failed") {
+      const error = operation.error ?? { code: "InternalServerError", message: "The operation failed." };
+      throw new ArmError(error.code === "Conflict" ? 409 : 500, error.code, error.message);
+    }
+    const result = operation.result ?? { status: 204 };
+    return { status: result.status, ...(result.body !== undefined ? { body: result.body } : {}) };
+  }),
+];

@@ -1,0 +1,169 @@
+/**
+ * @module What the emulator knows about each Private Link service it hosts: the groupIds
+ * (`privateLinkResources`), the FQDNs Azure issues to an endpoint for each groupId, and each
+ * resource provider's quirks (field names, etags, how its connection writes are long-running).
+ * The FQDNs follow the shapes `shared/dns/zones` maps to private zones.
+ */
+import type { ApiFamily } from "./apiVersions";
+
+/** A PaaS resource that accepts private endpoint connections. */
+export interface PaasResource {
+  id: string;
+  /** Full type, e.g. `Microsoft.Batch/batchAccounts`. */
+  type: string;
+  name: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  location: string;
+  tags: Record<string, string>;
+  /** ML workspaces: the workspace GUID that appears in their FQDNs. */
+  workspaceId?: string;
+}
+
+/** One FQDN Azure issues for a groupId, and the member of the private link resource behind it. */
+export interface IssuedName {
+  memberName: string;
+  fqdn: string;
+}
+
+export interface PrivateLinkGroup {
+  groupId: string;
+  requiredMembers: string[];
+  requiredZoneNames: (location: string) => string[];
+}
+
+/** How a provider answers writes to its connections. */
+export type ConnectionWriteStyle = "sync" | "asyncOperation" | "location";
+
+export interface PrivateLinkService {
+  resourceType: string;
+  family: ApiFamily;
+  groups: readonly PrivateLinkGroup[];
+  issuedNames(target: PaasResource, groupId: string): IssuedName[];
+  /** Storage spells it `actionRequired`; the others `actionsRequired`. */
+  actionsKey: "actionsRequired" | "actionRequired";
+  /** Batch and Key Vault put an etag on connections. */
+  connectionEtag: boolean;
+  /** Batch repeats the connection's groupIds on its side. */
+  connectionGroupIds: boolean;
+  putStyle: ConnectionWriteStyle;
+  deleteStyle: ConnectionWriteStyle;
+  /** Provider-specific properties of the resource itself. */
+  resourceProperties(target: PaasResource): Record<string, unknown>;
+}
+
+function region(target: PaasResource): string {
+  return target.location.toLowerCase().replace(/\s+/g, "");
+}
+
+const STORAGE_GROUPS = ["blob", "file", "queue", "table", "dfs", "web"];
+
+export const PRIVATE_LINK_SERVICES: readonly PrivateLinkService[] = [
+  {
+    resourceType: "Microsoft.Batch/batchAccounts",
+    family: "batch",
+    groups: [
+      { groupId: "batchAccount", requiredMembers: ["batchAccount"], requiredZoneNames: () => ["privatelink.batch.azure.com"] },
+      { groupId: "nodeManagement", requiredMembers: ["nodeManagement"], requiredZoneNames: () => ["privatelink.batch.azure.com"] },
+    ],
+    issuedNames(target, groupId) {
+      const account = target.name.toLowerCase();
+      return groupId.toLowerCase() === "nodemanagement"
+        ? [{ memberName: "nodeManagement", fqdn: `${account}.${region(target)}.service.batch.azure.com` }]
+        : [{ memberName: "batchAccount", fqdn: `${account}.${region(target)}.batch.azure.com` }];
+    },
+    actionsKey: "actionsRequired",
+    connectionEtag: true,
+    connectionGroupIds: true,
+    putStyle: "asyncOperation",
+    deleteStyle: "location",
+    resourceProperties: (target) => ({
+      accountEndpoint: `${target.name.toLowerCase()}.${region(target)}.batch.azure.com`,
+      nodeManagementEndpoint: `${target.name.toLowerCase()}.${region(target)}.service.batch.azure.com`,
+      provisioningState: "Succeeded",
+      publicNetworkAccess: "Disabled",
+      poolAllocationMode: "BatchService",
+    }),
+  },
+  {
+    resourceType: "Microsoft.MachineLearningServices/workspaces",
+    family: "machineLearning",
+    groups: [
+      {
+        groupId: "amlworkspace",
+        requiredMembers: ["default", "cert", "notebook", "inference"],
+        requiredZoneNames: () => ["privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"],
+      },
+    ],
+    issuedNames(target) {
+      const ws = (target.workspaceId ?? "").toLowerCase();
+      const r = region(target);
+      return [
+        { memberName: "default", fqdn: `${ws}.workspace.${r}.api.azureml.ms` },
+        { memberName: "cert", fqdn: `${ws}.workspace.${r}.cert.api.azureml.ms` },
+        { memberName: "notebook", fqdn: `ml-${target.name.toLowerCase()}-${r}-${ws}.${r}.notebooks.azure.net` },
+        { memberName: "inference", fqdn: `*.${ws}.inference.${r}.api.azureml.ms` },
+      ];
+    },
+    actionsKey: "actionsRequired",
+    connectionEtag: false,
+    connectionGroupIds: false,
+    putStyle: "sync",
+    deleteStyle: "sync",
+    resourceProperties: (target) => ({
+      workspaceId: target.workspaceId,
+      friendlyName: target.name,
+      provisioningState: "Succeeded",
+      publicNetworkAccess: "Disabled",
+      discoveryUrl: `https://${region(target)}.api.azureml.ms/discovery`,
+    }),
+  },
+  {
+    resourceType: "Microsoft.Storage/storageAccounts",
+    family: "storage",
+    groups: STORAGE_GROUPS.map((groupId) => ({
+      groupId,
+      requiredMembers: [groupId],
+      requiredZoneNames: () => [`privatelink.${groupId}.core.windows.net`],
+    })),
+    issuedNames: (target, groupId) => [{ memberName: groupId.toLowerCase(), fqdn: `${target.name.toLowerCase()}.${groupId.toLowerCase()}.core.windows.net` }],
+    actionsKey: "actionRequired",
+    connectionEtag: false,
+    connectionGroupIds: false,
+    putStyle: "sync",
+    deleteStyle: "sync",
+    resourceProperties: (target) => ({
+      provisioningState: "Succeeded",
+      publicNetworkAccess: "Disabled",
+      primaryEndpoints: Object.fromEntries(STORAGE_GROUPS.map((g) => [g, `https://${target.name.toLowerCase()}.${g}.core.windows.net/`])),
+    }),
+  },
+  {
+    resourceType: "Microsoft.KeyVault/vaults",
+    family: "keyVault",
+    groups: [{ groupId: "vault", requiredMembers: ["default"], requiredZoneNames: () => ["privatelink.vaultcore.azure.net"] }],
+    issuedNames: (target) => [{ memberName: "default", fqdn: `${target.name.toLowerCase()}.vault.azure.net` }],
+    actionsKey: "actionsRequired",
+    connectionEtag: true,
+    connectionGroupIds: false,
+    putStyle: "sync",
+    deleteStyle: "location",
+    resourceProperties: (target) => ({
+      vaultUri: `https://${target.name.toLowerCase()}.vault.azure.net/`,
+      provisioningState: "Succeeded",
+      publicNetworkAccess: "Disabled",
+      sku: { family: "A", name: "standard" },
+    }),
+  },
+];
+
+/** The service for a resource type (case-insensitive), or `undefined`. */
+export function privateLinkServiceFor(resourceType: string): PrivateLinkService | undefined {
+  const wanted = resourceType.toLowerCase();
+  return PRIVATE_LINK_SERVICES.find((s) => s.resourceType.toLowerCase() === wanted);
+}
+
+/** The group of a service by groupId (case-insensitive), or `undefined`. */
+export function privateLinkGroupOf(service: PrivateLinkService, groupId: string): PrivateLinkGroup | undefined {
+  return service.groups.find((g) => g.groupId.toLowerCase() === groupId.toLowerCase());
+}
