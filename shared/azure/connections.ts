@@ -188,11 +188,11 @@ async function setConnectionState(
  * Approves a connection, writing `description` (rule and reason) into its state. Returns the
  * connection as ARM reports it after the write, or `undefined` when the connection is gone.
  */
-export function approveConnection(clients: ArmClients, id: string, description: string, options: ApproveConnectionOptions = {}): Promise<Connection | undefined> {
+export async function approveConnection(clients: ArmClients, id: string, description: string, options: ApproveConnectionOptions = {}): Promise<Connection | undefined> {
   return setConnectionState(clients, ArmOperations.approveConnection, id, "Approved", description, options);
 }
 
 /** Rejects a connection, writing `description` into its state; `undefined` when the connection is gone. */
-export function rejectConnection(clients: ArmClients, id: string, description: string, options: RejectConnectionOptions = {}): Promise<Connection | undefined> {
+export async function rejectConnection(clients: ArmClients, id: string, description: string, options: RejectConnectionOptions = {}): Promise<Connection | undefined> {
   return setConnectionState(clients, ArmOperations.rejectConnection, id, "Rejected", description, options);
 }

@@ -170,13 +170,13 @@ async function putRecordSet(clients: ArmClients, record: DnsRecord, type: SdkRec
 }
 
 /** Creates or replaces an A record set; returns it as written, with its new etag. */
-export function upsertARecord(clients: ArmClients, record: DnsRecord, options: UpsertARecordOptions = {}): Promise<DnsRecord> {
+export async function upsertARecord(clients: ArmClients, record: DnsRecord, options: UpsertARecordOptions = {}): Promise<DnsRecord> {
   if (record.ipv4Addresses.length === 0) throw new RangeError(`A record ${record.name}.${record.zone} has no IPv4 addresses; expected at least one`);
   return putRecordSet(clients, record, "A", { aRecords: record.ipv4Addresses.map((ipv4Address) => ({ ipv4Address })) }, options);
 }
 
 /** Creates or replaces a CNAME record set; returns it as written, with its new etag. */
-export function upsertCNAMERecord(clients: ArmClients, record: DnsRecord, options: UpsertCNAMERecordOptions = {}): Promise<DnsRecord> {
+export async function upsertCNAMERecord(clients: ArmClients, record: DnsRecord, options: UpsertCNAMERecordOptions = {}): Promise<DnsRecord> {
   if (typeof record.cname !== "string" || record.cname.trim() === "") throw new TypeError(`CNAME record ${record.name}.${record.zone} has no canonical name`);
   return putRecordSet(clients, record, "CNAME", { cnameRecord: { cname: record.cname } }, options);
 }
