@@ -28,7 +28,7 @@ describe("ArmOperations", () => {
     const exported = { ...privateEndpoints, ...connections, ...privateDns } as Record<string, unknown>;
     for (const name of adapters) expect(typeof exported[name], name).toBe("function");
     // getNetworkInterfaceEndpointId is the NIC read; every other adapter has its own entry.
-    const entries = new Set(Object.values(ArmOperations).map((o) => o.name));
+    const entries = new Set<string>(Object.values(ArmOperations).map((o) => o.name));
     for (const name of adapters.filter((n) => n !== "getNetworkInterfaceEndpointId")) expect(entries.has(name), name).toBe(true);
     for (const [key, operation] of Object.entries(ArmOperations)) expect(operation.name).toBe(key);
   });

@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import type { Connection } from "../../../shared/domain";
+import { approveConnection, getConnection, getLinkTarget, listConnections, rejectConnection, toConnection } from "../../../shared/azure/connections";
+import { ArmRequestError } from "../../../shared/azure/errors";
+import { BATCH, ML, STORAGE, SUB, SUB2, VAULT, endpointId, useEmulator } from "./fixture";
+
+describe("toConnection", () => {
+  const id = `${STORAGE}/privateEndpointConnections/pec1`;
+
+  it("reads Storage's actionRequired and everyone else's actionsRequired into actionsRequired", () => {
+    const storage = toConnection({
+      id,
+      properties: { provisioningState: "Succeeded", privateEndpoint: { id: endpointId("pe") }, privateLinkServiceConnectionState: { status: "Approved", description: "ok", actionRequired: "None" } },
+    });
+    expect(storage).toEqual({
+      id,
+      resourceId: STORAGE,
+      resourceType: "Microsoft.Storage/storageAccounts",
+      privateEndpointId: endpointId("pe"),
+      groupIds: [],
+      status: "Approved",
+      description: "ok",
+      actionsRequired: "None",
+      provisioningState: "Succeeded",
+    });
+    const batch = toConnection({
+      id: `${BATCH}/privateEndpointConnections/x`,
+      properties: { groupIds: ["batchAccount", 7], privateLinkServiceConnectionState: { status: "Pending", actionsRequired: "Recreate" } },
+    });
+    expect(batch).toMatchObject({ resourceType: "Microsoft.Batch/batchAccounts", groupIds: ["batchAccount"], status: "Pending", description: "", actionsRequired: "Recreate", privateEndpointId: "" });
+  });
+
+  it("refuses a body without an id", () => {
+    expect(() => toConnection({ properties: {} })).toThrow(TypeError);
+    expect(() => toConnection("x")).toThrow(TypeError);
+  });
+});
+
+describe("connection adapter against the emulator", () => {
+  const fx = useEmulator(2);
+  const connectionOf = async (resourceId: string, endpointName: string): Promise<Connection> => {
+    const found = (await listConnections(fx.clients, resourceId)).find((c) => c.privateEndpointId.toLowerCase().endsWith(`/${endpointName}`));
+    if (found === undefined) throw new Error(`no connection for ${endpointName} on ${resourceId}`);
+    return found;
+  };
+
+  it("reads the target resource's type, location and tags", async () => {
+    expect(await getLinkTarget(fx.clients, BATCH)).toEqual({ id: BATCH, type: "Microsoft.Batch/batchAccounts", location: "eastus", tags: { env: "prod", owner: "hpc" } });
+    expect(await getLinkTarget(fx.clients, ML)).toMatchObject({ type: "Microsoft.MachineLearningServices/workspaces", location: "eastus", tags: {} });
+    expect(await getLinkTarget(fx.clients, BATCH.replace("batchacct", "gone"))).toBeUndefined();
+  });
+
+  it("lists a resource's connections across pages, from every subscription", async () => {
+    const connections = await listConnections(fx.clients, STORAGE);
+    expect(fx.clients.requestCount()).toBe(2);
+    expect(connections.map((c) => [c.privateEndpointId.toLowerCase(), c.status]).sort()).toEqual(
+      [
+        [endpointId("pe-blob").toLowerCase(), "Approved"],
+        [endpointId("pe-file").toLowerCase(), "Pending"],
+        [endpointId("pe-other-sub", SUB2).toLowerCase(), "Approved"],
+      ].sort(),
+    );
+    const pending = connections.find((c) => c.status === "Pending");
+    expect(pending).toMatchObject({ resourceId: STORAGE, resourceType: "Microsoft.Storage/storageAccounts", description: "please", actionsRequired: "None", provisioningState: "Succeeded" });
+    expect(await listConnections(fx.clients, STORAGE.replace("stacct", "gone"))).toEqual([]);
+  });
+
+  it("gets one connection, and reads a removed one as gone", async () => {
+    const listed = await connectionOf(VAULT, "pe-kv");
+    expect(await getConnection(fx.clients, listed.id)).toEqual(listed);
+    expect(fx.emulator.control.removeConnection(listed.id)).toBe(true);
+    expect(await getConnection(fx.clients, listed.id)).toBeUndefined();
+    await expect(approveConnection(fx.clients, listed.id, "too late", { updateIntervalInMs: 5 })).resolves.toBeUndefined();
+  });
+
+  it("approves a Pending ML connection (synchronous PUT) and writes the reason", async () => {
+    const pending = await connectionOf(ML, "pe-ml");
+    const approved = await approveConnection(fx.clients, pending.id, "rule ml-team: workspace tagged owner=ml-team", { updateIntervalInMs: 5 });
+    expect(approved).toMatchObject({ id: pending.id, status: "Approved", description: "rule ml-team: workspace tagged owner=ml-team" });
+    const seen = fx.emulator.control.snapshot().connections.find((c) => c.id === pending.id);
+    expect(seen?.state).toMatchObject({ status: "Approved", description: "rule ml-team: workspace tagged owner=ml-team" });
+  });
+
+  it("rejects a Pending Storage connection, sending Storage's actionRequired", async () => {
+    const pending = await connectionOf(STORAGE, "pe-file");
+    const rejected = await rejectConnection(fx.clients, pending.id, "rule default: file shares are not allowed", { updateIntervalInMs: 5 });
+    expect(rejected).toMatchObject({ status: "Rejected", description: "rule default: file shares are not allowed", actionsRequired: "None" });
+  });
+
+  it("approves a Batch connection with PATCH, polling the long-running operation to the end", async () => {
+    fx.emulator.control.createPrivateEndpoint({ subscriptionId: SUB, resourceGroup: "rg-pe", name: "pe-batch-manual", targetResourceId: BATCH, groupIds: ["nodeManagement"], manual: true });
+    const pending = await connectionOf(BATCH, "pe-batch-manual");
+    expect(pending).toMatchObject({ status: "Pending", groupIds: ["nodeManagement"] });
+    fx.emulator.control.setAsyncOperationDelay(60);
+    fx.emulator.control.resetCounters();
+    const approved = await approveConnection(fx.clients, pending.id, "rule hpc: approved", { updateIntervalInMs: 10 });
+    expect(approved).toMatchObject({ status: "Approved", description: "rule hpc: approved", provisioningState: "Succeeded" });
+    const operations = Object.keys(fx.emulator.control.counters().operations);
+    expect(operations).toContain("PATCH batchAccounts/privateEndpointConnections:update");
+    expect(operations.some((o) => o.startsWith("PUT "))).toBe(false);
+    expect(operations).toContain("GET operations:status");
+  });
+
+  it("rejects a Key Vault connection that was approved", async () => {
+    const current = await connectionOf(VAULT, "pe-kv");
+    const rejected = await rejectConnection(fx.clients, current.id, "rule vaults: only from the hub", { updateIntervalInMs: 5 });
+    expect(rejected).toMatchObject({ status: "Rejected", description: "rule vaults: only from the hub" });
+    expect(await getConnection(fx.clients, current.id)).toMatchObject({ status: "Rejected" });
+  });
+
+  it("refuses a resource type it has no provider entry for, naming the supported ones", async () => {
+    const widget = `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Contoso/widgets/w1`;
+    await expect(listConnections(fx.clients, widget)).rejects.toThrow(RangeError);
+    await expect(getLinkTarget(fx.clients, widget)).rejects.toThrow(/supported types: .*Microsoft\.KeyVault\/vaults/);
+    await expect(approveConnection(fx.clients, `${widget}/privateEndpointConnections/c`, "x")).rejects.toThrow(RangeError);
+    expect(fx.clients.requestCount()).toBe(0);
+  });
+
+  it("rejects ids of the wrong shape before calling ARM", async () => {
+    await expect(getConnection(fx.clients, STORAGE)).rejects.toThrow(/not a private endpoint connection id/);
+    await expect(listConnections(fx.clients, `${STORAGE}/privateEndpointConnections/c`)).rejects.toThrow(/not a PaaS resource id/);
+  });
+
+  it("surfaces other ARM refusals as ArmRequestError with the status", async () => {
+    // A supported type the emulator does not serve: ARM's 400 for an unknown namespace.
+    const sql = `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Sql/servers/sql1`;
+    const error = await getLinkTarget(fx.clients, sql).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ArmRequestError);
+    expect(error).toMatchObject({ statusCode: 400, operation: "getLinkTarget" });
+  });
+});
