@@ -38,7 +38,7 @@ export interface RecordSetRef {
 export interface EmulatorControl {
   /** Adds a seed to the current estate (call `reset` first for a clean one). */
   seed(estate: EstateSeed): void;
-  /** Empties the estate and forgets faults, chaos, subscriptions and counters. */
+  /** Empties the estate and forgets faults, chaos, subscriptions, counters and throttling changes. */
   reset(): void;
   snapshot(): EstateSnapshot;
   createPrivateEndpoint(request: CreatePrivateEndpointRequest): EndpointRecord;
@@ -100,6 +100,7 @@ export function createControl(parts: ControlParts): EmulatorControl {
       events.reset();
       parts.faults.clear();
       parts.counters.reset();
+      parts.throttler.restore();
     },
     snapshot: () => estate.snapshot(),
     createPrivateEndpoint(request) {

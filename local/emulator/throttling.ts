@@ -45,10 +45,18 @@ export function requestClassOf(method: string): RequestClass {
 
 export class Throttler {
   private settings: ThrottlingSettings;
+  private readonly initial: ThrottlingSettings;
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(enabled: boolean, private readonly now: () => number = Date.now) {
-    this.settings = structuredClone({ ...DEFAULT_THROTTLING, enabled });
+    this.initial = structuredClone({ ...DEFAULT_THROTTLING, enabled });
+    this.settings = structuredClone(this.initial);
+  }
+
+  /** Back to the settings the emulator started with, buckets full. */
+  restore(): void {
+    this.settings = structuredClone(this.initial);
+    this.buckets.clear();
   }
 
   configure(settings: Partial<ThrottlingSettings>): ThrottlingSettings {
@@ -70,7 +78,11 @@ export class Throttler {
     bucket.tokens = Math.min(limits.capacity, bucket.tokens + ((now - bucket.updatedAt) / 1000) * limits.refillPerSecond);
     bucket.updatedAt = now;
     this.buckets.set(id, bucket);
-    if (!this.settings.enabled) return { allowed: true, remaining: Math.floor(bucket.tokens), retryAfterSeconds: 0 };
+    // Switched off, the buckets still drain so the remaining-requests headers stay truthful; nothing is refused.
+    if (!this.settings.enabled) {
+      bucket.tokens = Math.max(0, bucket.tokens - 1);
+      return { allowed: true, remaining: Math.floor(bucket.tokens), retryAfterSeconds: 0 };
+    }
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return { allowed: true, remaining: Math.floor(bucket.tokens), retryAfterSeconds: 0 };
