@@ -9,7 +9,7 @@ import { DefaultAzureCredential } from "@azure/identity";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { PrivateDnsManagementClient } from "@azure/arm-privatedns";
 import { ResourceManagementClient } from "@azure/arm-resources";
-import { retryPolicy } from "@azure/core-rest-pipeline";
+import { RestError, retryPolicy } from "@azure/core-rest-pipeline";
 import type { PipelinePolicy, PipelineResponse, RetryStrategy } from "@azure/core-rest-pipeline";
 
 export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
@@ -34,6 +34,8 @@ export interface ArmClientOptions {
    * call at once with the 429/503, so the orchestration backs off on a durable timer instead.
    */
   maxRetryAfterInMs?: number;
+  /** Per-attempt timeout; a hung request is abandoned and retried like a socket error. Default 90 s. */
+  requestTimeoutInMs?: number;
   /** Token scopes; default `<endpoint origin>/.default`, right for public and sovereign clouds. */
   credentialScopes?: string | string[];
 }
@@ -126,6 +128,25 @@ function exponentialStrategy(retryDelayInMs: number, maxRetryDelayInMs: number):
   };
 }
 
+/** Gives each attempt a deadline and reports a missed one as a retriable ETIMEDOUT, not as the caller's abort. */
+function attemptTimeoutPolicy(timeoutInMs: number): PipelinePolicy {
+  return {
+    name: "armAttemptTimeout",
+    async sendRequest(request, next) {
+      if (!(request.timeout > 0)) request.timeout = timeoutInMs;
+      try {
+        return await next(request);
+      } catch (error) {
+        const aborted = error instanceof Error && error.name === "AbortError";
+        if (aborted && request.abortSignal?.aborted !== true) {
+          throw new RestError(`No response from ARM within ${request.timeout} ms (${request.method} ${request.url.split("?")[0]})`, { code: "ETIMEDOUT", request });
+        }
+        throw error;
+      }
+    },
+  };
+}
+
 function checkNonNegative(name: string, value: number | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 0 || value > max) {
@@ -169,6 +190,7 @@ export function createArmClients(options: ArmClientOptions): ArmClients {
   const retryDelayInMs = checkNonNegative("retryDelayInMs", options.retryDelayInMs, 800, 60_000);
   const maxRetryDelayInMs = checkNonNegative("maxRetryDelayInMs", options.maxRetryDelayInMs, 30_000, 600_000);
   const maxRetryAfterInMs = checkNonNegative("maxRetryAfterInMs", options.maxRetryAfterInMs, 60_000, 600_000);
+  const requestTimeoutInMs = checkNonNegative("requestTimeoutInMs", options.requestTimeoutInMs, 90_000, 600_000);
   const credentialScopes = options.credentialScopes ?? `${endpoint}/.default`;
   let requests = 0;
 
@@ -185,6 +207,7 @@ export function createArmClients(options: ArmClientOptions): ArmClients {
       retryPolicy([throttlingStrategy(maxRetryAfterInMs), exponentialStrategy(retryDelayInMs, maxRetryDelayInMs)], { maxRetries }),
       { phase: "Retry" },
     );
+    client.pipeline.addPolicy(attemptTimeoutPolicy(requestTimeoutInMs), { afterPhase: "Retry" });
     client.pipeline.addPolicy(
       {
         name: "armRequestCounter",

@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import { DefaultAzureCredential } from "@azure/identity";
 import { StaticTokenCredential, createArmClients, createCredential, defaultCredential } from "../../../shared/azure/clients";
 import { ArmRequestError, isTransientArmError } from "../../../shared/azure/errors";
+import { listConnections } from "../../../shared/azure/connections";
 import { listRecordSets, upsertARecord } from "../../../shared/azure/privateDns";
-import { BLOB_ZONE, SUB, useEmulator, zoneId } from "./fixture";
+import { getPrivateEndpoint } from "../../../shared/azure/privateEndpoints";
+import { BLOB_ZONE, STORAGE, SUB, endpointId, useEmulator, zoneId } from "./fixture";
 
 const blob = { id: zoneId(BLOB_ZONE), name: BLOB_ZONE };
 const LIST_ALL = { method: "GET", path: "/privateDnsZones/[^/]+/ALL$" };
@@ -73,6 +75,22 @@ describe("ARM clients against the emulator: trust, retries and throttling", () =
     fx.emulator.control.injectFault({ ...LIST_ALL, sequence: [{ type: "error", status: 500 }, { type: "error", status: 503 }, { type: "drop" }] });
     await expect(listRecordSets(fx.clients, blob)).resolves.toHaveLength(4);
     expect(fx.clients.requestCount()).toBe(4);
+  });
+
+  it("retries the same way in the network client and on the generic connection list", async () => {
+    fx.emulator.control.injectFault({ method: "GET", path: "/privateEndpoints/pe-kv$", sequence: [{ type: "error", status: 503 }] });
+    fx.emulator.control.injectFault({ method: "GET", path: "/privateEndpointConnections$", sequence: [{ type: "throttle", retryAfterSeconds: 0 }, { type: "error", status: 500 }] });
+    expect((await getPrivateEndpoint(fx.clients, endpointId("pe-kv")))?.name).toBe("pe-kv");
+    expect(await listConnections(fx.clients, STORAGE)).toHaveLength(3);
+    // Endpoint: 503 + GET + zone groups; connections: 429 + 500 + GET.
+    expect(fx.clients.requestCount()).toBe(6);
+  });
+
+  it("abandons an attempt that gets no answer in time and retries it", async () => {
+    const clients = fx.clientsWith({ requestTimeoutInMs: 150 });
+    fx.emulator.control.injectFault({ ...LIST_ALL, sequence: [{ type: "latency", ms: 1_000 }] });
+    await expect(listRecordSets(clients, blob)).resolves.toHaveLength(4);
+    expect(clients.requestCount()).toBe(2);
   });
 
   it("gives up after maxRetries with a transient ArmRequestError", async () => {
