@@ -65,7 +65,7 @@ describe("ARM events", () => {
 
     expect(subscriber.deliveries).toHaveLength(1);
     expect(subscriber.deliveries[0]?.headers["aeg-event-type"]).toBe("Notification");
-    const [event] = await deserializer.deserializeEventGridEvents(subscriber.deliveries[0]?.body as object);
+    const [event] = await deserializer.deserializeEventGridEvents(JSON.stringify(subscriber.deliveries[0]?.body));
     expect(event).toBeDefined();
     if (event === undefined || !isSystemEvent("Microsoft.Resources.ResourceWriteSuccess", event)) throw new Error("expected a ResourceWriteSuccess event");
     expect(event.topic).toBe(`/subscriptions/${HUB}`);
@@ -94,7 +94,7 @@ describe("ARM events", () => {
     expect(subscriber.handshakes).toEqual(["OPTIONS"]);
     emulator.control.setConnectionState(pendingStorageConnection(), "Approved", "approved by hand");
     await emulator.control.flushEvents();
-    const [event] = await deserializer.deserializeCloudEvents(subscriber.deliveries[0]?.body as object);
+    const [event] = await deserializer.deserializeCloudEvents(JSON.stringify(subscriber.deliveries[0]?.body));
     if (event === undefined || !isSystemEvent("Microsoft.Resources.ResourceWriteSuccess", event)) throw new Error("expected a ResourceWriteSuccess CloudEvent");
     expect(event.source).toBe(`/subscriptions/${SPOKE}`);
     expect(event.subject).toBe(pendingStorageConnection());
