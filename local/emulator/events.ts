@@ -125,7 +125,8 @@ export class EventPublisher {
   private reorderBuffer: EventGridEvent[] = [];
   private readonly tasks = new Set<Promise<void>>();
   private readonly queues = new Map<string, Promise<void>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Pending chaos delays: cleared and settled on close so `flush` never hangs. */
+  private readonly timers = new Map<NodeJS.Timeout, () => void>();
   private stats: EventStats = { published: 0, dropped: 0, delivered: 0, failed: 0, retries: 0 };
   private closed = false;
 
@@ -302,7 +303,7 @@ export class EventPublisher {
         if (!this.closed) fn();
         resolve();
       }, delay);
-      this.timers.add(timer);
+      this.timers.set(timer, resolve);
     });
     this.track(task);
   }
@@ -388,7 +389,10 @@ export class EventPublisher {
 
   close(): void {
     this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const [timer, settle] of this.timers) {
+      clearTimeout(timer);
+      settle();
+    }
     this.timers.clear();
   }
 }

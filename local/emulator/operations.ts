@@ -63,11 +63,6 @@ export class OperationStore {
     return this.operations.get(id);
   }
 
-  /** True while some operation has not committed yet. */
-  get busy(): boolean {
-    return this.timers.size > 0;
-  }
-
   close(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
