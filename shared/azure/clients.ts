@@ -34,7 +34,7 @@ export interface ArmClientOptions {
    * call at once with the 429/503, so the orchestration backs off on a durable timer instead.
    */
   maxRetryAfterInMs?: number;
-  /** Per-attempt timeout; a hung request is abandoned and retried like a socket error. Default 90 s. */
+  /** Per-attempt timeout; a hung request is abandoned and retried like a socket error. Default 90 s; 0: none. */
   requestTimeoutInMs?: number;
   /** Token scopes; default `<endpoint origin>/.default`, right for public and sovereign clouds. */
   credentialScopes?: string | string[];
