@@ -1,0 +1,154 @@
+// The Function App on Flex Consumption (Node 20) and every app setting it reads. Identity-based
+// connections only: no storage key, no instrumentation key, no connection string with a secret.
+
+param name string
+param planName string
+param location string
+param tags object
+
+@description('The user-assigned identity the app runs as.')
+param identityResourceId string
+param identityClientId string
+
+param storageAccountName string
+param deploymentContainerName string
+param applicationInsightsName string
+
+@description('Flex Consumption: the most instances the app scales out to.')
+param maximumInstanceCount int
+@description('Flex Consumption: memory per instance.')
+param instanceMemoryMB int
+
+@description('The Durable Functions task hub (host.json reads it as %DURABLE_TASK_HUB%).')
+param taskHubName string
+
+// The app's own settings (see docs/configuration.md).
+param watchedSubscriptionIds array
+param dnsZoneResourceGroupIds array
+param ownerId string
+@description('The policy as JSON text; used when policyPath is empty.')
+param policyText string
+@description('A policy file path on the instance; when set, it is used instead of policyText.')
+param policyPath string
+param sweepSchedule string
+param recordTtl int
+param dryRun bool
+param sweepConcurrency int
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+var hostSettings = {
+  // Host storage (and the Durable backend) through the identity.
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+  AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+  AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+  DURABLE_TASK_HUB: taskHubName
+  // The connection string only locates the resource; ingestion authenticates with Entra ID.
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  // DefaultAzureCredential picks the user-assigned identity by this client id.
+  AZURE_CLIENT_ID: identityClientId
+}
+
+// AUTOPILOT_ARM_ENDPOINT, AUTOPILOT_ARM_CA_FILE and AUTOPILOT_ARM_STATIC_TOKEN are for the local
+// emulator only and are deliberately never set here: in Azure the app talks to public ARM.
+var autopilotSettings = union(
+  {
+    AUTOPILOT_SUBSCRIPTIONS: join(watchedSubscriptionIds, ',')
+    AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS: join(dnsZoneResourceGroupIds, ',')
+    AUTOPILOT_OWNER_ID: ownerId
+    AUTOPILOT_SWEEP_SCHEDULE: sweepSchedule
+    AUTOPILOT_RECORD_TTL: string(recordTtl)
+    // Not string(dryRun): ARM renders a bool as "True", and the app accepts only lower case.
+    AUTOPILOT_DRY_RUN: dryRun ? 'true' : 'false'
+    AUTOPILOT_SWEEP_CONCURRENCY: string(sweepConcurrency)
+  },
+  empty(policyPath) ? { AUTOPILOT_POLICY: policyText } : { AUTOPILOT_POLICY_PATH: policyPath }
+)
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityResourceId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityResourceId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'node'
+        version: '20'
+      }
+    }
+  }
+
+  resource appSettings 'config' = {
+    name: 'appsettings'
+    properties: union(hostSettings, autopilotSettings)
+  }
+}
+
+// azd deploys with an Entra token; nobody needs basic publishing credentials.
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+output name string = site.name
+output uri string = 'https://${site.properties.defaultHostName}'

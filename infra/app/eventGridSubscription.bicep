@@ -1,0 +1,50 @@
+// One watched subscription's Event Grid wiring: the resource group for a new system topic (when the
+// hook found none to reuse), then the topic and its event subscription in that resource group.
+
+targetScope = 'subscription'
+
+param location string
+param tags object
+@description('{ subscriptionId, resourceGroupName, createResourceGroup, topicName, topicTags, systemAssignedIdentity, userAssignedIdentityIds }')
+param topic object
+param identityResourceId string
+param eventSubscriptionName string
+@secure()
+param endpointUrl string
+param includedEventTypes array
+param advancedFilters array
+param deadLetterStorageAccountId string
+param deadLetterContainerName string
+param maxDeliveryAttempts int
+param eventTimeToLiveInMinutes int
+
+resource topicGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = if (topic.createResourceGroup) {
+  name: topic.resourceGroupName
+  location: location
+  tags: tags
+}
+
+module topicAndSubscription 'eventGridTopic.bicep' = {
+  name: 'eventgrid-topic-${uniqueString(topic.resourceGroupName, topic.topicName)}'
+  scope: resourceGroup(topic.resourceGroupName)
+  params: {
+    topicName: topic.topicName
+    topicTags: topic.topicTags
+    systemAssignedIdentity: topic.systemAssignedIdentity
+    userAssignedIdentityIds: topic.userAssignedIdentityIds
+    identityResourceId: identityResourceId
+    eventSubscriptionName: eventSubscriptionName
+    endpointUrl: endpointUrl
+    includedEventTypes: includedEventTypes
+    advancedFilters: advancedFilters
+    deadLetterStorageAccountId: deadLetterStorageAccountId
+    deadLetterContainerName: deadLetterContainerName
+    maxDeliveryAttempts: maxDeliveryAttempts
+    eventTimeToLiveInMinutes: eventTimeToLiveInMinutes
+  }
+  dependsOn: [
+    topicGroup
+  ]
+}
+
+output topicId string = topicAndSubscription.outputs.topicId

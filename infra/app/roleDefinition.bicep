@@ -1,0 +1,31 @@
+// A custom role, created at a subscription that is itself one of its assignable scopes (or holds them).
+
+targetScope = 'subscription'
+
+@description('The role definition GUID; stable per deployment so that re-provisioning updates the role.')
+param roleDefinitionName string
+@description('Unique in the tenant.')
+param roleName string
+param description string
+param actions array
+param assignableScopes array
+
+resource role 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: roleDefinitionName
+  properties: {
+    roleName: roleName
+    description: description
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: actions
+        notActions: []
+        dataActions: []
+        notDataActions: []
+      }
+    ]
+    assignableScopes: assignableScopes
+  }
+}
+
+output name string = role.name

@@ -1,0 +1,18 @@
+// Assigns a role to the app's identity on the subscription this module is deployed to.
+
+targetScope = 'subscription'
+
+param principalId string
+@description('The GUID of the role definition.')
+param roleDefinitionName string
+param description string
+
+resource assignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(subscription().id, principalId, roleDefinitionName)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionName)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    description: description
+  }
+}

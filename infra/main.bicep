@@ -1,0 +1,240 @@
+// privatelink-autopilot for azd: the Function App (Flex Consumption, Node 20) in its own resource
+// group, its user-assigned identity, host storage, monitoring, and the two least-privilege custom
+// roles assigned where the app acts. The Event Grid subscriptions come later, from the postdeploy
+// hook (infra/hooks/postdeploy.mjs deploys infra/eventgrid.bicep), because their webhook needs the
+// deployed function's Event Grid system key. See docs/operations.md.
+
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; makes resource names unique and tags every resource.')
+param environmentName string
+
+@minLength(1)
+@description('Region of the app and its resources; it must offer Flex Consumption (az functionapp list-flexconsumption-locations).')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Resource group for the app; default rg-<environmentName>.')
+param resourceGroupName string = ''
+
+@minLength(36)
+@description('AUTOPILOT_SUBSCRIPTIONS: the watched subscription GUIDs, separated by commas. The first one also holds the approver role definition.')
+param watchedSubscriptionIds string
+
+@minLength(1)
+@description('AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS: ids of the resource groups holding the central private DNS zones (/subscriptions/<guid>/resourceGroups/<name>), separated by commas. The first one\'s subscription also holds the DNS writer role definition.')
+param dnsZoneResourceGroupIds string
+
+@minLength(1)
+@maxLength(63)
+@description('AUTOPILOT_OWNER_ID: marks the record sets this deployment owns; never change it once records exist, and never share it between deployments.')
+param ownerId string
+
+@description('AUTOPILOT_POLICY: the approval policy (default: infra/policy.json, which decides nothing and leaves every Pending connection to humans). Ignored when policyPath is set.')
+param policy object = loadJsonContent('policy.json')
+
+@description('AUTOPILOT_POLICY_PATH: a policy file on the instance to use instead of the policy parameter (re-read when it changes). Empty: the policy parameter is used.')
+param policyPath string = ''
+
+@description('AUTOPILOT_SWEEP_SCHEDULE: six-field NCRONTAB schedule of the drift sweep.')
+param sweepSchedule string = '0 */15 * * * *'
+
+@minValue(1)
+@description('AUTOPILOT_RECORD_TTL: TTL in seconds of the records the app writes.')
+param recordTtl int = 10
+
+@description('AUTOPILOT_DRY_RUN: when true, every run only plans and reports. True by default here so that a first deployment changes nothing; set it to false after reviewing a sweep report.')
+param dryRun bool = true
+
+@minValue(1)
+@maxValue(64)
+@description('AUTOPILOT_SWEEP_CONCURRENCY: endpoints or DNS batches a sweep works on at once.')
+param sweepConcurrency int = 8
+
+@minValue(40)
+@maxValue(1000)
+@description('Flex Consumption: the most instances the app scales out to.')
+param maximumInstanceCount int = 40
+
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Flex Consumption: memory per instance in MB.')
+param instanceMemoryMB int = 2048
+
+var abbrs = loadJsonContent('abbreviations.json')
+var approverRole = loadJsonContent('roles/privatelink-approver.json')
+var dnsWriterRole = loadJsonContent('roles/privatelink-dns-writer.json')
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+var functionAppName = '${abbrs.webSitesFunctions}plautopilot-${resourceToken}'
+var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
+var deadLetterContainerName = 'eventgrid-deadletter'
+
+// Lists are written like the app settings: separated by commas, semicolons or spaces.
+var watched = map(filter(split(replace(replace(watchedSubscriptionIds, ';', ','), ' ', ','), ','), s => !empty(s)), s => toLower(s))
+var dnsZoneGroupIds = filter(split(replace(replace(dnsZoneResourceGroupIds, ';', ','), ' ', ','), ','), s => !empty(s))
+var dnsZoneGroups = map(dnsZoneGroupIds, id => {
+  subscriptionId: toLower(split(id, '/')[2])
+  name: split(id, '/')[4]
+})
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'app/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}plautopilot-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    containerNames: [
+      deploymentContainerName
+      deadLetterContainerName
+    ]
+    deadLetterContainerName: deadLetterContainerName
+  }
+}
+
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    principalId: identity.outputs.principalId
+  }
+}
+
+module api 'app/api.bicep' = {
+  name: 'api'
+  scope: rg
+  params: {
+    name: functionAppName
+    planName: '${abbrs.webServerFarms}${resourceToken}'
+    location: location
+    tags: tags
+    identityResourceId: identity.outputs.resourceId
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    taskHubName: 'plautopilot'
+    watchedSubscriptionIds: watched
+    dnsZoneResourceGroupIds: map(dnsZoneGroups, g => '/subscriptions/${g.subscriptionId}/resourceGroups/${g.name}')
+    ownerId: ownerId
+    policyText: string(policy)
+    policyPath: policyPath
+    sweepSchedule: sweepSchedule
+    recordTtl: recordTtl
+    dryRun: dryRun
+    sweepConcurrency: sweepConcurrency
+  }
+  dependsOn: [
+    rbac
+  ]
+}
+
+// Least-privilege custom roles (infra/roles/*.json, generated from shared/azure/operations.ts).
+// Role names are unique per tenant, hence the environment and token in them. Each definition is
+// created in a subscription that is among (or holds) its assignable scopes.
+
+module approverDefinition 'app/roleDefinition.bicep' = {
+  name: 'role-approver-${resourceToken}'
+  scope: subscription(watched[0])
+  params: {
+    roleDefinitionName: guid(tenant().tenantId, subscription().id, environmentName, 'privatelink-approver')
+    roleName: '${approverRole.roleName} ${environmentName}-${resourceToken}'
+    description: approverRole.description
+    actions: approverRole.actions
+    assignableScopes: map(watched, s => '/subscriptions/${s}')
+  }
+}
+
+module dnsWriterDefinition 'app/roleDefinition.bicep' = {
+  name: 'role-dns-writer-${resourceToken}'
+  scope: subscription(dnsZoneGroups[0].subscriptionId)
+  params: {
+    roleDefinitionName: guid(tenant().tenantId, subscription().id, environmentName, 'privatelink-dns-writer')
+    roleName: '${dnsWriterRole.roleName} ${environmentName}-${resourceToken}'
+    description: dnsWriterRole.description
+    actions: dnsWriterRole.actions
+    assignableScopes: map(dnsZoneGroups, g => '/subscriptions/${g.subscriptionId}/resourceGroups/${g.name}')
+  }
+}
+
+// One subscription-scoped module per watched subscription: role assignments in subscriptions other
+// than the deployment's need a deployment there.
+module approverAssignments 'app/subscriptionRoleAssignment.bicep' = [for sub in watched: {
+  name: 'approver-${take(sub, 8)}-${resourceToken}'
+  scope: subscription(sub)
+  params: {
+    principalId: identity.outputs.principalId
+    roleDefinitionName: approverDefinition.outputs.name
+    description: 'privatelink-autopilot (${environmentName}): approve connections and read endpoints'
+  }
+}]
+
+module dnsWriterAssignments 'app/resourceGroupRoleAssignment.bicep' = [for (group, i) in dnsZoneGroups: {
+  name: 'dns-writer-${i}-${resourceToken}'
+  scope: resourceGroup(group.subscriptionId, group.name)
+  params: {
+    principalId: identity.outputs.principalId
+    roleDefinitionName: dnsWriterDefinition.outputs.name
+    description: 'privatelink-autopilot (${environmentName}): write A/CNAME records it owns'
+  }
+}]
+
+// azd stores these in the environment; the postdeploy hook reads them.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output SERVICE_API_NAME string = api.outputs.name
+output SERVICE_API_URI string = api.outputs.uri
+output APP_IDENTITY_RESOURCE_ID string = identity.outputs.resourceId
+output APP_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output APP_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
+output APP_STORAGE_ACCOUNT_ID string = storage.outputs.resourceId
+output EVENTGRID_DEADLETTER_CONTAINER string = deadLetterContainerName
+output WATCHED_SUBSCRIPTION_IDS string = join(watched, ',')
+output APPROVER_ROLE_DEFINITION_ID string = approverDefinition.outputs.name
+output DNS_WRITER_ROLE_DEFINITION_ID string = dnsWriterDefinition.outputs.name

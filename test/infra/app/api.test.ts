@@ -1,0 +1,120 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_SWEEP_SCHEDULE, loadConfig, Settings } from "../../../shared/config";
+import { loadPolicy } from "../../../shared/policy";
+import { bicepParams, INFRA_DIR, readBicep } from "../bicepText";
+
+/** Settings that only make sense against the local ARM emulator; Azure must never get them. */
+const LOCAL_ONLY = [Settings.armEndpoint, Settings.armCaFile, Settings.armStaticToken];
+const api = readBicep("app/api.bicep");
+/** Every `NAME:` key written in api.bicep's settings objects. */
+const settingKeys = new Set([...api.matchAll(/(?:^|[{\s])([A-Za-z][A-Za-z0-9_]*):\s/gm)].map((m) => m[1] ?? "").filter((k) => /^[A-Z]|^AzureWebJobs/.test(k)));
+const ALL_BICEP = ["main.bicep", "eventgrid.bicep", ...["api", "identity", "storage", "monitoring", "rbac", "roleDefinition", "subscriptionRoleAssignment", "resourceGroupRoleAssignment", "eventGridSubscription", "eventGridTopic"].map((m) => `app/${m}.bicep`)];
+
+describe("the Function App's settings in infra/app/api.bicep", () => {
+  it("set every app setting the app reads, except the local-only ones", () => {
+    const needed = Object.values(Settings).filter((s) => !LOCAL_ONLY.includes(s));
+    expect(needed.filter((s) => !settingKeys.has(s))).toEqual([]);
+  });
+
+  it("never set the emulator-only settings, in any Bicep file", () => {
+    for (const file of ALL_BICEP) {
+      const text = readBicep(file);
+      expect(LOCAL_ONLY.filter((s) => text.includes(s)), file).toEqual([]);
+    }
+  });
+
+  it("connect to host storage and Application Insights through the user-assigned identity", () => {
+    for (const key of [
+      "AzureWebJobsStorage__credential",
+      "AzureWebJobsStorage__clientId",
+      "AzureWebJobsStorage__blobServiceUri",
+      "AzureWebJobsStorage__queueServiceUri",
+      "AzureWebJobsStorage__tableServiceUri",
+      "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+      "AZURE_CLIENT_ID",
+    ]) {
+      expect(settingKeys.has(key), key).toBe(true);
+    }
+    expect(api).toMatch(/AzureWebJobsStorage__credential: 'managedidentity'/);
+    expect(api).toMatch(/AzureWebJobsStorage__clientId: identityClientId/);
+    expect(api).toMatch(/AZURE_CLIENT_ID: identityClientId/);
+    expect(api).toMatch(/APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=\$\{identityClientId\};Authorization=AAD'/);
+    expect(api).toMatch(/type: 'UserAssignedIdentity'\s+userAssignedIdentityResourceId: identityResourceId/);
+    expect(settingKeys.has("AzureWebJobsStorage")).toBe(false);
+  });
+
+  it("use no storage key or instrumentation key anywhere", () => {
+    for (const file of ALL_BICEP) {
+      const text = readBicep(file);
+      expect(text, file).not.toMatch(/AccountKey|InstrumentationKey|listServiceSas|listAccountSas/);
+      // The only key read is the Event Grid extension's system key, for the webhook URL.
+      const listKeys = [...text.matchAll(/listKeys\([^)]*\)[.\w]*/g)].map((m) => m[0]);
+      expect(listKeys, file).toEqual(file === "eventgrid.bicep" ? ["listKeys('${site.id}/host/default', '2024-04-01').systemKeys.eventgrid_extension"] : []);
+    }
+  });
+
+  it("set every %SETTING% that host.json refers to", () => {
+    const host = readFileSync(resolve(INFRA_DIR, "..", "host.json"), "utf8");
+    const referenced = [...host.matchAll(/%(\w+)%/g)].map((m) => m[1] ?? "");
+    expect(referenced.length).toBeGreaterThan(0);
+    expect(referenced.filter((name) => !settingKeys.has(name))).toEqual([]);
+  });
+
+  it("run Node 20 on Flex Consumption with the settings Flex rejects left out", () => {
+    expect(api).toMatch(/name: 'FC1'\s+tier: 'FlexConsumption'/);
+    expect(api).toMatch(/runtime: \{\s+name: 'node'\s+version: '20'/);
+    expect(settingKeys.has("FUNCTIONS_WORKER_RUNTIME")).toBe(false);
+    expect(settingKeys.has("FUNCTIONS_EXTENSION_VERSION")).toBe(false);
+  });
+
+  it("write the dry-run flag in the lower case the app accepts, not ARM's string(bool)", () => {
+    expect(api).toMatch(/AUTOPILOT_DRY_RUN: dryRun \? 'true' : 'false'/);
+    expect(api).not.toMatch(/string\(dryRun\)/);
+  });
+});
+
+describe("the settings infra writes, read back by the app", () => {
+  const policy = readFileSync(resolve(INFRA_DIR, "policy.json"), "utf8");
+  const defaults = Object.fromEntries(bicepParams(readBicep("main.bicep")).map((p) => [p.name, p.defaultText]));
+  const unquote = (text: string | undefined) => (text ?? "").replace(/^'(.*)'$/, "$1");
+  // What api.bicep produces from main.bicep's defaults: lists joined with ',', policy as compact JSON.
+  const appSettings = {
+    [Settings.subscriptions]: "0b6f3f3e-1c2d-4e5f-8a9b-c0d1e2f3a4b5,8f3c2a1e-5b4d-4c6e-9a7f-0123456789ab",
+    [Settings.dnsZoneResourceGroups]: "/subscriptions/3c9d2e1f-7a6b-4c5d-9e8f-a0b1c2d3e4f5/resourceGroups/rg-dns",
+    [Settings.ownerId]: "plautopilot-prod",
+    [Settings.sweepSchedule]: unquote(defaults["sweepSchedule"]),
+    [Settings.recordTtl]: defaults["recordTtl"],
+    [Settings.dryRun]: defaults["dryRun"],
+    [Settings.sweepConcurrency]: defaults["sweepConcurrency"],
+    [Settings.policy]: JSON.stringify(JSON.parse(policy)),
+  };
+
+  it("form a valid configuration, dry run on", () => {
+    const config = loadConfig(appSettings);
+    expect(config.dryRun).toBe(true);
+    expect(config.subscriptionIds).toHaveLength(2);
+    expect(config.policy).toEqual({ text: appSettings[Settings.policy] });
+    expect(config.arm.endpoint).toBe("https://management.azure.com");
+  });
+
+  it("keep the app's own defaults for the schedule, TTL and concurrency", () => {
+    const minimal = loadConfig({ ...appSettings, [Settings.sweepSchedule]: undefined, [Settings.recordTtl]: undefined, [Settings.sweepConcurrency]: undefined });
+    const written = loadConfig(appSettings);
+    expect(written.sweepSchedule).toBe(DEFAULT_SWEEP_SCHEDULE);
+    expect(written.recordTtl).toBe(minimal.recordTtl);
+    expect(written.sweepConcurrency).toBe(minimal.sweepConcurrency);
+  });
+
+  it("would be refused with ARM's capitalised bool, which is why api.bicep spells it out", () => {
+    expect(() => loadConfig({ ...appSettings, [Settings.dryRun]: "True" })).toThrow(/AUTOPILOT_DRY_RUN/);
+  });
+
+  it("carry a default policy that loads and decides nothing by itself", () => {
+    const loaded = loadPolicy(appSettings[Settings.policy] ?? "", { format: "json", source: "infra/policy.json" });
+    expect(loaded.defaultAction).toBe("leavePending");
+    expect(loaded.rules).toEqual([]);
+    expect(appSettings[Settings.policy]).not.toMatch(/\n/);
+  });
+});
