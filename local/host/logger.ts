@@ -88,7 +88,7 @@ export function formatLogLine(entry: LogEntry, time: Date, colors = false): stri
   const source = entry.functionName ?? entry.category;
   if (source !== undefined) parts.push(paint(cyan, `[${source}]`));
   if (entry.instanceId !== undefined) parts.push(paint(dim, `(${entry.instanceId})`));
-  parts.push(entry.message.replace(/\r?\n\s*/g, " | ").trimEnd());
+  parts.push(entry.message.trim().replace(/\s*\r?\n\s*/g, " | "));
   return parts.join(" ");
 }
 
