@@ -77,7 +77,7 @@ export function isDurableApiPath(pathname: string): boolean {
   return pathname === durableWebhookPath || pathname.startsWith(`${durableWebhookPath}/`);
 }
 
-/** Handles one request under `/runtime/webhooks/durabletask`; `origin` is the request's own origin. */
+/** Handles one request under `/runtime/webhooks/durabletask`; management URLs use the request's own origin. */
 export async function handleDurableApiRequest(request: IncomingMessage, response: ServerResponse, url: URL, options: DurableHttpApiOptions): Promise<void> {
   const { runner, taskHubName } = options;
   const method = request.method ?? "GET";
@@ -189,7 +189,9 @@ export async function handleDurableApiRequest(request: IncomingMessage, response
 }
 
 function sendResult(response: ServerResponse, result: "accepted" | "notFound" | "gone", instanceId: string): void {
-  if (result === "accepted") sendJson(response, 202, {});
-  else if (result === "notFound") sendJson(response, 404, errorBody(`No instance with ID '${instanceId}' found.`));
+  if (result === "accepted") {
+    response.writeHead(202);
+    response.end();
+  } else if (result === "notFound") sendJson(response, 404, errorBody(`No instance with ID '${instanceId}' found.`));
   else sendJson(response, 410, errorBody(`The instance '${instanceId}' has already finished.`));
 }
