@@ -160,6 +160,12 @@ export async function waitFor(probe, { attempts, delayMs, sleep = (ms) => new Pr
   return false;
 }
 
+/** `az provider show` for `["provider", "show", "--namespace", ...]`: the words before the first option. */
+function commandOf(args) {
+  const firstOption = args.findIndex((a) => a.startsWith("-"));
+  return `az ${(firstOption < 0 ? args : args.slice(0, firstOption)).join(" ")}`;
+}
+
 function quoteForCmd(arg) {
   return /[\s"&|<>^()]/.test(arg) ? `"${arg.replace(/"/g, '""')}"` : arg;
 }
@@ -170,7 +176,7 @@ export function createAz(env) {
   return (args) => {
     const result = spawnSync("az", windows ? args.map(quoteForCmd) : args, { env, encoding: "utf8", shell: windows, maxBuffer: 64 * 1024 * 1024 });
     if (result.error) throw new Error(`could not run the Azure CLI (az): ${result.error.message}; install it and sign in with az login`, { cause: result.error });
-    if (result.status !== 0) throw new Error(`az ${args.slice(0, 3).join(" ")} failed (exit ${result.status}): ${(result.stderr ?? "").trim()}`);
+    if (result.status !== 0) throw new Error(`${commandOf(args)} failed (exit ${result.status}): ${(result.stderr ?? "").trim()}`);
     return result.stdout ?? "";
   };
 }
@@ -201,7 +207,7 @@ export async function main(env = process.env, options = {}) {
   const log = options.log ?? ((line) => console.log(line));
   const config = readHookEnv(env);
   const az = createAz(env);
-  const azJson = (args) => parseJson(az([...args, "--output", "json"]), `az ${args.slice(0, 3).join(" ")}`);
+  const azJson = (args) => parseJson(az([...args, "--output", "json"]), commandOf(args));
 
   az(["version", "--output", "none"]);
 

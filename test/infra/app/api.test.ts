@@ -6,7 +6,7 @@ import { loadPolicy } from "../../../shared/policy";
 import { bicepParams, INFRA_DIR, readBicep } from "../bicepText";
 
 /** Settings that only make sense against the local ARM emulator; Azure must never get them. */
-const LOCAL_ONLY = [Settings.armEndpoint, Settings.armCaFile, Settings.armStaticToken];
+const LOCAL_ONLY: readonly string[] = [Settings.armEndpoint, Settings.armCaFile, Settings.armStaticToken];
 const api = readBicep("app/api.bicep");
 /** Every `NAME:` key written in api.bicep's settings objects. */
 const settingKeys = new Set([...api.matchAll(/(?:^|[{\s])([A-Za-z][A-Za-z0-9_]*):\s/gm)].map((m) => m[1] ?? "").filter((k) => /^[A-Z]|^AzureWebJobs/.test(k)));
