@@ -60,6 +60,11 @@ describe("main.bicep parameters", () => {
     }
   });
 
+  it("are each listed in docs/operations.md", () => {
+    const operations = readFileSync(resolve(INFRA_DIR, "..", "docs", "operations.md"), "utf8");
+    expect(params.map((p) => p.name).filter((name) => !operations.includes(`\`${name}\``))).toEqual([]);
+  });
+
   it("default to a dry run, so that a first deployment changes nothing", () => {
     expect(params.find((p) => p.name === "dryRun")?.defaultText).toBe("true");
   });

@@ -8,11 +8,18 @@ import { bicepParams, INFRA_DIR, readBicep } from "../bicepText";
 /** Settings that only make sense against the local ARM emulator; Azure must never get them. */
 const LOCAL_ONLY: readonly string[] = [Settings.armEndpoint, Settings.armCaFile, Settings.armStaticToken];
 const api = readBicep("app/api.bicep");
-/** Every `NAME:` key written in api.bicep's settings objects. */
-const settingKeys = new Set([...api.matchAll(/(?:^|[{\s])([A-Za-z][A-Za-z0-9_]*):\s/gm)].map((m) => m[1] ?? "").filter((k) => /^[A-Z]|^AzureWebJobs/.test(k)));
+/** api.bicep's settings objects: `var hostSettings = {...}` and `var autopilotSettings = union(...)`. */
+const settingBlocks = [/^var hostSettings = \{$[^]*?^\}$/m, /^var autopilotSettings = union\($[^]*?^\)$/m].map((re) => re.exec(api)?.[0] ?? "");
+/** Every `NAME:` key written in those objects. */
+const settingKeys = new Set(settingBlocks.flatMap((block) => [...block.matchAll(/(?:^|[{\s])([A-Za-z][A-Za-z0-9_]*):\s/gm)].map((m) => m[1] ?? "")));
 const ALL_BICEP = ["main.bicep", "eventgrid.bicep", ...["api", "identity", "storage", "monitoring", "rbac", "roleDefinition", "subscriptionRoleAssignment", "resourceGroupRoleAssignment", "eventGridSubscription", "eventGridTopic"].map((m) => `app/${m}.bicep`)];
 
 describe("the Function App's settings in infra/app/api.bicep", () => {
+  it("are found in the file (the test reads the right blocks)", () => {
+    expect(settingBlocks.every((block) => block !== "")).toBe(true);
+    expect(settingKeys.size).toBeGreaterThanOrEqual(18);
+  });
+
   it("set every app setting the app reads, except the local-only ones", () => {
     const needed = Object.values(Settings).filter((s) => !LOCAL_ONLY.includes(s));
     expect(needed.filter((s) => !settingKeys.has(s))).toEqual([]);
@@ -72,6 +79,37 @@ describe("the Function App's settings in infra/app/api.bicep", () => {
   it("write the dry-run flag in the lower case the app accepts, not ARM's string(bool)", () => {
     expect(api).toMatch(/AUTOPILOT_DRY_RUN: dryRun \? 'true' : 'false'/);
     expect(api).not.toMatch(/string\(dryRun\)/);
+  });
+});
+
+describe("docs/configuration.md", () => {
+  const doc = readFileSync(resolve(INFRA_DIR, "..", "docs", "configuration.md"), "utf8");
+  const rowOf = (name: string) => doc.split("\n").find((line) => line.startsWith(`| \`${name}\` |`));
+
+  it("has a row for every app setting the app reads, with its default and an example", () => {
+    for (const name of Object.values(Settings)) {
+      expect(rowOf(name), name).toBeDefined();
+      expect(rowOf(name)?.split(" | ").length, name).toBe(4);
+    }
+  });
+
+  it("marks the emulator-only settings as local only, and no other", () => {
+    for (const name of Object.values(Settings)) expect(rowOf(name)?.includes("**Local only.**"), name).toBe(LOCAL_ONLY.includes(name));
+  });
+
+  it("lists every host setting infra adds", () => {
+    const appSettings = Object.values(Settings) as string[];
+    const hostKeys = [...settingKeys].filter((k) => !appSettings.includes(k));
+    expect(hostKeys.length).toBeGreaterThanOrEqual(9);
+    // The three service URIs share a row: `AzureWebJobsStorage__blobServiceUri`, `__queueServiceUri`, ...
+    for (const key of hostKeys) expect(doc.includes(`\`${key}\``) || doc.includes(`\`${key.replace("AzureWebJobsStorage", "")}\``), key).toBe(true);
+  });
+
+  it("lists the hook's Event Grid variables", () => {
+    const hook = readFileSync(resolve(INFRA_DIR, "hooks", "postdeploy.mjs"), "utf8");
+    const variables = [...new Set([...hook.matchAll(/env\.(EVENTGRID_\w+)|"(EVENTGRID_[A-Z_]+)"/g)].map((m) => m[1] ?? m[2] ?? ""))].filter((v) => v !== "EVENTGRID_DEADLETTER_CONTAINER");
+    expect(variables.length).toBe(3);
+    for (const variable of variables) expect(rowOf(variable), variable).toBeDefined();
   });
 });
 
