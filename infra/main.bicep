@@ -28,7 +28,7 @@ param resourceGroupName string = ''
 param watchedSubscriptionIds string
 
 @minLength(1)
-@description('AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS: ids of the resource groups holding the central private DNS zones (/subscriptions/<guid>/resourceGroups/<name>), separated by commas. The first one\'s subscription also holds the DNS writer role definition.')
+@description('AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS: ids of the resource groups holding the central private DNS zones (/subscriptions/<guid>/resourceGroups/<name>), separated by commas. The first one also holds the DNS writer role definition.')
 param dnsZoneResourceGroupIds string
 
 @minLength(1)
@@ -175,9 +175,10 @@ module api 'app/api.bicep' = {
 
 // Least-privilege custom roles (infra/roles/*.json, generated from shared/azure/operations.ts).
 // Role names are unique per tenant, hence the environment and token in them. Each definition is
-// created in a subscription that is among (or holds) its assignable scopes.
+// created at its first assignable scope (as `az role definition create` does): the first watched
+// subscription, and the first DNS zone resource group.
 
-module approverDefinition 'app/roleDefinition.bicep' = {
+module approverDefinition 'app/subscriptionRoleDefinition.bicep' = {
   name: 'role-approver-${resourceToken}'
   scope: subscription(watched[0])
   params: {
@@ -189,9 +190,9 @@ module approverDefinition 'app/roleDefinition.bicep' = {
   }
 }
 
-module dnsWriterDefinition 'app/roleDefinition.bicep' = {
+module dnsWriterDefinition 'app/resourceGroupRoleDefinition.bicep' = {
   name: 'role-dns-writer-${resourceToken}'
-  scope: subscription(dnsZoneGroups[0].subscriptionId)
+  scope: resourceGroup(dnsZoneGroups[0].subscriptionId, dnsZoneGroups[0].name)
   params: {
     roleDefinitionName: guid(tenant().tenantId, subscription().id, environmentName, 'privatelink-dns-writer')
     roleName: '${dnsWriterRole.roleName} ${environmentName}-${resourceToken}'

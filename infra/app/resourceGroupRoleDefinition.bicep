@@ -1,6 +1,5 @@
-// A custom role, created at a subscription that is itself one of its assignable scopes (or holds them).
-
-targetScope = 'subscription'
+// A custom role created at a resource group: the first of its assignable scopes, as az role definition
+// create does.
 
 @description('The role definition GUID; stable per deployment so that re-provisioning updates the role.')
 param roleDefinitionName string
