@@ -1,6 +1,6 @@
 // The Event Grid wiring, deployed by the postdeploy hook (infra/hooks/postdeploy.mjs) once the
 // function exists: per watched subscription, the Azure Subscriptions system topic (created, or the
-// existing one reused: a subscription can have only one) and an event subscription that delivers the
+// existing one used as it is: a subscription can have only one) and an event subscription that delivers the
 // Private Link events to the onArmEvent function's webhook. The webhook URL carries the Event Grid
 // extension's system key, read here with listKeys so that it never passes through the hook.
 
@@ -13,10 +13,7 @@ param location string
 param functionAppName string
 param functionAppResourceGroupName string
 
-@description('The app\'s user-assigned identity; the system topics use it to write dead letters.')
-param identityResourceId string
-
-@description('Storage account and container for events that could not be delivered.')
+@description('Storage account and container for events that could not be delivered (written by Event Grid).')
 param deadLetterStorageAccountId string
 param deadLetterContainerName string
 
@@ -25,7 +22,7 @@ param deadLetterContainerName string
 @description('Name of the event subscription on each topic; one per deployment.')
 param eventSubscriptionName string
 
-@description('One entry per watched subscription: { subscriptionId, resourceGroupName, createResourceGroup, topicName, topicTags, systemAssignedIdentity, userAssignedIdentityIds }. The hook fills it in, reusing existing topics.')
+@description('One entry per watched subscription: { subscriptionId, resourceGroupName, createResourceGroup, createTopic, topicName, topicTags }. The hook fills it in, using existing topics where there are.')
 param topics array
 
 @minValue(1)
@@ -54,7 +51,6 @@ module perSubscription 'app/eventGridSubscription.bicep' = [for topic in topics:
     location: location
     tags: tags
     topic: topic
-    identityResourceId: identityResourceId
     eventSubscriptionName: eventSubscriptionName
     endpointUrl: 'https://${site.properties.defaultHostName}/runtime/webhooks/eventgrid?functionName=onArmEvent&code=${listKeys('${site.id}/host/default', '2024-04-01').systemKeys.eventgrid_extension}'
     includedEventTypes: filters.includedEventTypes

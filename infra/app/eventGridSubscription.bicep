@@ -1,13 +1,12 @@
 // One watched subscription's Event Grid wiring: the resource group for a new system topic (when the
-// hook found none to reuse), then the topic and its event subscription in that resource group.
+// hook found no topic to use and no such group), then the topic and its event subscription.
 
 targetScope = 'subscription'
 
 param location string
 param tags object
-@description('{ subscriptionId, resourceGroupName, createResourceGroup, topicName, topicTags, systemAssignedIdentity, userAssignedIdentityIds }')
+@description('{ subscriptionId, resourceGroupName, createResourceGroup, createTopic, topicName, topicTags }')
 param topic object
-param identityResourceId string
 param eventSubscriptionName string
 @secure()
 param endpointUrl string
@@ -29,10 +28,8 @@ module topicAndSubscription 'eventGridTopic.bicep' = {
   scope: resourceGroup(topic.resourceGroupName)
   params: {
     topicName: topic.topicName
+    createTopic: topic.createTopic
     topicTags: topic.topicTags
-    systemAssignedIdentity: topic.systemAssignedIdentity
-    userAssignedIdentityIds: topic.userAssignedIdentityIds
-    identityResourceId: identityResourceId
     eventSubscriptionName: eventSubscriptionName
     endpointUrl: endpointUrl
     includedEventTypes: includedEventTypes

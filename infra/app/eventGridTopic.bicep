@@ -1,13 +1,15 @@
-// The subscription's Azure Subscriptions system topic and the app's event subscription on it.
-// A reused topic keeps its tags and identities; the app's identity is added for dead-lettering.
+// The subscription's Azure Subscriptions system topic (created here, or an existing one used as it
+// is) and the app's event subscription on it.
+//
+// Dead letters go to blob storage through Event Grid's own identity (deadLetterDestination): a
+// Microsoft.Resources.Subscriptions topic is global, and global system topics cannot have a managed
+// identity, so deadLetterWithResourceIdentity is not available for them.
 
 param topicName string
+@description('True: create the topic. False: the topic exists (found by the hook) and is left unchanged.')
+param createTopic bool
+@description('Tags of a topic created here.')
 param topicTags object
-@description('Whether the topic already has a system-assigned identity (kept).')
-param systemAssignedIdentity bool
-@description('User-assigned identities the topic already has, other than the app\'s (kept).')
-param userAssignedIdentityIds array
-param identityResourceId string
 param eventSubscriptionName string
 @secure()
 param endpointUrl string
@@ -18,20 +20,18 @@ param deadLetterContainerName string
 param maxDeliveryAttempts int
 param eventTimeToLiveInMinutes int
 
-var identityIds = union(userAssignedIdentityIds, [identityResourceId])
-
-resource systemTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
+resource createdTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' = if (createTopic) {
   name: topicName
   location: 'global'
   tags: topicTags
-  identity: {
-    type: systemAssignedIdentity ? 'SystemAssigned, UserAssigned' : 'UserAssigned'
-    userAssignedIdentities: toObject(identityIds, id => id, id => {})
-  }
   properties: {
     source: subscription().id
     topicType: 'Microsoft.Resources.Subscriptions'
   }
+}
+
+resource systemTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' existing = {
+  name: topicName
 }
 
 resource eventSubscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = {
@@ -57,20 +57,17 @@ resource eventSubscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@
       maxDeliveryAttempts: maxDeliveryAttempts
       eventTimeToLiveInMinutes: eventTimeToLiveInMinutes
     }
-    deadLetterWithResourceIdentity: {
-      identity: {
-        type: 'UserAssigned'
-        userAssignedIdentity: identityResourceId
-      }
-      deadLetterDestination: {
-        endpointType: 'StorageBlob'
-        properties: {
-          resourceId: deadLetterStorageAccountId
-          blobContainerName: deadLetterContainerName
-        }
+    deadLetterDestination: {
+      endpointType: 'StorageBlob'
+      properties: {
+        resourceId: deadLetterStorageAccountId
+        blobContainerName: deadLetterContainerName
       }
     }
   }
+  dependsOn: [
+    createdTopic
+  ]
 }
 
 output topicId string = systemTopic.id

@@ -1,5 +1,5 @@
 // The one user-assigned managed identity the app uses for everything: host storage, deployment
-// package, Application Insights, ARM (endpoints, connections, DNS) and Event Grid dead-lettering.
+// package, Application Insights and ARM (endpoints, connections, DNS).
 
 param name string
 param location string

@@ -10,7 +10,6 @@ export interface HookConfig {
   resourceGroup: string;
   functionAppName: string;
   functionAppUri: string;
-  identityResourceId: string;
   storageAccountId: string;
   deadLetterContainer: string;
   watchedSubscriptionIds: string[];
@@ -26,7 +25,6 @@ export interface ListedSystemTopic {
   source?: string;
   topicType?: string;
   tags?: Record<string, string> | null;
-  identity?: { type?: string | null; userAssignedIdentities?: Record<string, unknown> | null } | null;
 }
 
 /** One entry of eventgrid.bicep's `topics` parameter. */
@@ -34,10 +32,11 @@ export interface TopicPlan {
   subscriptionId: string;
   resourceGroupName: string;
   createResourceGroup: boolean;
+  /** False: the topic exists and is used as it is. */
+  createTopic: boolean;
   topicName: string;
+  /** Tags of a topic created by eventgrid.bicep. */
   topicTags: Record<string, string>;
-  systemAssignedIdentity: boolean;
-  userAssignedIdentityIds: string[];
 }
 
 export interface TopicPlanInput {
@@ -45,7 +44,6 @@ export interface TopicPlanInput {
   existingTopic: ListedSystemTopic | undefined;
   resourceGroupName: string;
   resourceGroupExists: boolean;
-  identityResourceId: string;
   tags: Record<string, string>;
 }
 

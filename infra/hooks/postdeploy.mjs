@@ -10,7 +10,7 @@
  *    system key exists (the key is never printed or written: Bicep reads it itself with listKeys);
  * 3. per watched subscription: registers the Microsoft.EventGrid provider if needed, and finds the
  *    subscription's Azure Subscriptions system topic (only one may exist per subscription, so an
- *    existing one is reused, keeping its tags and identities) or plans a new one;
+ *    existing one is used as it is) or plans a new one;
  * 4. deploys `infra/eventgrid.bicep` at the app's subscription with those topics: the event
  *    subscription (event types, operationName filter, retry policy, dead-letter container) on each.
  *
@@ -64,7 +64,6 @@ export function readHookEnv(env) {
     resourceGroup: required("AZURE_RESOURCE_GROUP"),
     functionAppName: required("AZURE_FUNCTION_APP_NAME"),
     functionAppUri: required("SERVICE_API_URI").replace(/\/+$/, ""),
-    identityResourceId: required("APP_IDENTITY_RESOURCE_ID"),
     storageAccountId: required("APP_STORAGE_ACCOUNT_ID"),
     deadLetterContainer: required("EVENTGRID_DEADLETTER_CONTAINER"),
     watchedSubscriptionIds: [...new Set(watched)],
@@ -102,31 +101,14 @@ export function resourceGroupOf(id) {
 }
 
 /**
- * One entry of eventgrid.bicep's `topics` parameter: the existing topic reused (its tags and other
- * identities kept), or a new one in `resourceGroupName`.
+ * One entry of eventgrid.bicep's `topics` parameter: the existing topic (used as it is: Bicep does
+ * not redeploy it), or a new one in `resourceGroupName`.
  */
-export function topicPlanFor({ subscriptionId, existingTopic, resourceGroupName, resourceGroupExists, identityResourceId, tags }) {
+export function topicPlanFor({ subscriptionId, existingTopic, resourceGroupName, resourceGroupExists, tags }) {
   if (existingTopic !== undefined) {
-    const identity = existingTopic.identity ?? {};
-    return {
-      subscriptionId,
-      resourceGroupName: resourceGroupOf(existingTopic.id),
-      createResourceGroup: false,
-      topicName: existingTopic.name,
-      topicTags: existingTopic.tags ?? {},
-      systemAssignedIdentity: /systemassigned/i.test(String(identity.type ?? "")),
-      userAssignedIdentityIds: Object.keys(identity.userAssignedIdentities ?? {}).filter((id) => id.toLowerCase() !== identityResourceId.toLowerCase()),
-    };
+    return { subscriptionId, resourceGroupName: resourceGroupOf(existingTopic.id), createResourceGroup: false, createTopic: false, topicName: existingTopic.name, topicTags: {} };
   }
-  return {
-    subscriptionId,
-    resourceGroupName,
-    createResourceGroup: !resourceGroupExists,
-    topicName: NEW_TOPIC_NAME,
-    topicTags: tags,
-    systemAssignedIdentity: false,
-    userAssignedIdentityIds: [],
-  };
+  return { subscriptionId, resourceGroupName, createResourceGroup: !resourceGroupExists, createTopic: true, topicName: NEW_TOPIC_NAME, topicTags: tags };
 }
 
 /** The parameters file for `az deployment sub create -f infra/eventgrid.bicep`. */
@@ -139,7 +121,6 @@ export function deploymentParameters(config, topics) {
       location: value(config.location),
       functionAppName: value(config.functionAppName),
       functionAppResourceGroupName: value(config.resourceGroup),
-      identityResourceId: value(config.identityResourceId),
       deadLetterStorageAccountId: value(config.storageAccountId),
       deadLetterContainerName: value(config.deadLetterContainer),
       eventSubscriptionName: value(eventSubscriptionNameFor(config.environmentName)),
@@ -243,13 +224,12 @@ export async function main(env = process.env, options = {}) {
       existingTopic,
       resourceGroupName: config.topicResourceGroup,
       resourceGroupExists,
-      identityResourceId: config.identityResourceId,
       tags: { "azd-env-name": config.environmentName },
     });
     topics.push(plan);
     log(
       existingTopic !== undefined
-        ? `postdeploy: ${subscriptionId}: reusing system topic ${plan.topicName} in ${plan.resourceGroupName}`
+        ? `postdeploy: ${subscriptionId}: using the existing system topic ${plan.topicName} in ${plan.resourceGroupName}`
         : `postdeploy: ${subscriptionId}: creating system topic ${plan.topicName} in ${plan.resourceGroupName}${plan.createResourceGroup ? " (new resource group)" : ""}`,
     );
   }

@@ -134,14 +134,18 @@ describe("infra/eventgrid.bicep", () => {
     expect(topic).toMatch(/filter: \{\s+includedEventTypes: includedEventTypes\s+advancedFilters: advancedFilters/);
   });
 
-  it("subscribes on the Azure Subscriptions system topic of the module's subscription", () => {
+  it("subscribes on the Azure Subscriptions system topic of the module's subscription, creating it only when asked", () => {
     expect(topic).toMatch(/source: subscription\(\)\.id\s+topicType: 'Microsoft\.Resources\.Subscriptions'/);
     expect(topic).toMatch(/location: 'global'/);
+    expect(topic).toMatch(/resource createdTopic 'Microsoft\.EventGrid\/systemTopics@[\w-]+' = if \(createTopic\)/);
+    expect(topic).toMatch(/resource systemTopic 'Microsoft\.EventGrid\/systemTopics@[\w-]+' existing/);
+    expect(topic).toMatch(/parent: systemTopic/);
   });
 
-  it("dead-letters to blob storage with the app's identity and bounds retries", () => {
-    expect(topic).toMatch(/deadLetterWithResourceIdentity: \{\s+identity: \{\s+type: 'UserAssigned'\s+userAssignedIdentity: identityResourceId/);
-    expect(topic).toMatch(/endpointType: 'StorageBlob'/);
+  it("dead-letters to blob storage through Event Grid's identity (a global topic can have none) and bounds retries", () => {
+    expect(topic).toMatch(/deadLetterDestination: \{\s+endpointType: 'StorageBlob'/);
+    expect(topic).not.toMatch(/^\s+identity:/m);
+    expect(topic).not.toMatch(/WithResourceIdentity:/);
     const defaults = Object.fromEntries(bicepParams(eventgrid).map((p) => [p.name, p.defaultText]));
     expect(Number(defaults["maxDeliveryAttempts"])).toBeLessThanOrEqual(30);
     expect(Number(defaults["eventTimeToLiveInMinutes"])).toBeLessThanOrEqual(1440);

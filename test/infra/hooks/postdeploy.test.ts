@@ -15,7 +15,6 @@ beforeAll(async () => {
 const HUB = "3c9d2e1f-7a6b-4c5d-9e8f-a0b1c2d3e4f5";
 const PLATFORM = "0b6f3f3e-1c2d-4e5f-8a9b-c0d1e2f3a4b5";
 const SPOKE = "8f3c2a1e-5b4d-4c6e-9a7f-0123456789ab";
-const IDENTITY = `/subscriptions/${HUB}/resourceGroups/rg-prod/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-plautopilot-abc`;
 
 function azdEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return {
@@ -25,7 +24,6 @@ function azdEnv(overrides: Record<string, string | undefined> = {}): Record<stri
     AZURE_RESOURCE_GROUP: "rg-prod",
     AZURE_FUNCTION_APP_NAME: "func-plautopilot-abc",
     SERVICE_API_URI: "https://func-plautopilot-abc.azurewebsites.net",
-    APP_IDENTITY_RESOURCE_ID: IDENTITY,
     APP_STORAGE_ACCOUNT_ID: `/subscriptions/${HUB}/resourceGroups/rg-prod/providers/Microsoft.Storage/storageAccounts/stabc`,
     EVENTGRID_DEADLETTER_CONTAINER: "eventgrid-deadletter",
     WATCHED_SUBSCRIPTION_IDS: `${PLATFORM},${SPOKE.toUpperCase()}`,
@@ -79,7 +77,6 @@ describe("topic plans", () => {
       topicType: "microsoft.resources.subscriptions",
       source: `/subscriptions/${PLATFORM.toUpperCase()}`,
       tags: { owner: "security" },
-      identity: { type: "SystemAssigned, UserAssigned", userAssignedIdentities: { [IDENTITY.toLowerCase()]: { clientId: "c" }, "/subscriptions/x/resourceGroups/y/providers/Microsoft.ManagedIdentity/userAssignedIdentities/other": { clientId: "d" } } },
     },
   ];
 
@@ -88,22 +85,21 @@ describe("topic plans", () => {
     expect(hook.findSubscriptionTopic(topics, SPOKE)).toBeUndefined();
   });
 
-  it("reuses an existing topic with its tags and other identities kept, ours added once by Bicep", () => {
-    const plan = hook.topicPlanFor({ subscriptionId: PLATFORM, existingTopic: hook.findSubscriptionTopic(topics, PLATFORM), resourceGroupName: "rg-prod-events", resourceGroupExists: false, identityResourceId: IDENTITY, tags: {} });
-    expect(plan).toEqual({
-      subscriptionId: PLATFORM,
-      resourceGroupName: "RG-Security",
-      createResourceGroup: false,
-      topicName: "sub-events",
-      topicTags: { owner: "security" },
-      systemAssignedIdentity: true,
-      userAssignedIdentityIds: ["/subscriptions/x/resourceGroups/y/providers/Microsoft.ManagedIdentity/userAssignedIdentities/other"],
-    });
+  it("uses an existing topic where it is, without creating or changing it", () => {
+    const plan = hook.topicPlanFor({ subscriptionId: PLATFORM, existingTopic: hook.findSubscriptionTopic(topics, PLATFORM), resourceGroupName: "rg-prod-events", resourceGroupExists: false, tags: { "azd-env-name": "prod" } });
+    expect(plan).toEqual({ subscriptionId: PLATFORM, resourceGroupName: "RG-Security", createResourceGroup: false, createTopic: false, topicName: "sub-events", topicTags: {} });
   });
 
   it("plans a new topic, and a resource group only when there is none", () => {
-    const input = { subscriptionId: SPOKE, existingTopic: undefined, resourceGroupName: "rg-prod-events", identityResourceId: IDENTITY, tags: { "azd-env-name": "prod" } };
-    expect(hook.topicPlanFor({ ...input, resourceGroupExists: false })).toMatchObject({ topicName: hook.NEW_TOPIC_NAME, resourceGroupName: "rg-prod-events", createResourceGroup: true, systemAssignedIdentity: false, userAssignedIdentityIds: [] });
+    const input = { subscriptionId: SPOKE, existingTopic: undefined, resourceGroupName: "rg-prod-events", tags: { "azd-env-name": "prod" } };
+    expect(hook.topicPlanFor({ ...input, resourceGroupExists: false })).toEqual({
+      subscriptionId: SPOKE,
+      resourceGroupName: "rg-prod-events",
+      createResourceGroup: true,
+      createTopic: true,
+      topicName: hook.NEW_TOPIC_NAME,
+      topicTags: { "azd-env-name": "prod" },
+    });
     expect(hook.topicPlanFor({ ...input, resourceGroupExists: true }).createResourceGroup).toBe(false);
   });
 
@@ -195,14 +191,13 @@ fs.appendFileSync(log, JSON.stringify(entry) + "\\n");
     return { env, calls: () => readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { args: string[] }) };
   }
 
-  it("waits for the key, registers Event Grid where needed, reuses or creates topics and deploys eventgrid.bicep", async () => {
+  it("waits for the key, registers Event Grid where needed, uses or creates topics and deploys eventgrid.bicep", async () => {
     const existing = {
       id: `/subscriptions/${PLATFORM}/resourceGroups/rg-security/providers/Microsoft.EventGrid/systemTopics/sub-events`,
       name: "sub-events",
       topicType: "Microsoft.Resources.Subscriptions",
       source: `/subscriptions/${PLATFORM}`,
       tags: { owner: "security" },
-      identity: { type: "SystemAssigned" },
     };
     const { env, calls } = installAz({ keyAfter: 2, registered: [PLATFORM], topics: { [PLATFORM]: [existing] }, groups: [] });
     const lines: string[] = [];
@@ -212,9 +207,9 @@ fs.appendFileSync(log, JSON.stringify(entry) + "\\n");
     const made = calls();
     expect(made.filter((c) => c.args[0] === "functionapp")).toHaveLength(2);
     expect(made.filter((c) => c.args[0] === "provider" && c.args[1] === "register").map((c) => c.args[c.args.indexOf("--subscription") + 1])).toEqual([SPOKE]);
-    expect(topics.map((t) => [t.subscriptionId, t.topicName, t.resourceGroupName, t.createResourceGroup])).toEqual([
-      [PLATFORM, "sub-events", "rg-security", false],
-      [SPOKE, hook.NEW_TOPIC_NAME, "rg-prod-events", true],
+    expect(topics.map((t) => [t.subscriptionId, t.topicName, t.resourceGroupName, t.createTopic, t.createResourceGroup])).toEqual([
+      [PLATFORM, "sub-events", "rg-security", false, false],
+      [SPOKE, hook.NEW_TOPIC_NAME, "rg-prod-events", true, true],
     ]);
     const deployment = made.find((c) => c.args[0] === "deployment");
     expect(deployment?.args).toEqual(expect.arrayContaining(["--subscription", HUB, "--location", "westeurope", "--name", "prod-eventgrid"]));
@@ -224,7 +219,7 @@ fs.appendFileSync(log, JSON.stringify(entry) + "\\n");
     // The key never leaves az: it is not in the parameters, the calls or the log.
     expect(JSON.stringify(made.filter((c) => c.args[0] !== "functionapp"))).not.toContain("secret-key");
     expect(lines.join("\n")).not.toContain("secret-key");
-    expect(lines.join("\n")).toContain("reusing system topic sub-events");
+    expect(lines.join("\n")).toContain("using the existing system topic sub-events");
   });
 
   it("gives up after the bounded wait when the key never appears, and deploys nothing", async () => {
