@@ -45,7 +45,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' existing = {
 }
 
 module perSubscription 'app/eventGridSubscription.bicep' = [for topic in topics: {
-  name: 'eventgrid-${topic.subscriptionId}'
+  name: 'eventgrid-${uniqueString(eventSubscriptionName, topic.subscriptionId)}'
   scope: subscription(topic.subscriptionId)
   params: {
     location: location

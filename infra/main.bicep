@@ -57,9 +57,9 @@ param dryRun bool = true
 @description('AUTOPILOT_SWEEP_CONCURRENCY: endpoints or DNS batches a sweep works on at once.')
 param sweepConcurrency int = 8
 
-@minValue(40)
+@minValue(1)
 @maxValue(1000)
-@description('Flex Consumption: the most instances the app scales out to.')
+@description('Flex Consumption: the most instances the app scales out to. Runs are singletons per key and ARM throttles per identity, so more instances rarely help.')
 param maximumInstanceCount int = 40
 
 @allowed([
