@@ -24,7 +24,7 @@ resource topicGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = if (topic.
 }
 
 module topicAndSubscription 'eventGridTopic.bicep' = {
-  name: 'eventgrid-topic-${uniqueString(topic.resourceGroupName, topic.topicName)}'
+  name: 'eventgrid-topic-${uniqueString(topic.resourceGroupName, topic.topicName, eventSubscriptionName)}'
   scope: resourceGroup(topic.resourceGroupName)
   params: {
     topicName: topic.topicName
