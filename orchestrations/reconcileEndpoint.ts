@@ -13,7 +13,7 @@ import { decideConnections } from "./decideConnections";
 import { goRoundAgainIfNudged } from "./goRoundAgainIfNudged";
 import { Activities, Orchestrations } from "./names";
 import { armRetry } from "./armRetry";
-import { emptyDnsReport, summarizeRunReport } from "./runReport";
+import { carryOver, emptyDnsReport, summarizeRunReport } from "./runReport";
 import type { RunReport } from "./runReport";
 
 export interface ReconcileEndpointInput {
@@ -24,6 +24,8 @@ export interface ReconcileEndpointInput {
   /** Why the run started (the event, or "manual run"). */
   reason?: string;
   round?: number;
+  /** The report of the rounds before, when events made the run go round again. */
+  previous?: RunReport;
 }
 
 /** An approved endpoint without IPs yet is asked again this many times, this far apart. */
@@ -45,6 +47,7 @@ const reconcileEndpointOrchestrator: OrchestrationHandler = function* (context: 
     dns: emptyDnsReport(),
     errors: [],
   };
+  const previous = input.previous;
   try {
     if (input.skipDecisions !== true) {
       const evaluateInput: EvaluateEndpointInput = { endpointId: input.endpointId };
@@ -69,8 +72,9 @@ const reconcileEndpointOrchestrator: OrchestrationHandler = function* (context: 
     report.errors.push({ target: input.endpointId, message: error instanceof Error ? error.message : String(error) });
   }
   report.finishedAt = context.df.currentUtcDateTime.toISOString();
+  if (previous !== undefined) Object.assign(report, carryOver(previous, report));
   if (!context.df.isReplaying) context.log(`${summarizeRunReport(report)} (${input.endpointId})`);
-  if (yield* goRoundAgainIfNudged(context, { ...input, round: report.rounds })) return undefined;
+  if (yield* goRoundAgainIfNudged(context, { ...input, round: report.rounds, previous: report })) return undefined;
   return report;
 };
 df.app.orchestration(Orchestrations.reconcileEndpoint, reconcileEndpointOrchestrator);

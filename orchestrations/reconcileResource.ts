@@ -13,7 +13,7 @@ import { decideConnections } from "./decideConnections";
 import { goRoundAgainIfNudged } from "./goRoundAgainIfNudged";
 import { Activities, Orchestrations } from "./names";
 import { armRetry } from "./armRetry";
-import { emptyDnsReport, mergeDnsReports, summarizeRunReport } from "./runReport";
+import { carryOver, emptyDnsReport, mergeDnsReports, summarizeRunReport } from "./runReport";
 import type { RunReport } from "./runReport";
 
 export interface ReconcileResourceInput {
@@ -25,6 +25,8 @@ export interface ReconcileResourceInput {
   concurrency?: number;
   reason?: string;
   round?: number;
+  /** The report of the rounds before, when events made the run go round again. */
+  previous?: RunReport;
 }
 
 const reconcileResourceOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
@@ -42,6 +44,7 @@ const reconcileResourceOrchestrator: OrchestrationHandler = function* (context: 
     dns: emptyDnsReport(),
     errors: [],
   };
+  const previous = input.previous;
   try {
     const evaluateInput: EvaluateResourceInput = { resourceId: input.resourceId };
     const evaluation = (yield context.df.callActivityWithRetry(Activities.evaluateResource, armRetry(), evaluateInput)) as EvaluateResourceResult;
@@ -66,8 +69,9 @@ const reconcileResourceOrchestrator: OrchestrationHandler = function* (context: 
     report.errors.push({ target: input.resourceId, message: error instanceof Error ? error.message : String(error) });
   }
   report.finishedAt = context.df.currentUtcDateTime.toISOString();
+  if (previous !== undefined) Object.assign(report, carryOver(previous, report));
   if (!context.df.isReplaying) context.log(`${summarizeRunReport(report)} (${input.resourceId})`);
-  if (yield* goRoundAgainIfNudged(context, { ...input, round: report.rounds })) return undefined;
+  if (yield* goRoundAgainIfNudged(context, { ...input, round: report.rounds, previous: report })) return undefined;
   return report;
 };
 df.app.orchestration(Orchestrations.reconcileResource, reconcileResourceOrchestrator);

@@ -144,3 +144,23 @@ export function formatRunReport(report: RunReport): string {
   for (const e of report.errors) lines.push(`  error ${e.target}: ${e.message}`);
   return lines.join("\n");
 }
+
+/**
+ * A report that covers every round of a run: what earlier rounds did stays in it, and the latest round's
+ * reads (unchanged records, conflicts, skipped names) say how things stand now.
+ */
+export function carryOver(previous: RunReport, latest: RunReport): RunReport {
+  return {
+    ...latest,
+    startedAt: previous.startedAt,
+    notes: [...previous.notes, ...latest.notes.filter((n) => !previous.notes.includes(n))],
+    decisions: [...previous.decisions, ...latest.decisions],
+    dns: {
+      ...latest.dns,
+      created: [...previous.dns.created, ...latest.dns.created],
+      updated: [...previous.dns.updated, ...latest.dns.updated],
+      deleted: [...previous.dns.deleted, ...latest.dns.deleted],
+    },
+    errors: [...previous.errors, ...latest.errors],
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * @module `npm start`: the whole app on this machine. Starts the ARM emulator with the demo estate, the
+ * local Functions host running the app's own registrations, subscribes the host to the emulator's ARM
+ * events, runs a first sweep, then plays a short lifecycle as other people would (a new endpoint, a
+ * connection removed from the resource side) and keeps serving until Ctrl-C.
+ */
+
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { loadEstateSeed, startEmulator } from "./emulator";
+import type { Emulator } from "./emulator";
+import { startLocalHost } from "./host";
+import type { LocalHost } from "./host";
+
+const ROOT = resolve(__dirname, "..", "..");
+const HUB = "11111111-1111-1111-1111-111111111111";
+const SPOKE = "22222222-2222-2222-2222-222222222222";
+
+const USAGE = `Usage: npm start [-- --port 7071] [--emulator-port 8443] [--no-demo] [--keep-state]
+
+  --port           port of the local Functions host (default 7071)
+  --emulator-port  port of the ARM emulator (default 8443)
+  --no-demo        only start: no scripted lifecycle after the first sweep
+  --keep-state     resume in-flight runs from the last session instead of starting clean`;
+
+function say(message: string): void {
+  const bold = process.stdout.isTTY ? (s: string) => `\x1b[1m${s}\x1b[0m` : (s: string) => s;
+  console.log(bold(`\n== ${message}`));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string", default: "7071" },
+      "emulator-port": { type: "string", default: "8443" },
+      "no-demo": { type: "boolean", default: false },
+      "keep-state": { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const stateDir = join(ROOT, ".local-state");
+  if (!values["keep-state"]) rmSync(stateDir, { recursive: true, force: true });
+  mkdirSync(stateDir, { recursive: true });
+
+  const emulator = await startEmulator({ port: Number(values["emulator-port"]), estate: await loadEstateSeed(join(ROOT, "local", "estates", "demo.json")) });
+  const caFile = join(stateDir, "emulator-ca.pem");
+  writeFileSync(caFile, emulator.ca);
+  const policyFile = join(ROOT, "local", "demo", "policy.yaml");
+  Object.assign(process.env, {
+    AUTOPILOT_SUBSCRIPTIONS: `${HUB},${SPOKE}`,
+    AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS: `/subscriptions/${HUB}/resourceGroups/rg-dns`,
+    AUTOPILOT_OWNER_ID: "local-demo",
+    AUTOPILOT_POLICY_PATH: policyFile,
+    AUTOPILOT_ARM_ENDPOINT: emulator.url,
+    AUTOPILOT_ARM_CA_FILE: caFile,
+    AUTOPILOT_ARM_STATIC_TOKEN: "local-emulator",
+  });
+  process.env["AUTOPILOT_SWEEP_SCHEDULE"] ??= "0 */15 * * * *";
+
+  const host = await startLocalHost({ entry: join(ROOT, "dist", "functions", "index.js"), port: Number(values.port), stateDir: join(stateDir, "durable") });
+  const webhook = `${host.url}/runtime/webhooks/eventgrid?functionName=onArmEvent`;
+  await emulator.control.subscribe({ url: webhook });
+
+  printWelcome(emulator, host, policyFile, caFile);
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    say("stopping");
+    await host.close();
+    await emulator.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown());
+  process.on("SIGTERM", () => void shutdown());
+
+  say("first drift sweep: deciding the demo estate's Pending connections and writing their DNS");
+  await host.runTimer("driftSweepTimer");
+  await settle(emulator, host);
+  if (!values["no-demo"]) await playLifecycle(emulator, host);
+  say(`ready; serving until Ctrl-C (host ${host.url}, emulator ${emulator.url})`);
+}
+
+/** Waits until events are delivered and every run they started has finished. */
+async function settle(emulator: Emulator, host: LocalHost): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    await emulator.control.flushEvents();
+    await host.waitForIdle();
+  }
+}
+
+async function playLifecycle(emulator: Emulator, host: LocalHost): Promise<void> {
+  const { control } = emulator;
+  const batch = `/subscriptions/${SPOKE}/resourceGroups/rg-batch/providers/Microsoft.Batch/batchAccounts/batchprod`;
+  say("demo: a platform team creates a new private endpoint to the Batch account (it arrives Pending)");
+  const endpoint = control.createPrivateEndpoint({
+    subscriptionId: SPOKE,
+    resourceGroup: "rg-endpoints",
+    name: "pe-batchprod-team2",
+    subnetId: `/subscriptions/${SPOKE}/resourceGroups/rg-spoke-net/providers/Microsoft.Network/virtualNetworks/vnet-spoke/subnets/snet-private-endpoints`,
+    targetResourceId: batch,
+    groupIds: ["batchAccount"],
+    manual: true,
+    requestMessage: "team 2 needs Batch",
+  });
+  await settle(emulator, host);
+
+  const connection = control.snapshot().connections.find((c) => c.endpointId.toLowerCase() === endpoint.id.toLowerCase());
+  if (connection !== undefined) {
+    say("demo: the Batch account's owner removes that connection from the resource side (the endpoint turns Disconnected)");
+    control.removeConnection(connection.id);
+    await settle(emulator, host);
+  }
+  say("demo: someone deletes the ML workspace's private endpoint");
+  const ml = control.snapshot().privateEndpoints.find((e) => e.name.startsWith("pe-mlws"));
+  if (ml !== undefined) {
+    control.deletePrivateEndpoint(ml.id);
+    await settle(emulator, host);
+  }
+}
+
+function printWelcome(emulator: Emulator, host: LocalHost, policyFile: string, caFile: string): void {
+  const pe = `/subscriptions/${SPOKE}/resourceGroups/rg-endpoints/providers/Microsoft.Network/privateEndpoints/pe-batchprod-account`;
+  console.log(`
+privatelink-autopilot, running locally against an emulated Azure estate
+
+  Functions host   ${host.url}   (health: ${host.url}/api/health)
+  ARM emulator     ${emulator.url}   (CA: ${caFile}; control API: ${emulator.url}/_emulator/)
+  policy           ${policyFile}   (edit it: the next run uses it)
+
+Try:
+  curl -s -X POST ${host.url}/api/runs -d '{"scope":"all","dryRun":true}'
+  curl -s -X POST ${host.url}/api/runs -d '{"scope":{"endpointId":"${pe}"}}'
+  curl -s '${host.url}/api/runs/<instanceId>?format=text'
+  curl -s --cacert ${caFile} ${emulator.url}/_emulator/snapshot
+  curl -s --cacert ${caFile} -X POST ${emulator.url}/_emulator/removeConnection -d '{"connectionId":"<connection id from the snapshot>"}'
+  curl -s -X POST ${host.url}/admin/functions/driftSweepTimer -d '{}'`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});
