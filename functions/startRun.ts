@@ -47,18 +47,33 @@ export async function startReconcile(client: DurableClient, config: Config, requ
   const dryRun = options.dryRun === true;
   const key = instanceIdFor(request.kind, request.id);
   const instanceId = dryRun ? `${key}-dryrun-${randomUUID().slice(0, 8)}` : key;
-  if (!dryRun && (await isInFlight(client, instanceId))) {
-    await client.raiseEvent(instanceId, NUDGE_EVENT, { reason: options.reason });
-    return { instanceId, action: "nudged" };
+  const start = () =>
+    request.kind === "endpoint"
+      ? client.startNew(Orchestrations.reconcileEndpoint, { instanceId, input: { endpointId: request.id, dryRun, reason: options.reason } satisfies ReconcileEndpointInput })
+      : client.startNew(Orchestrations.reconcileResource, {
+          instanceId,
+          input: { resourceId: request.id, subscriptionIds: config.subscriptionIds, dryRun, concurrency: config.sweepConcurrency, reason: options.reason } satisfies ReconcileResourceInput,
+        });
+  if (dryRun) {
+    await start();
+    return { instanceId, action: "started" };
   }
-  if (request.kind === "endpoint") {
-    const input: ReconcileEndpointInput = { endpointId: request.id, dryRun, reason: options.reason };
-    await client.startNew(Orchestrations.reconcileEndpoint, { instanceId, input });
-  } else {
-    const input: ReconcileResourceInput = { resourceId: request.id, subscriptionIds: config.subscriptionIds, dryRun, concurrency: config.sweepConcurrency, reason: options.reason };
-    await client.startNew(Orchestrations.reconcileResource, { instanceId, input });
+  // Two events for one key may race: the loser of a start nudges the winner, and a nudge that
+  // finds the run already finished starts a new one. Bounded: a few rounds at most.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (await isInFlight(client, instanceId)) {
+      await client.raiseEvent(instanceId, NUDGE_EVENT, { reason: options.reason });
+      if (await isInFlight(client, instanceId)) return { instanceId, action: "nudged" };
+      continue;
+    }
+    try {
+      await start();
+      return { instanceId, action: "started" };
+    } catch (error) {
+      if (!(error instanceof Error && /\b409\b/.test(error.message))) throw error;
+    }
   }
-  return { instanceId, action: "started" };
+  throw new Error(`Could not start or nudge ${instanceId}: it kept starting and finishing under us; the next event or sweep reconciles it`);
 }
 
 /** Starts a drift sweep of the whole scope or of one subscription, unless one is already running. */

@@ -96,23 +96,26 @@ async function settle(emulator: Emulator, host: LocalHost): Promise<void> {
 
 async function playLifecycle(emulator: Emulator, host: LocalHost): Promise<void> {
   const { control } = emulator;
-  const batch = `/subscriptions/${SPOKE}/resourceGroups/rg-batch/providers/Microsoft.Batch/batchAccounts/batchprod`;
-  say("demo: a platform team creates a new private endpoint to the Batch account (it arrives Pending)");
+  const storage = `/subscriptions/${SPOKE}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stdata`;
+  say("demo: a platform team creates a new private endpoint to the storage account's blob service (it arrives Pending)");
   const endpoint = control.createPrivateEndpoint({
     subscriptionId: SPOKE,
     resourceGroup: "rg-endpoints",
-    name: "pe-batchprod-team2",
+    name: "pe-stdata-blob-team2",
     subnetId: `/subscriptions/${SPOKE}/resourceGroups/rg-spoke-net/providers/Microsoft.Network/virtualNetworks/vnet-spoke/subnets/snet-private-endpoints`,
-    targetResourceId: batch,
-    groupIds: ["batchAccount"],
+    targetResourceId: storage,
+    groupIds: ["blob"],
     manual: true,
-    requestMessage: "team 2 needs Batch",
+    requestMessage: "team 2 needs the data lake",
   });
   await settle(emulator, host);
 
-  const connection = control.snapshot().connections.find((c) => c.endpointId.toLowerCase() === endpoint.id.toLowerCase());
+  // Both endpoints serve the same name: the first holder keeps it (the new one is a reported conflict)
+  // until its connection goes; then the name is handed over to the second.
+  const first = control.snapshot().privateEndpoints.find((e) => e.name === "pe-stdata-blob");
+  const connection = control.snapshot().connections.find((c) => c.endpointId.toLowerCase() === (first?.id ?? endpoint.id).toLowerCase());
   if (connection !== undefined) {
-    say("demo: the Batch account's owner removes that connection from the resource side (the endpoint turns Disconnected)");
+    say("demo: the storage account's owner removes the first blob endpoint's connection (it turns Disconnected): its record goes, and the name passes to team 2's endpoint");
     control.removeConnection(connection.id);
     await settle(emulator, host);
   }

@@ -55,13 +55,29 @@ const reconcileResourceOrchestrator: OrchestrationHandler = function* (context: 
     const outside = evaluation.endpointIds.length - endpoints.length;
     if (outside > 0) report.notes.push(`${outside} endpoint(s) outside the configured subscriptions: decided, but their DNS is not ours to write`);
     const batch = input.concurrency ?? 8;
-    const children: RunReport[] = [];
-    for (let i = 0; i < endpoints.length; i += batch) {
-      const tasks: Task[] = endpoints.slice(i, i + batch).map((endpointId) => {
-        const child: ReconcileEndpointInput = { endpointId, dryRun, skipDecisions: true, reason: `resource run for ${input.resourceId}` };
-        return context.df.callSubOrchestrator(Orchestrations.reconcileEndpoint, child);
-      });
-      children.push(...((yield context.df.Task.all(tasks)) as RunReport[]));
+    const reconcileEndpoints = function* (ids: readonly string[]): Generator<Task, RunReport[], unknown> {
+      const reports: RunReport[] = [];
+      for (let i = 0; i < ids.length; i += batch) {
+        const tasks: Task[] = ids.slice(i, i + batch).map((endpointId) => {
+          const child: ReconcileEndpointInput = { endpointId, dryRun, skipDecisions: true, reason: `resource run for ${input.resourceId}` };
+          return context.df.callSubOrchestrator(Orchestrations.reconcileEndpoint, child);
+        });
+        reports.push(...((yield context.df.Task.all(tasks)) as RunReport[]));
+      }
+      return reports;
+    };
+    const children = yield* reconcileEndpoints(endpoints);
+    // Endpoints run side by side: one may have found a name still held by another that let it go
+    // in the same pass. Once, those go again, so the name is handed over now, not at the next sweep.
+    const waiting = endpoints.filter((_, i) => children[i]?.dns.conflicts.some((c) => c.reason === "heldOutsideRun"));
+    if (waiting.length > 0 && children.some((c) => c.dns.deleted.length > 0)) {
+      const again = yield* reconcileEndpoints(waiting);
+      for (const [i, id] of waiting.entries()) {
+        const at = endpoints.indexOf(id);
+        const first = children[at];
+        const second = again[i];
+        if (first !== undefined && second !== undefined) children[at] = carryOver(first, second);
+      }
     }
     report.dns = mergeDnsReports(children.map((c) => c.dns));
     report.errors.push(...children.flatMap((c) => c.errors));

@@ -305,7 +305,7 @@ export class DurableRunner {
       return { kind: "conflict", instanceId: id, runtimeStatus: existing.record.runtimeStatus };
     }
     const live = this.#createInstance(name, id, inputJson, undefined);
-    this.#log("information", `Scheduled orchestration '${name}'`, live.record);
+    this.#log("debug", `Scheduled orchestration '${name}'`, live.record);
     await this.#save(live);
     this.#scheduleEpisode(live);
     return { kind: "started", instanceId: id };
@@ -331,7 +331,7 @@ export class DurableRunner {
     if (isTerminal(live.record.runtimeStatus)) return "gone";
     if (dataJson !== undefined) JSON.parse(dataJson);
     live.record.inbox.push(createHistoryEvent(HistoryEventType.EventRaised, new Date(), { Name: eventName, Input: dataJson }));
-    this.#log("information", `Received external event '${eventName}'`, live.record);
+    this.#log("debug", `Received external event '${eventName}'`, live.record);
     await this.#save(live);
     this.#scheduleEpisode(live);
     return "accepted";
@@ -529,7 +529,7 @@ export class DurableRunner {
     );
     if (record.runtimeStatus !== "Running") {
       record.runtimeStatus = "Running";
-      this.#log("information", `Orchestration '${record.name}' is running`, record);
+      this.#log("debug", `Orchestration '${record.name}' is running`, record);
     }
 
     let state: OrchestratorStateLike;
@@ -736,7 +736,7 @@ export class DurableRunner {
       return;
     }
     const child = this.#createInstance(work.functionName, work.instanceId, work.input === undefined ? undefined : JSON.stringify(work.input), link);
-    this.#log("information", `Scheduled sub-orchestration '${work.functionName}' (${work.instanceId})`, parent.record);
+    this.#log("debug", `Scheduled sub-orchestration '${work.functionName}' (${work.instanceId})`, parent.record);
     await this.#save(child);
     this.#scheduleEpisode(child);
   }
@@ -824,7 +824,7 @@ export class DurableRunner {
     record.lastUpdatedTime = now.toISOString();
     if (status === "Terminated") record.history.push(createHistoryEvent(HistoryEventType.ExecutionTerminated, now, { Input: detail }));
     record.history.push(createHistoryEvent(HistoryEventType.ExecutionCompleted, now, { OrchestrationStatus: status, Result: JSON.stringify(output) ?? "null" }));
-    if (status === "Completed") this.#log("information", `Orchestration '${record.name}' completed`, record);
+    if (status === "Completed") this.#log("debug", `Orchestration '${record.name}' completed`, record);
     else if (status === "Failed") this.#log("error", `Orchestration '${record.name}' failed: ${detail ?? ""}`, record);
     else this.#log("warning", `Orchestration '${record.name}' terminated${detail ? `: ${detail}` : ""}`, record);
     await this.#save(live);

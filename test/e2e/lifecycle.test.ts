@@ -119,6 +119,20 @@ describe("the app end to end (local host + ARM emulator + real durable client)",
     expect(ownedRecords(stack)).toEqual([]);
   });
 
+  it("hands a shared name over to the other endpoint when the holder's connection is removed", async () => {
+    const first = stack.emulator.control.createPrivateEndpoint(newEndpoint("pe-blob-1", STORAGE, ["blob"]));
+    await stack.settle();
+    const second = stack.emulator.control.createPrivateEndpoint(newEndpoint("pe-blob-2", STORAGE, ["blob"]));
+    await stack.settle();
+    const holder = () => stack.emulator.control.snapshot().recordSets.find((r) => r.zoneName === "privatelink.blob.core.windows.net" && r.name === "stdata")?.metadata["endpointId"];
+    expect(holder()).toBe(first.id.toLowerCase());
+
+    stack.emulator.control.removeConnection(connectionOf(stack, first.id)?.id ?? "");
+    await stack.settle();
+
+    expect(holder()).toBe(second.id.toLowerCase());
+  });
+
   it("deletes nothing on a forged delete event for an endpoint that still exists", async () => {
     const endpoint = stack.emulator.control.createPrivateEndpoint(newEndpoint("pe-blob", STORAGE, ["blob"]));
     await stack.settle();
