@@ -13,7 +13,7 @@ import type { ReconcileResourceInput } from "./reconcileResource";
 import { batchesOf, NO_CHANGES } from "./batchesOf";
 import { Activities, Orchestrations } from "./names";
 import { armRetry } from "./armRetry";
-import { dnsReportOf, emptyDnsReport, mergeDnsReports, summarizeRunReport } from "./runReport";
+import { dnsReportOf, mergeDnsReports, newRunReport, summarizeRunReport } from "./runReport";
 import type { DnsReport, RunError, RunReport } from "./runReport";
 
 export interface DriftSweepInput {
@@ -36,18 +36,7 @@ const driftSweepOrchestrator: OrchestrationHandler = function* (context: Orchest
   const log = (message: string) => {
     if (!context.df.isReplaying) context.log(`sweep: ${message}`);
   };
-  const report: RunReport = {
-    kind: "sweep",
-    target: "scope",
-    dryRun,
-    startedAt: context.df.currentUtcDateTime.toISOString(),
-    finishedAt: "",
-    rounds: 1,
-    notes: input.reason === undefined ? [] : [`started by: ${input.reason}`],
-    decisions: [],
-    dns: emptyDnsReport(),
-    errors: [],
-  };
+  const report = newRunReport("sweep", "scope", { dryRun, startedAt: context.df.currentUtcDateTime, reason: input.reason });
   try {
     context.df.setCustomStatus({ phase: "reading" });
     const planInput: PlanSweepInput = input.onlySubscriptionIds === undefined ? {} : { subscriptionIds: input.onlySubscriptionIds };

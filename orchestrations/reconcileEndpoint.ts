@@ -13,7 +13,7 @@ import { decideConnections } from "./decideConnections";
 import { goRoundAgainIfNudged } from "./goRoundAgainIfNudged";
 import { Activities, Orchestrations } from "./names";
 import { armRetry } from "./armRetry";
-import { carryOver, emptyDnsReport, summarizeRunReport } from "./runReport";
+import { carryOver, newRunReport, summarizeRunReport } from "./runReport";
 import type { RunReport } from "./runReport";
 
 export interface ReconcileEndpointInput {
@@ -35,18 +35,7 @@ const WAIT_MS = 5_000;
 const reconcileEndpointOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = context.df.getInput<ReconcileEndpointInput>();
   const dryRun = input.dryRun === true;
-  const report: RunReport = {
-    kind: "endpoint",
-    target: input.endpointId,
-    dryRun,
-    startedAt: context.df.currentUtcDateTime.toISOString(),
-    finishedAt: "",
-    rounds: (input.round ?? 0) + 1,
-    notes: input.reason === undefined ? [] : [`started by: ${input.reason}`],
-    decisions: [],
-    dns: emptyDnsReport(),
-    errors: [],
-  };
+  const report = newRunReport("endpoint", input.endpointId, { dryRun, startedAt: context.df.currentUtcDateTime, reason: input.reason, round: input.round });
   const previous = input.previous;
   try {
     if (input.skipDecisions !== true) {

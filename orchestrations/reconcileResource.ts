@@ -13,7 +13,7 @@ import { decideConnections } from "./decideConnections";
 import { goRoundAgainIfNudged } from "./goRoundAgainIfNudged";
 import { Activities, Orchestrations } from "./names";
 import { armRetry } from "./armRetry";
-import { carryOver, emptyDnsReport, mergeDnsReports, summarizeRunReport } from "./runReport";
+import { carryOver, newRunReport, mergeDnsReports, summarizeRunReport } from "./runReport";
 import type { RunReport } from "./runReport";
 
 export interface ReconcileResourceInput {
@@ -32,18 +32,7 @@ export interface ReconcileResourceInput {
 const reconcileResourceOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = context.df.getInput<ReconcileResourceInput>();
   const dryRun = input.dryRun === true;
-  const report: RunReport = {
-    kind: "resource",
-    target: input.resourceId,
-    dryRun,
-    startedAt: context.df.currentUtcDateTime.toISOString(),
-    finishedAt: "",
-    rounds: (input.round ?? 0) + 1,
-    notes: input.reason === undefined ? [] : [`started by: ${input.reason}`],
-    decisions: [],
-    dns: emptyDnsReport(),
-    errors: [],
-  };
+  const report = newRunReport("resource", input.resourceId, { dryRun, startedAt: context.df.currentUtcDateTime, reason: input.reason, round: input.round });
   const previous = input.previous;
   try {
     const evaluateInput: EvaluateResourceInput = { resourceId: input.resourceId };

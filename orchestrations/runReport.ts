@@ -73,6 +73,22 @@ export interface RunReport {
   errors: RunError[];
 }
 
+/** A report for a run that starts now; the orchestrator fills it in as it goes. */
+export function newRunReport(kind: RunReport["kind"], target: string, options: { dryRun: boolean; startedAt: Date; reason?: string; round?: number }): RunReport {
+  return {
+    kind,
+    target,
+    dryRun: options.dryRun,
+    startedAt: options.startedAt.toISOString(),
+    finishedAt: "",
+    rounds: (options.round ?? 0) + 1,
+    notes: options.reason === undefined ? [] : [`started by: ${options.reason}`],
+    decisions: [],
+    dns: emptyDnsReport(),
+    errors: [],
+  };
+}
+
 export function emptyDnsReport(): DnsReport {
   return { created: [], updated: [], deleted: [], unchanged: 0, conflicts: [], servedByZoneGroup: [], skipped: [] };
 }
