@@ -1,0 +1,85 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator } from "../../local/emulator";
+import type { Emulator } from "../../local/emulator";
+import { runCli } from "../../cli/main";
+import { demoEstate, HUB, SPOKE, TEST_POLICY } from "../e2e/stack";
+
+describe("the what-if CLI against the emulator", () => {
+  let emulator: Emulator;
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ estate: await demoEstate() });
+    dir = await mkdtemp(join(tmpdir(), "plautopilot-cli-"));
+    await writeFile(join(dir, "ca.pem"), emulator.ca);
+    env = {
+      AUTOPILOT_SUBSCRIPTIONS: `${HUB},${SPOKE}`,
+      AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS: `/subscriptions/${HUB}/resourceGroups/rg-dns`,
+      AUTOPILOT_OWNER_ID: "cli-test",
+      AUTOPILOT_POLICY: TEST_POLICY,
+      AUTOPILOT_ARM_ENDPOINT: emulator.url,
+      AUTOPILOT_ARM_CA_FILE: join(dir, "ca.pem"),
+      AUTOPILOT_ARM_STATIC_TOKEN: "cli",
+    };
+  });
+  afterAll(async () => {
+    await emulator.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function cli(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(argv, env, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  }
+
+  it("prints a table of the decisions it would make, and changes nothing", async () => {
+    const before = emulator.control.snapshot();
+    emulator.control.resetCounters();
+    const { code, out, err } = await cli("plan");
+
+    expect(code).toBe(0);
+    expect(out).toMatch(/Decisions for Pending connections \(6\):/);
+    expect(out).toMatch(/approve\s+platform-subscriptions\s+\/subscriptions\/.*batchAccounts\/batchprod\/privateEndpointConnections\//);
+    expect(out).toMatch(/reject\s+unknown-subscriptions\s+\/subscriptions\/.*storageAccounts\/stdata\/privateEndpointConnections\/pe-rogue/);
+    expect(out).toMatch(/leavePending\s+keyvault-for-humans/);
+    expect(out).toContain("DNS record changes (0; 0 owned records already right)");
+    expect(err).toMatch(/^\.\. read 5 endpoints in 2 subscriptions/m);
+    expect(emulator.control.snapshot()).toEqual(before);
+    const writes = Object.keys(emulator.control.counters().operations).filter((op) => !op.startsWith("GET"));
+    expect(writes).toEqual([]);
+  });
+
+  it("prints the record changes a sweep would make, as JSON on request", async () => {
+    const zoneId = `/subscriptions/${HUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`;
+    emulator.control.putRecordSet({ zoneId, type: "A", name: "stale", ipv4Addresses: ["10.1.1.1"], metadata: { managedBy: "privatelink-autopilot", owner: "cli-test", endpointId: "/subscriptions/22222222-2222-2222-2222-222222222222/resourcegroups/rg/providers/microsoft.network/privateendpoints/gone" } });
+    const { code, out } = await cli("plan", "--json");
+    expect(code).toBe(0);
+    const result = JSON.parse(out) as { delete: { name: string }[]; decisions: unknown[] };
+    expect(result.delete).toEqual([expect.objectContaining({ name: "stale", zone: "privatelink.blob.core.windows.net" })]);
+    expect(result.decisions).toHaveLength(6);
+  });
+
+  it("explains which rule decides a connection and why", async () => {
+    const connection = emulator.control.snapshot().connections.find((c) => c.resourceType === "Microsoft.KeyVault/vaults");
+    const { code, out } = await cli("explain", connection?.id ?? "");
+    expect(code).toBe(0);
+    expect(out).toMatch(/decision\s+leavePending by rule keyvault-for-humans: Key Vault connections are reviewed by the security team/);
+    expect(out).toMatch(/description privatelink-autopilot/);
+  });
+
+  it("stops with a message naming each bad setting, and a usage for an unknown command", async () => {
+    let badErr = "";
+    const bad = await runCli(["plan"], { ...env, AUTOPILOT_OWNER_ID: "Bad Owner" }, { out: () => undefined, err: (l) => void (badErr += `${l}\n`) });
+    expect(bad).toBe(2);
+    expect(badErr).toContain(`AUTOPILOT_OWNER_ID: expected 1-63 lower-case letters, digits or '-', got "Bad Owner"`);
+    const unknown = await cli("apply");
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/Unknown command "apply"/);
+  });
+});
