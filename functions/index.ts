@@ -3,6 +3,7 @@
  * trigger, orchestration and activity, on the Azure Functions host and on the local host alike.
  */
 
+import { getRuntime } from "../orchestrations/runtime";
 import "./onArmEvent";
 import "./runs";
 import "./driftSweepTimer";
@@ -16,3 +17,7 @@ import "../orchestrations/activities/setConnectionState";
 import "../orchestrations/activities/reconcileEndpointDns";
 import "../orchestrations/activities/planSweep";
 import "../orchestrations/activities/applyDnsChanges";
+
+// Validate the configuration and the policy now: a bad setting stops start-up with a message that
+// names it, instead of failing the first event.
+getRuntime();
