@@ -4,7 +4,8 @@ import type { EstateSnapshot, RecordSetRecord } from "../../local/emulator";
 import type { ConnectionStatus } from "../../shared/domain";
 import { OWNER, SPOKE, startStack, UNKNOWN } from "../e2e/stack";
 import type { Stack } from "../e2e/stack";
-import { chaosEstate, createPrng, DNS_ZONES, endpointRequest, FOREIGN_ZONES } from "./chaosEstate";
+import { seededRandom } from "../../local/emulator/random";
+import { chaosEstate, DNS_ZONES, endpointRequest, FOREIGN_ZONES } from "./chaosEstate";
 import type { ChaosTarget } from "./chaosEstate";
 
 /** Set CHAOS_SEED to replay a failure; the seed is in every failure message. */
@@ -51,7 +52,7 @@ function foreignRecordsIn(snapshot: EstateSnapshot): Map<string, string> {
 
 describe(`the app under chaos (seed ${SEED})`, () => {
   let stack: Stack;
-  const random = createPrng(SEED);
+  const random = seededRandom(SEED);
   const tracked: TrackedEndpoint[] = [];
   /** Connection states someone other than the app set (or that were never Pending): they must stay. */
   const setByHand = new Map<string, ConnectionStatus>();

@@ -7,18 +7,6 @@
 import type { EstateSeed, SeedPrivateEndpoint, SeedResource } from "../../local/emulator";
 import { demoEstate, HUB, SPOKE, UNKNOWN } from "../e2e/stack";
 
-/** mulberry32: small, seedable, good enough to pick actions. */
-export function createPrng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export type TargetKind = "storage" | "keyvault" | "batch";
 
 export interface ChaosTarget {
