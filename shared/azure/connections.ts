@@ -98,8 +98,8 @@ function errorFromResponse(response: PipelineResponse): RestError {
   return new RestError(message, { code, statusCode: response.status, request: response.request, response });
 }
 
-/** GETs a collection and follows `nextLink` on the same origin, returning every item. */
-async function listAllPages(clients: ArmClients, subscriptionId: string, firstUrl: string, abortSignal?: AbortSignalLike): Promise<unknown[]> {
+/** GETs a collection and follows `nextLink` on the same origin, returning every item (any ARM list through the authenticated pipeline). */
+export async function listAllPages(clients: ArmClients, subscriptionId: string, firstUrl: string, abortSignal?: AbortSignalLike): Promise<unknown[]> {
   const client = clients.resources(subscriptionId);
   const items: unknown[] = [];
   const seen = new Set<string>();
