@@ -56,6 +56,12 @@ export const ArmOperations = {
     actions: ["{resourceType}/read"],
     scope: "watchedSubscriptions",
   },
+  listLinkTargets: {
+    name: "listLinkTargets",
+    request: "GET /subscriptions/{sub}/providers/{resourceType} (paged, with each resource's connections)",
+    actions: ["{resourceType}/read"],
+    scope: "watchedSubscriptions",
+  },
   listConnections: {
     name: "listConnections",
     request: "GET {resourceId}/privateEndpointConnections (paged)",
