@@ -111,7 +111,7 @@ export function connectionBody(connection: ConnectionRecord): Json {
 }
 
 /** The PaaS resource itself (generic `resources.getById` shape plus provider properties). */
-export function resourceBody(estate: Estate, resource: PaasResource): Json {
+export function resourceBody(estate: Estate, resource: PaasResource, connections: readonly ConnectionRecord[] = estate.listConnections(resource.id)): Json {
   const service = privateLinkServiceFor(resource.type) as PrivateLinkService;
   return {
     id: resource.id,
@@ -121,7 +121,7 @@ export function resourceBody(estate: Estate, resource: PaasResource): Json {
     tags: { ...resource.tags },
     properties: {
       ...service.resourceProperties(resource),
-      privateEndpointConnections: estate.listConnections(resource.id).map(connectionBody),
+      privateEndpointConnections: connections.map(connectionBody),
     },
   };
 }

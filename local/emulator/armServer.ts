@@ -63,6 +63,11 @@ function unknownPath(segments: string[], method: string, otherMethods: string[],
   const namespace = at >= 0 ? segments[at + 1] : undefined;
   if (namespace !== undefined) {
     if (apiFamilyOf(namespace, segments[at + 2]) === undefined) {
+      // A list by subscription of a namespace the emulator does not host answers as ARM does for a
+      // namespace the subscription never registered (and so holds nothing of).
+      if (method === "GET" && at === 2 && segments[0]?.toLowerCase() === "subscriptions" && segments.length === 5) {
+        return new ArmError(409, "MissingSubscriptionRegistration", `The subscription is not registered to use namespace '${namespace}'. See https://aka.ms/rps-not-found for how to register subscriptions.`);
+      }
       return new ArmError(400, "InvalidResourceNamespace", `The resource namespace '${namespace}' is invalid or not emulated.`);
     }
     const type = segments.slice(at + 2).filter((_, i) => i % 2 === 0).join("/");

@@ -366,6 +366,17 @@ export class Estate {
     return [...this.connections.values()].filter((c) => key(c.resourceId) === key(resourceId));
   }
 
+  /** Every connection grouped by its resource (lower-case id), for rendering a list of resources in one pass. */
+  connectionsByResource(): Map<string, ConnectionRecord[]> {
+    const byResource = new Map<string, ConnectionRecord[]>();
+    for (const c of this.connections.values()) {
+      const list = byResource.get(key(c.resourceId));
+      if (list === undefined) byResource.set(key(c.resourceId), [c]);
+      else list.push(c);
+    }
+    return byResource;
+  }
+
   /**
    * Creates a private endpoint as the Network RP does: a NIC in the subnet with one IP per FQDN the
    * target issues, `customDnsConfigs`, and a connection on the target (auto-approved, or Pending with

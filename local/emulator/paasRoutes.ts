@@ -100,6 +100,15 @@ function routesFor(service: PrivateLinkService): Route[] {
   };
 
   const routes: Route[] = [
+    // The list by subscription carries each resource's connections, as the real providers' lists do.
+    route("GET", `/subscriptions/{sub}/providers/${namespace}/${type}`, op(":list"), service.family, service.resourceType, (request, context) => {
+      context.estate.requireScope(param(request, "sub"));
+      const sub = param(request, "sub").toLowerCase();
+      const wanted = service.resourceType.toLowerCase();
+      const resources = context.estate.listResources().filter((r) => r.subscriptionId.toLowerCase() === sub && r.type.toLowerCase() === wanted);
+      const connections = context.estate.connectionsByResource();
+      return page(resources, request, context, (r) => resourceBody(context.estate, r, connections.get(r.id.toLowerCase()) ?? []));
+    }),
     route("GET", base, op(":get"), service.family, service.resourceType, (request, context) => ({ status: 200, body: resourceBody(context.estate, resourceOf(request, context)) })),
     route("GET", `${base}/privateEndpointConnections`, op("/privateEndpointConnections:list"), service.family, pecType, (request, context) => {
       const resource = resourceOf(request, context);

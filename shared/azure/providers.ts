@@ -19,6 +19,11 @@ export interface LinkProvider {
    * (Storage spells it `actionRequired`); `undefined` where the spec has it read-only or absent.
    */
   actionsField?: "actionsRequired" | "actionRequired";
+  /**
+   * Whether the provider's list by subscription carries each resource's `privateEndpointConnections`,
+   * so a sweep learns every connection from a few pages. App Service's site list does not.
+   */
+  listsConnections: boolean;
 }
 
 /**
@@ -26,17 +31,17 @@ export interface LinkProvider {
  * 2024-11-01) and the latest stable folders of Azure/azure-rest-api-specs for the others.
  */
 export const LINK_PROVIDERS: readonly LinkProvider[] = [
-  { resourceType: "Microsoft.Batch/batchAccounts", apiVersion: "2025-06-01", updateMethod: "PATCH" },
-  { resourceType: "Microsoft.MachineLearningServices/workspaces", apiVersion: "2025-09-01", updateMethod: "PUT", actionsField: "actionsRequired" },
-  { resourceType: "Microsoft.Storage/storageAccounts", apiVersion: "2025-06-01", updateMethod: "PUT", actionsField: "actionRequired" },
-  { resourceType: "Microsoft.KeyVault/vaults", apiVersion: "2024-11-01", updateMethod: "PUT", actionsField: "actionsRequired" },
-  { resourceType: "Microsoft.Sql/servers", apiVersion: "2025-01-01", updateMethod: "PUT" },
-  { resourceType: "Microsoft.DocumentDB/databaseAccounts", apiVersion: "2025-04-15", updateMethod: "PUT" },
-  { resourceType: "Microsoft.ContainerRegistry/registries", apiVersion: "2025-04-01", updateMethod: "PUT", actionsField: "actionsRequired" },
-  { resourceType: "Microsoft.Web/sites", apiVersion: "2024-11-01", updateMethod: "PUT", actionsField: "actionsRequired" },
-  { resourceType: "Microsoft.EventHub/namespaces", apiVersion: "2024-01-01", updateMethod: "PUT" },
-  { resourceType: "Microsoft.ServiceBus/namespaces", apiVersion: "2024-01-01", updateMethod: "PUT" },
-  { resourceType: "Microsoft.CognitiveServices/accounts", apiVersion: "2025-06-01", updateMethod: "PUT", actionsField: "actionsRequired" },
+  { resourceType: "Microsoft.Batch/batchAccounts", apiVersion: "2025-06-01", updateMethod: "PATCH", listsConnections: true },
+  { resourceType: "Microsoft.MachineLearningServices/workspaces", apiVersion: "2025-09-01", updateMethod: "PUT", actionsField: "actionsRequired", listsConnections: true },
+  { resourceType: "Microsoft.Storage/storageAccounts", apiVersion: "2025-06-01", updateMethod: "PUT", actionsField: "actionRequired", listsConnections: true },
+  { resourceType: "Microsoft.KeyVault/vaults", apiVersion: "2024-11-01", updateMethod: "PUT", actionsField: "actionsRequired", listsConnections: true },
+  { resourceType: "Microsoft.Sql/servers", apiVersion: "2025-01-01", updateMethod: "PUT", listsConnections: true },
+  { resourceType: "Microsoft.DocumentDB/databaseAccounts", apiVersion: "2025-04-15", updateMethod: "PUT", listsConnections: true },
+  { resourceType: "Microsoft.ContainerRegistry/registries", apiVersion: "2025-04-01", updateMethod: "PUT", actionsField: "actionsRequired", listsConnections: true },
+  { resourceType: "Microsoft.Web/sites", apiVersion: "2024-11-01", updateMethod: "PUT", actionsField: "actionsRequired", listsConnections: false },
+  { resourceType: "Microsoft.EventHub/namespaces", apiVersion: "2024-01-01", updateMethod: "PUT", listsConnections: true },
+  { resourceType: "Microsoft.ServiceBus/namespaces", apiVersion: "2024-01-01", updateMethod: "PUT", listsConnections: true },
+  { resourceType: "Microsoft.CognitiveServices/accounts", apiVersion: "2025-06-01", updateMethod: "PUT", actionsField: "actionsRequired", listsConnections: true },
 ];
 
 /** The supported PaaS resource types, in table order. */
