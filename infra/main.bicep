@@ -27,6 +27,9 @@ param resourceGroupName string = ''
 @description('AUTOPILOT_SUBSCRIPTIONS: the watched subscription GUIDs, separated by commas. The first one also holds the approver role definition.')
 param watchedSubscriptionIds string
 
+@description('AUTOPILOT_MANAGEMENT_GROUP: a management group id whose subscriptions, at any depth, are also in scope (the union with watchedSubscriptionIds). Empty: none. Its roles are granted by infra/managementGroup.bicep, deployed separately (docs/operations.md).')
+param managementGroupId string = ''
+
 @minLength(1)
 @description('AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS: ids of the resource groups holding the central private DNS zones (/subscriptions/<guid>/resourceGroups/<name>), separated by commas. The first one also holds the DNS writer role definition.')
 param dnsZoneResourceGroupIds string
@@ -159,6 +162,7 @@ module api 'app/api.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     taskHubName: 'plautopilot'
     watchedSubscriptionIds: watched
+    managementGroupId: managementGroupId
     dnsZoneResourceGroupIds: map(dnsZoneGroups, g => '/subscriptions/${g.subscriptionId}/resourceGroups/${g.name}')
     ownerId: ownerId
     policyText: string(policy)

@@ -9,8 +9,13 @@ import { isResourceId, parseResourceId } from "./resourceId";
 
 /** The validated configuration every entry point runs with. */
 export interface Config {
-  /** The subscriptions whose private endpoints and PaaS resources the app watches and acts on. */
+  /**
+   * The subscriptions named explicitly (lower case); may be empty when a management group gives the
+   * scope. The scope the app acts on is these plus the group's: see `subscriptionsInScope`.
+   */
   subscriptionIds: string[];
+  /** A management group (its id, e.g. `mg-landing-zones`) whose subscriptions, at any depth, are in scope. */
+  managementGroupId?: string;
   /** Resource group ids that hold the central private DNS zones. */
   dnsZoneResourceGroupIds: string[];
   /** Where the policy comes from: a file (re-read when it changes) or inline text. */
@@ -36,6 +41,7 @@ export interface Config {
 /** The app settings read, with their defaults. Kept in step with docs/configuration.md. */
 export const Settings = {
   subscriptions: "AUTOPILOT_SUBSCRIPTIONS",
+  managementGroup: "AUTOPILOT_MANAGEMENT_GROUP",
   dnsZoneResourceGroups: "AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS",
   policyPath: "AUTOPILOT_POLICY_PATH",
   policy: "AUTOPILOT_POLICY",
@@ -52,6 +58,9 @@ export const Settings = {
 export const DEFAULT_SWEEP_SCHEDULE = "0 */15 * * * *";
 const PUBLIC_ARM = "https://management.azure.com";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Azure's rule for a management group id: up to 90 letters, digits, `-`, `_`, `.`, `(`, `)`; not ending in `.`. */
+const MANAGEMENT_GROUP_ID = /^[A-Za-z0-9_().-]{0,89}[A-Za-z0-9_()-]$/;
+const MANAGEMENT_GROUP_PREFIX = /^\/providers\/Microsoft\.Management\/managementGroups\//i;
 
 const list = (expected: string) =>
   z
@@ -74,7 +83,17 @@ const boolean = z
   .transform((s) => s === "true" || s === "1" || s === "yes");
 
 const settingsSchema = z.object({
-  [Settings.subscriptions]: list("subscription GUIDs, separated by commas").pipe(z.array(z.string().regex(GUID, "expected subscription GUIDs"))),
+  [Settings.subscriptions]: optionalText
+    .transform((s) => (s === undefined ? [] : s.split(/[\s,;]+/).filter((item) => item !== "")))
+    .pipe(z.array(z.string().regex(GUID, "expected subscription GUIDs"))),
+  [Settings.managementGroup]: optionalText
+    .transform((s) => s?.replace(MANAGEMENT_GROUP_PREFIX, "").replace(/\/+$/, ""))
+    .pipe(
+      z
+        .string()
+        .regex(MANAGEMENT_GROUP_ID, "expected a management group id (e.g. mg-landing-zones) or /providers/Microsoft.Management/managementGroups/{id}")
+        .optional(),
+    ),
   [Settings.dnsZoneResourceGroups]: list("resource group ids, separated by commas").pipe(
     z.array(
       z.string().refine(
@@ -128,6 +147,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         return `${name}: ${missing ? "missing; " : ""}${issue.message}${got}`;
       });
   const s = parsed.data;
+  const blank = (name: string) => env[name] === undefined || env[name]?.trim() === "" || env[name]?.split(/[\s,;]+/).every((item) => item === "");
+  if (blank(Settings.subscriptions) && blank(Settings.managementGroup)) {
+    problems.push(
+      `${Settings.subscriptions} or ${Settings.managementGroup}: missing; expected subscription GUIDs separated by commas, a management group id, or both (the scope is their union)`,
+    );
+  }
   if (s !== undefined && s[Settings.policyPath] === undefined && s[Settings.policy] === undefined) {
     problems.push(`${Settings.policyPath} or ${Settings.policy}: missing; expected a policy file path or the policy itself (YAML or JSON)`);
   }
@@ -140,8 +165,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const policyPath = s[Settings.policyPath];
   const caFile = s[Settings.armCaFile];
   const staticToken = s[Settings.armStaticToken];
+  const managementGroupId = s[Settings.managementGroup];
   return {
-    subscriptionIds: s[Settings.subscriptions].map((id) => id.toLowerCase()),
+    subscriptionIds: [...new Set(s[Settings.subscriptions].map((id) => id.toLowerCase()))],
+    ...(managementGroupId !== undefined ? { managementGroupId } : {}),
     dnsZoneResourceGroupIds: s[Settings.dnsZoneResourceGroups],
     policy: policyPath !== undefined ? { path: policyPath } : { text: s[Settings.policy] ?? "" },
     ownerId: s[Settings.ownerId],

@@ -24,6 +24,8 @@ param taskHubName string
 
 // The app's own settings (see docs/configuration.md).
 param watchedSubscriptionIds array
+@description('A management group id, or empty.')
+param managementGroupId string
 param dnsZoneResourceGroupIds array
 param ownerId string
 @description('The policy as JSON text; used when policyPath is empty.')
@@ -63,6 +65,7 @@ var hostSettings = {
 var autopilotSettings = union(
   {
     AUTOPILOT_SUBSCRIPTIONS: join(watchedSubscriptionIds, ',')
+    AUTOPILOT_MANAGEMENT_GROUP: managementGroupId
     AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS: join(dnsZoneResourceGroupIds, ',')
     AUTOPILOT_OWNER_ID: ownerId
     AUTOPILOT_SWEEP_SCHEDULE: sweepSchedule

@@ -1,12 +1,12 @@
 /**
- * @module The in-memory estate the emulator serves: subscriptions, resource groups, subnets, PaaS
+ * @module The in-memory estate the emulator serves: management groups, subscriptions, resource groups, subnets, PaaS
  * resources and their private endpoint connections, private endpoints and their NICs and DNS zone
  * groups, private DNS zones and record sets. It applies changes the way Azure's resource providers
  * do (a new endpoint gets a NIC, IPs and a connection on its target; removing either side updates the
  * other) and knows nothing about HTTP; callers publish events after each change.
  */
 import { ArmError, badRequest, resourceNotFound } from "./armError";
-import type { CreatePrivateEndpointRequest, EstateSeed, SeedRecordSet } from "./estateSeed";
+import type { CreatePrivateEndpointRequest, EstateSeed, SeedManagementGroup, SeedRecordSet } from "./estateSeed";
 import type { PaasResource } from "./privateLinkServices";
 import { privateLinkGroupOf, privateLinkServiceFor } from "./privateLinkServices";
 import { newGuid, stableGuid } from "./random";
@@ -154,6 +154,20 @@ export interface CreateEndpointOptions {
   staticIps?: Record<string, string>;
 }
 
+/** A management group; its parent is another group's id, or the tenant root group's (the tenant id). */
+export interface ManagementGroupRecord {
+  id: string;
+  displayName: string;
+  parent: string;
+  /** The subscriptions directly in this group, lower case. */
+  subscriptions: string[];
+}
+
+/** What a management group's `descendants` list holds: every group and subscription beneath it, parents first. */
+export type ManagementGroupDescendant =
+  | { kind: "group"; group: ManagementGroupRecord }
+  | { kind: "subscription"; subscriptionId: string; parent: string };
+
 /** The whole estate as plain JSON. */
 export interface EstateSnapshot {
   tenantId: string;
@@ -217,11 +231,13 @@ export class Estate {
   private readonly connections = new Map<string, ConnectionRecord>();
   private readonly zones = new Map<string, ZoneRecord>();
   private readonly recordSets = new Map<string, RecordSetRecord>();
+  private readonly managementGroups = new Map<string, ManagementGroupRecord>();
   private autoSubnets = 0;
 
   /** Empties the estate. */
   reset(): void {
     this.tenantId = DEFAULT_TENANT_ID;
+    this.managementGroups.clear();
     for (const map of [this.subscriptions, this.subnets, this.resources, this.endpoints, this.nics, this.connections, this.zones, this.recordSets]) map.clear();
     this.autoSubnets = 0;
   }
@@ -229,6 +245,7 @@ export class Estate {
   /** Adds everything a seed describes, with ids and IPs that are the same on every run. */
   seed(seed: EstateSeed): void {
     if (seed.tenantId !== undefined) this.tenantId = seed.tenantId;
+    if (seed.managementGroups !== undefined) this.seedManagementGroups(seed.managementGroups);
     for (const sub of seed.subscriptions) {
       this.addSubscription(sub.id);
       for (const rg of sub.resourceGroups ?? []) this.addResourceGroup(sub.id, rg.name);
@@ -265,6 +282,74 @@ export class Estate {
     for (const pe of seed.privateEndpoints ?? []) {
       this.createPrivateEndpoint(pe, { stableIds: true, ...(pe.status ? { status: pe.status } : {}), ...(pe.description ? { description: pe.description } : {}) });
     }
+  }
+
+  /**
+   * Adds management groups as Azure holds them: each has one parent (the tenant root group when none
+   * is named), the hierarchy has no cycles, and a subscription sits in exactly one group.
+   */
+  private seedManagementGroups(groups: readonly SeedManagementGroup[]): void {
+    const added: ManagementGroupRecord[] = [];
+    for (const g of groups) {
+      if (typeof g.id !== "string" || !/^[A-Za-z0-9_().-]{0,89}[A-Za-z0-9_()-]$/.test(g.id)) throw new TypeError(`Estate seed: management group id ${JSON.stringify(g.id)} is not valid`);
+      if (this.managementGroups.has(key(g.id)) || key(g.id) === key(this.tenantId)) throw new TypeError(`Estate seed: management group ${g.id} is defined twice`);
+      const group: ManagementGroupRecord = { id: g.id, displayName: g.displayName ?? g.id, parent: g.parent ?? this.tenantId, subscriptions: [] };
+      this.managementGroups.set(key(g.id), group);
+      added.push(group);
+    }
+    for (const [i, g] of groups.entries()) {
+      const group = added[i] as ManagementGroupRecord;
+      if (key(group.parent) !== key(this.tenantId) && !this.managementGroups.has(key(group.parent))) {
+        throw new TypeError(`Estate seed: management group ${group.id} names parent ${group.parent}, which is not a seeded management group`);
+      }
+      for (const sub of g.subscriptions ?? []) {
+        if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sub)) throw new TypeError(`Estate seed: management group ${group.id} lists ${JSON.stringify(sub)}, not a subscription GUID`);
+        const holder = this.managementGroupOf(sub);
+        if (holder !== undefined) throw new TypeError(`Estate seed: subscription ${sub} is in both ${holder.id} and ${group.id}; a subscription has one management group`);
+        group.subscriptions.push(sub.toLowerCase());
+      }
+    }
+    for (const group of added) {
+      const seen = new Set<string>();
+      for (let at: ManagementGroupRecord | undefined = group; at !== undefined; at = this.managementGroups.get(key(at.parent))) {
+        if (seen.has(key(at.id))) throw new TypeError(`Estate seed: management group ${group.id} is its own ancestor`);
+        seen.add(key(at.id));
+      }
+    }
+  }
+
+  private managementGroupOf(subscriptionId: string): ManagementGroupRecord | undefined {
+    return [...this.managementGroups.values()].find((g) => g.subscriptions.includes(subscriptionId.toLowerCase()));
+  }
+
+  /** True for a seeded management group or the tenant root group (whose id is the tenant id). */
+  hasManagementGroup(id: string): boolean {
+    return this.managementGroups.has(key(id)) || key(id) === key(this.tenantId);
+  }
+
+  /**
+   * Every group and subscription beneath a management group, at any depth, breadth first. Beneath the
+   * tenant root group are also the subscriptions no group holds, as in Azure.
+   */
+  listManagementGroupDescendants(id: string): ManagementGroupDescendant[] {
+    const root = key(id) === key(this.tenantId);
+    const result: ManagementGroupDescendant[] = [];
+    const subscriptionsOf = (groupId: string): string[] => {
+      const direct = this.managementGroups.get(key(groupId))?.subscriptions ?? [];
+      if (key(groupId) !== key(this.tenantId)) return direct;
+      const placed = new Set([...this.managementGroups.values()].flatMap((g) => g.subscriptions));
+      return [...this.subscriptions.keys()].filter((s) => !placed.has(s));
+    };
+    const queue = [root ? this.tenantId : (this.managementGroups.get(key(id))?.id ?? id)];
+    for (let parent = queue.shift(); parent !== undefined; parent = queue.shift()) {
+      for (const subscriptionId of subscriptionsOf(parent)) result.push({ kind: "subscription", subscriptionId, parent });
+      for (const group of this.managementGroups.values()) {
+        if (key(group.parent) !== key(parent)) continue;
+        result.push({ kind: "group", group });
+        queue.push(group.id);
+      }
+    }
+    return result;
   }
 
   private seedRecordSet(rs: SeedRecordSet): void {

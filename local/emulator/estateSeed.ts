@@ -1,7 +1,7 @@
 /**
  * @module The estate seed: the JSON document (local/estates/*.json) that describes what exists in
- * the emulated tenant when it starts: subscriptions, resource groups, subnets, PaaS resources,
- * private endpoints, private DNS zones and hand-made record sets.
+ * the emulated tenant when it starts: management groups, subscriptions, resource groups, subnets, PaaS
+ * resources, private endpoints, private DNS zones and hand-made record sets.
  */
 import { readFile } from "node:fs/promises";
 import type { ConnectionStatus } from "../../shared/domain";
@@ -74,8 +74,18 @@ export interface SeedRecordSet {
   metadata?: Record<string, string>;
 }
 
+/** A management group: its id (e.g. `mg-landing-zones`), its parent group, and the subscriptions directly in it. */
+export interface SeedManagementGroup {
+  id: string;
+  displayName?: string;
+  /** The parent group's id; the tenant root group when absent. */
+  parent?: string;
+  subscriptions?: string[];
+}
+
 export interface EstateSeed {
   tenantId?: string;
+  managementGroups?: SeedManagementGroup[];
   subscriptions: SeedSubscription[];
   subnets?: SeedSubnet[];
   resources?: SeedResource[];
@@ -100,7 +110,7 @@ function checkArray(seed: Record<string, unknown>, key: string, required: boolea
 export function parseEstateSeed(value: unknown): EstateSeed {
   if (!isRecord(value)) throw new TypeError("Estate seed: expected a JSON object with a \"subscriptions\" array");
   checkArray(value, "subscriptions", true);
-  for (const key of ["subnets", "resources", "privateEndpoints", "privateDnsZones", "recordSets"]) checkArray(value, key, false);
+  for (const key of ["managementGroups", "subnets", "resources", "privateEndpoints", "privateDnsZones", "recordSets"]) checkArray(value, key, false);
   if (value.tenantId !== undefined && typeof value.tenantId !== "string") throw new TypeError("Estate seed: \"tenantId\" must be a string");
   return value as unknown as EstateSeed;
 }

@@ -13,6 +13,7 @@ import type { EstateSeed } from "./estateSeed";
 import { parseEstateSeed } from "./estateSeed";
 import { EventPublisher } from "./events";
 import { FaultInjector } from "./faults";
+import { MANAGEMENT_GROUP_ROUTES } from "./managementGroupRoutes";
 import { NETWORK_ROUTES } from "./networkRoutes";
 import { OperationStore } from "./operations";
 import { PAAS_ROUTES } from "./paasRoutes";
@@ -22,7 +23,7 @@ import type { RouteContext } from "./router";
 import { Throttler } from "./throttling";
 
 export type { EmulatorControl, ForeignRecordSet, RecordSetRef } from "./control";
-export type { EstateSeed, CreatePrivateEndpointRequest, SeedPrivateEndpoint, SeedRecordSet, SeedResource, SeedSubnet, SeedSubscription, SeedZone } from "./estateSeed";
+export type { EstateSeed, CreatePrivateEndpointRequest, SeedManagementGroup, SeedPrivateEndpoint, SeedRecordSet, SeedResource, SeedSubnet, SeedSubscription, SeedZone } from "./estateSeed";
 export { loadEstateSeed, parseEstateSeed } from "./estateSeed";
 export type { EstateSnapshot, EndpointRecord, ConnectionRecord, NicRecord, RecordSetRecord, ZoneRecord } from "./estate";
 export type { EventChaos, EventSchema, EventSubscription, ForgedEvent, SubscribeOptions, EventGridEvent, EventStats } from "./events";
@@ -78,7 +79,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     pageSize: () => settings.pageSize,
     asyncDelayMs: () => settings.asyncOperationDelayMs,
   };
-  const parts = { routes: [...NETWORK_ROUTES, ...PRIVATE_DNS_ROUTES, ...PAAS_ROUTES], context, faults, counters, throttler };
+  const parts = { routes: [...NETWORK_ROUTES, ...PRIVATE_DNS_ROUTES, ...PAAS_ROUTES, ...MANAGEMENT_GROUP_ROUTES], context, faults, counters, throttler };
 
   const server = createServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {
     const chunks: Buffer[] = [];

@@ -8,9 +8,10 @@ import { supportedResourceTypes } from "./providers";
 
 /**
  * Where a permission must be granted: on the watched subscriptions (endpoints, NICs, PaaS resources
- * and their connections) or on the resource group(s) holding the central private DNS zones.
+ * and their connections), on the resource group(s) holding the central private DNS zones, or on the
+ * management group whose subscriptions are in scope (reading its hierarchy).
  */
-export type PermissionScope = "watchedSubscriptions" | "dnsZoneResourceGroups";
+export type PermissionScope = "watchedSubscriptions" | "dnsZoneResourceGroups" | "managementGroup";
 
 /** One ARM operation. Actions may hold `{resourceType}` (a PaaS type) or `{recordType}` (A, CNAME). */
 export interface ArmOperation {
@@ -122,6 +123,12 @@ export const ArmOperations = {
     request: "DELETE .../privateDnsZones/{zone}/{recordType}/{name} (If-Match)",
     actions: ["Microsoft.Network/privateDnsZones/{recordType}/delete"],
     scope: "dnsZoneResourceGroups",
+  },
+  listManagementGroupSubscriptions: {
+    name: "listManagementGroupSubscriptions",
+    request: "GET /providers/Microsoft.Management/managementGroups/{groupId}/descendants (paged)",
+    actions: ["Microsoft.Management/managementGroups/descendants/read"],
+    scope: "managementGroup",
   },
 } as const satisfies Record<string, ArmOperation>;
 

@@ -58,7 +58,7 @@ describe("loadConfig", () => {
     const problems = problemsOf({});
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^AUTOPILOT_SUBSCRIPTIONS: missing; expected subscription GUIDs/),
+        expect.stringMatching(/^AUTOPILOT_SUBSCRIPTIONS or AUTOPILOT_MANAGEMENT_GROUP: missing; expected subscription GUIDs .*, a management group id, or both/),
         expect.stringMatching(/^AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS: missing; expected resource group ids/),
         expect.stringMatching(/^AUTOPILOT_OWNER_ID: missing; expected an owner id/),
       ]),
@@ -97,5 +97,47 @@ describe("loadConfig", () => {
     const problems = problemsOf({ ...valid, AUTOPILOT_ARM_STATIC_TOKEN: "secret-value" });
     expect(problems).toEqual([expect.stringMatching(/^AUTOPILOT_ARM_STATIC_TOKEN: only for a local ARM emulator/)]);
     expect(problems.join()).not.toContain("secret-value");
+  });
+
+  describe("scope", () => {
+    const withoutSubscriptions = { ...valid, AUTOPILOT_SUBSCRIPTIONS: undefined };
+
+    it("takes a management group instead of subscriptions, leaving the explicit list empty", () => {
+      const config = loadConfig({ ...withoutSubscriptions, AUTOPILOT_MANAGEMENT_GROUP: "mg-landing-zones" });
+      expect(config.subscriptionIds).toEqual([]);
+      expect(config.managementGroupId).toBe("mg-landing-zones");
+    });
+
+    it("takes both, and reads the group's full resource id as its id", () => {
+      const config = loadConfig({ ...valid, AUTOPILOT_MANAGEMENT_GROUP: " /providers/Microsoft.Management/managementGroups/Corp(Prod)_1 " });
+      expect(config.subscriptionIds).toEqual([HUB, "22222222-2222-2222-2222-222222222222"]);
+      expect(config.managementGroupId).toBe("Corp(Prod)_1");
+    });
+
+    it("leaves the management group out when it is not set", () => {
+      expect(loadConfig(valid)).not.toHaveProperty("managementGroupId");
+      expect(loadConfig({ ...valid, AUTOPILOT_MANAGEMENT_GROUP: "  " })).not.toHaveProperty("managementGroupId");
+    });
+
+    it("lower-cases and de-duplicates the explicit subscriptions", () => {
+      expect(loadConfig({ ...valid, AUTOPILOT_SUBSCRIPTIONS: `${HUB.toUpperCase()}; ${HUB}` }).subscriptionIds).toEqual([HUB]);
+    });
+
+    it("requires subscriptions or a management group, and says both are allowed", () => {
+      const expected = [
+        "AUTOPILOT_SUBSCRIPTIONS or AUTOPILOT_MANAGEMENT_GROUP: missing; expected subscription GUIDs separated by commas, a management group id, or both (the scope is their union)",
+      ];
+      expect(problemsOf(withoutSubscriptions)).toEqual(expected);
+      expect(problemsOf({ ...valid, AUTOPILOT_SUBSCRIPTIONS: " , ;", AUTOPILOT_MANAGEMENT_GROUP: "" })).toEqual(expected);
+    });
+
+    it("says what a management group id must look like", () => {
+      for (const bad of ["mg/child", "ends-with-dot.", "a".repeat(91), "/providers/Microsoft.Management/managementGroups/"]) {
+        expect(problemsOf({ ...valid, AUTOPILOT_MANAGEMENT_GROUP: bad }), bad).toEqual([
+          `AUTOPILOT_MANAGEMENT_GROUP: expected a management group id (e.g. mg-landing-zones) or /providers/Microsoft.Management/managementGroups/{id}, got ${JSON.stringify(bad)}`,
+        ]);
+      }
+      expect(loadConfig({ ...valid, AUTOPILOT_MANAGEMENT_GROUP: "a".repeat(90) }).managementGroupId).toHaveLength(90);
+    });
   });
 });
