@@ -1,7 +1,7 @@
 /**
  * @module Creates the ARM SDK clients the adapters use: one set per subscription, created lazily and
- * cached, all sharing one endpoint, credential, trust anchor and bounded retry policy. Azure and the
- * local emulator differ only in the options passed here (endpoint, credential, CA).
+ * cached, all sharing one endpoint, credential, trust anchor, bounded retry policy and write pacer.
+ * Azure and the local emulator differ only in the options passed here (endpoint, credential, CA).
  */
 
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
@@ -10,7 +10,9 @@ import { NetworkManagementClient } from "@azure/arm-network";
 import { PrivateDnsManagementClient } from "@azure/arm-privatedns";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { RestError, retryPolicy } from "@azure/core-rest-pipeline";
-import type { PipelinePolicy, PipelineResponse, RetryStrategy } from "@azure/core-rest-pipeline";
+import type { PipelinePolicy, RetryStrategy } from "@azure/core-rest-pipeline";
+import { checkWritePacingLimits, retryAfterInMs, WritePacer, writePacingPolicy } from "./writePacer";
+import type { WritePacingLimits } from "./writePacer";
 
 export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
 
@@ -38,6 +40,12 @@ export interface ArmClientOptions {
   requestTimeoutInMs?: number;
   /** Token scopes; default `<endpoint origin>/.default`, right for public and sovereign clouds. */
   credentialScopes?: string | string[];
+  /**
+   * Client-side token buckets for writes and deletes per subscription, so bulk applies wait on our
+   * side instead of drawing 429s. Default: ARM's per-principal limits (200, refilled at 10/s);
+   * `false`: off.
+   */
+  writePacing?: WritePacingLimits | false;
 }
 
 /** The cached SDK clients. Callers pass this through to the adapter functions; SDK types stay in shared/azure. */
@@ -77,22 +85,6 @@ export function createCredential(kind: CredentialKind, env: NodeJS.ProcessEnv = 
     default:
       throw new RangeError(`Unknown credential kind ${JSON.stringify(kind)}; expected "default" or "static"`);
   }
-}
-
-const RETRY_AFTER_HEADERS = ["retry-after-ms", "x-ms-retry-after-ms", "retry-after"] as const;
-
-/** The server's requested wait on a 429/503, in ms, or `undefined` when it gave none. */
-function retryAfterInMs(response: PipelineResponse | undefined): number | undefined {
-  if (response === undefined || (response.status !== 429 && response.status !== 503)) return undefined;
-  for (const header of RETRY_AFTER_HEADERS) {
-    const raw = response.headers.get(header);
-    if (raw === undefined || raw.trim() === "") continue;
-    const n = Number(raw);
-    if (Number.isFinite(n) && n >= 0) return header === "retry-after" ? n * 1000 : n;
-    const date = Date.parse(raw);
-    if (header === "retry-after" && Number.isFinite(date)) return Math.max(0, date - Date.now());
-  }
-  return undefined;
 }
 
 const TRANSIENT_NETWORK_CODES = new Set(["ETIMEDOUT", "ESOCKETTIMEDOUT", "ECONNREFUSED", "ECONNRESET", "EPIPE", "EAI_AGAIN", "REQUEST_SEND_ERROR"]);
@@ -192,6 +184,8 @@ export function createArmClients(options: ArmClientOptions): ArmClients {
   const maxRetryAfterInMs = checkNonNegative("maxRetryAfterInMs", options.maxRetryAfterInMs, 60_000, 600_000);
   const requestTimeoutInMs = checkNonNegative("requestTimeoutInMs", options.requestTimeoutInMs, 90_000, 600_000);
   const credentialScopes = options.credentialScopes ?? `${endpoint}/.default`;
+  // One pacer for every client made here: all subscriptions' clients spend the same principal's buckets.
+  const pacer = options.writePacing === false ? undefined : new WritePacer(options.writePacing === undefined ? {} : checkWritePacingLimits(options.writePacing, "ArmClientOptions.writePacing"));
   let requests = 0;
 
   const sdkOptions = {
@@ -207,6 +201,10 @@ export function createArmClients(options: ArmClientOptions): ArmClients {
       retryPolicy([throttlingStrategy(maxRetryAfterInMs), exponentialStrategy(retryDelayInMs, maxRetryDelayInMs)], { maxRetries }),
       { phase: "Retry" },
     );
+    // After the retry policy, so each attempt (first or retry) waits for its own token: ARM counts
+    // every attempt against the bucket. The attempt timeout starts at the transport, so waiting here
+    // for a token never counts as an attempt's time.
+    if (pacer !== undefined) client.pipeline.addPolicy(writePacingPolicy(pacer), { afterPhase: "Retry" });
     client.pipeline.addPolicy(attemptTimeoutPolicy(requestTimeoutInMs), { afterPhase: "Retry" });
     client.pipeline.addPolicy(
       {
