@@ -17,6 +17,7 @@ import type { ArmClients } from "../shared/azure/clients";
 import { getConnection, getLinkTarget } from "../shared/azure/connections";
 import { PolicyStore } from "../orchestrations/policyStore";
 import { planScope } from "../orchestrations/planScope";
+import { resolveScope } from "../orchestrations/scope";
 import { summarizeConflict, summarizeRecord } from "../orchestrations/runReport";
 
 const USAGE = `Usage:
@@ -24,8 +25,9 @@ const USAGE = `Usage:
   privatelink-autopilot explain <connection id> [--json]
 
 Reads only; changes nothing. Configuration comes from the app settings in the environment
-(AUTOPILOT_SUBSCRIPTIONS, AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS, AUTOPILOT_OWNER_ID, AUTOPILOT_POLICY_PATH
-or AUTOPILOT_POLICY; see docs/configuration.md). Credentials: DefaultAzureCredential (e.g. after az login).`;
+(AUTOPILOT_SUBSCRIPTIONS and/or AUTOPILOT_MANAGEMENT_GROUP, AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS,
+AUTOPILOT_OWNER_ID, AUTOPILOT_POLICY_PATH or AUTOPILOT_POLICY; see docs/configuration.md).
+Credentials: DefaultAzureCredential (e.g. after az login).`;
 
 export interface CliIo {
   out: (line: string) => void;
@@ -46,10 +48,20 @@ function table(rows: string[][]): string[] {
   return rows.map((row) => `  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ")}`);
 }
 
-async function plan(config: Config, options: { json: boolean; subscription?: string }, io: CliIo): Promise<void> {
+async function plan(config: Config, options: { json: boolean; subscription?: string }, io: CliIo): Promise<number> {
   const clients = clientsFor(config);
   const { policy } = new PolicyStore(config.policy).current();
-  const scopePlan = await planScope(clients, config, { ...(options.subscription !== undefined ? { subscriptionIds: [options.subscription.toLowerCase()] } : {}), onProgress: (m) => io.err(`.. ${m}`) });
+  if (config.managementGroupId !== undefined) io.err(`.. resolving management group ${config.managementGroupId}`);
+  const scope = await resolveScope(clients, config);
+  if (scope.managementGroup !== undefined) {
+    io.err(`.. ${scope.subscriptionIds.length} subscriptions in scope (${scope.listed.length} listed, ${scope.managementGroup.subscriptionIds.length} from management group ${scope.managementGroup.id})`);
+  }
+  const only = options.subscription?.toLowerCase();
+  if (only !== undefined && !scope.subscriptionIds.includes(only)) {
+    io.err(`--subscription ${options.subscription}: not in scope; expected one of ${scope.subscriptionIds.join(", ") || "(none)"}`);
+    return 2;
+  }
+  const scopePlan = await planScope(clients, config, { subscriptionIds: only !== undefined ? [only] : scope.subscriptionIds, onProgress: (m) => io.err(`.. ${m}`) });
   const decisions = [];
   for (const { resourceId, connections } of scopePlan.pending) {
     const target = await getLinkTarget(clients, resourceId);
@@ -58,8 +70,8 @@ async function plan(config: Config, options: { json: boolean; subscription?: str
   }
   const { changes } = scopePlan;
   if (options.json) {
-    io.out(JSON.stringify({ counts: scopePlan.counts, decisions, create: changes.create.map(summarizeRecord), update: changes.update.map((u) => summarizeRecord(u.after)), delete: changes.delete.map(summarizeRecord), conflicts: changes.conflicts.map(summarizeConflict), unchanged: changes.unchanged.length, errors: scopePlan.errors }, null, 2));
-    return;
+    io.out(JSON.stringify({ scope: scope.managementGroup === undefined ? { subscriptionIds: scope.subscriptionIds } : { subscriptionIds: scope.subscriptionIds, managementGroup: scope.managementGroup.id }, counts: scopePlan.counts, decisions, create: changes.create.map(summarizeRecord), update: changes.update.map((u) => summarizeRecord(u.after)), delete: changes.delete.map(summarizeRecord), conflicts: changes.conflicts.map(summarizeConflict), unchanged: changes.unchanged.length, errors: scopePlan.errors }, null, 2));
+    return 0;
   }
   const c = scopePlan.counts;
   io.out(`Read ${c.endpoints} private endpoints in ${c.subscriptions} subscriptions, ${c.recordSets} record sets in ${c.zones} zones, ${c.linkTargets} PaaS resources.`);
@@ -78,6 +90,7 @@ async function plan(config: Config, options: { json: boolean; subscription?: str
     io.out(table([["TYPE", "NAME", "REASON", "DETAIL"], ...changes.conflicts.map((x) => [x.record.type, `${x.record.name}.${x.record.zone}`, x.reason, x.detail])]).join("\n"));
   }
   for (const e of scopePlan.errors) io.out(`\nerror: ${e.target}: ${e.message}`);
+  return 0;
 }
 
 async function explain(config: Config, connectionId: string, options: { json: boolean }, io: CliIo): Promise<number> {
@@ -123,8 +136,7 @@ export async function runCli(argv: readonly string[], env: Record<string, string
   }
   try {
     if (command === "plan" && rest.length === 0) {
-      await plan(config, { json: values.json, ...(values.subscription !== undefined ? { subscription: values.subscription } : {}) }, io);
-      return 0;
+      return await plan(config, { json: values.json, ...(values.subscription !== undefined ? { subscription: values.subscription } : {}) }, io);
     }
     if (command === "explain" && rest.length === 1 && rest[0] !== undefined) return await explain(config, rest[0], { json: values.json }, io);
   } catch (error) {

@@ -1,12 +1,14 @@
 /**
- * @module `GET /api/health`: is the configuration valid, is the policy valid, and does ARM answer?
- * 200 when all three hold, 503 with the reasons otherwise.
+ * @module `GET /api/health`: is the configuration valid, is the policy valid, does the scope resolve
+ * (a management group to its subscriptions), and does ARM answer? 200 when all hold, 503 with the
+ * reasons otherwise.
  */
 
 import { app, HttpResponse } from "@azure/functions";
 import type { HttpHandler } from "@azure/functions";
 import { listZones } from "../shared/azure/privateDns";
 import { getRuntime } from "../orchestrations/runtime";
+import { resolveScope } from "../orchestrations/scope";
 
 type Check = { ok: true; detail: string } | { ok: false; detail: string };
 
@@ -18,12 +20,23 @@ export const health: HttpHandler = async () => {
   const checks: Record<string, Check> = {};
   try {
     const { config, clients, policies } = getRuntime();
-    checks["configuration"] = { ok: true, detail: `${config.subscriptionIds.length} subscriptions, owner ${config.ownerId}${config.dryRun ? ", dry run" : ""}` };
+    const group = config.managementGroupId !== undefined ? ` and management group ${config.managementGroupId}` : "";
+    checks["configuration"] = { ok: true, detail: `${config.subscriptionIds.length} subscriptions listed${group}, owner ${config.ownerId}${config.dryRun ? ", dry run" : ""}` };
     try {
       const { source, error } = policies.current();
       checks["policy"] = error === undefined ? { ok: true, detail: `loaded from ${source}` } : { ok: false, detail: `last valid policy from ${source} in force; latest change rejected: ${error}` };
     } catch (error) {
       checks["policy"] = failed(error);
+    }
+    try {
+      const scope = await resolveScope(clients, config);
+      const fromGroup = scope.managementGroup === undefined ? "" : `, ${scope.managementGroup.subscriptionIds.length} from management group ${scope.managementGroup.id}`;
+      checks["scope"] = {
+        ok: scope.subscriptionIds.length > 0,
+        detail: `${scope.subscriptionIds.length} subscriptions in scope (${scope.listed.length} listed${fromGroup})`,
+      };
+    } catch (error) {
+      checks["scope"] = failed(error);
     }
     try {
       const zones = await listZones(clients, config.dnsZoneResourceGroupIds);

@@ -9,12 +9,15 @@ import * as df from "durable-functions";
 import { classifyEvent } from "../shared/events";
 import { getNetworkInterfaceEndpointId } from "../shared/azure/privateEndpoints";
 import { getRuntime } from "../orchestrations/runtime";
+import { subscriptionsInScope } from "../orchestrations/scope";
 import { startReconcile } from "./startRun";
 
 export const onArmEvent: EventGridHandler = async (event, context: InvocationContext) => {
   const { config, clients } = getRuntime();
+  // A scope that cannot be resolved throws: Event Grid redelivers the event later.
+  const subscriptionIds = await subscriptionsInScope(clients, config);
   // A malformed event throws a TypeError naming the field: nothing starts, and Event Grid dead-letters it.
-  const request = classifyEvent(event, { subscriptionIds: config.subscriptionIds });
+  const request = classifyEvent(event, { subscriptionIds });
   if (request.kind === "ignored") {
     context.debug(`ignored event ${event.id}: ${request.reason}`);
     return;
@@ -26,7 +29,7 @@ export const onArmEvent: EventGridHandler = async (event, context: InvocationCon
     return;
   }
   const target = request.kind === "networkInterface" ? { kind: "endpoint" as const, id: endpointId ?? "", reason: request.reason } : request;
-  const started = await startReconcile(df.getClient(context), config, target, { reason: `event ${target.reason}` });
+  const started = await startReconcile(df.getClient(context), config, target, { reason: `event ${target.reason}`, subscriptionIds });
   context.log(`event ${target.reason} -> ${started.action} ${started.instanceId}`);
 };
 

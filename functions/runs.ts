@@ -8,11 +8,11 @@ import type { HttpHandler, HttpRequest, InvocationContext } from "@azure/functio
 import * as df from "durable-functions";
 import { z } from "zod";
 import { isWithinScope, parseResourceId, resourceTypeOf } from "../shared/resourceId";
-import type { Config } from "../shared/config";
 import type { ReconcileRequest } from "../shared/domain";
 import { formatRunReport } from "../orchestrations/runReport";
 import type { RunReport } from "../orchestrations/runReport";
 import { getRuntime } from "../orchestrations/runtime";
+import { subscriptionsInScope } from "../orchestrations/scope";
 import { getRunStatus, startReconcile, startSweep } from "./startRun";
 import type { StartedRun } from "./startRun";
 
@@ -33,18 +33,31 @@ const runRequestSchema = z
 
 export type RunRequest = z.infer<typeof runRequestSchema>;
 
+/** What a run request is checked against: the subscriptions in scope, and the management group they partly came from. */
+export interface RunScope {
+  subscriptionIds: readonly string[];
+  managementGroupId?: string;
+}
+
+function describeScope(scope: RunScope): string {
+  const shown = scope.subscriptionIds.slice(0, 5).join(", ");
+  const more = scope.subscriptionIds.length > 5 ? ` and ${scope.subscriptionIds.length - 5} more` : "";
+  const group = scope.managementGroupId !== undefined ? `; management group ${scope.managementGroupId} included` : "";
+  return `${shown || "none"}${more}${group}`;
+}
+
 function badRequest(message: string): HttpResponse {
   return new HttpResponse({ status: 400, jsonBody: { error: { code: "BadRequest", message } } });
 }
 
-/** Validates a run request body. Returns the request, or the message that says what was wrong. */
-export function parseRunRequest(body: unknown, config: Config): RunRequest | string {
+/** Validates a run request body against the resolved scope. Returns the request, or the message that says what was wrong. */
+export function parseRunRequest(body: unknown, runScope: RunScope): RunRequest | string {
   const parsed = runRequestSchema.safeParse(body);
   if (!parsed.success) {
     return parsed.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "body"}: ${i.code === "invalid_union" ? SCOPE_EXPECTED : i.message}`).join("; ");
   }
   const { scope } = parsed.data;
-  const scopeIds = { subscriptionIds: config.subscriptionIds };
+  const scopeIds = { subscriptionIds: runScope.subscriptionIds };
   if (scope === "all") return parsed.data;
   const id = "endpointId" in scope ? scope.endpointId : "resourceId" in scope ? scope.resourceId : `/subscriptions/${scope.subscriptionId}`;
   try {
@@ -59,30 +72,38 @@ export function parseRunRequest(body: unknown, config: Config): RunRequest | str
     return `scope: ${error instanceof Error ? error.message : String(error)}`;
   }
   if (!isWithinScope(id, scopeIds)) {
-    return `scope: ${id} is outside the configured subscriptions (${config.subscriptionIds.join(", ")})`;
+    return `scope: ${id} is outside the configured subscriptions (${describeScope(runScope)})`;
   }
   return parsed.data;
 }
 
 export const startRunHttp: HttpHandler = async (request: HttpRequest, context: InvocationContext) => {
-  const { config } = getRuntime();
+  const { config, clients } = getRuntime();
   let body: unknown;
   try {
     body = await request.json();
   } catch (error) {
     return badRequest(`body: expected JSON like { "scope": "all", "dryRun": true }; ${error instanceof Error ? error.message : String(error)}`);
   }
-  const runRequest = parseRunRequest(body, config);
+  let subscriptionIds: string[];
+  try {
+    subscriptionIds = await subscriptionsInScope(clients, config);
+  } catch (error) {
+    context.error(error instanceof Error ? error.message : String(error));
+    return new HttpResponse({ status: 503, jsonBody: { error: { code: "ScopeUnavailable", message: error instanceof Error ? error.message : String(error) } } });
+  }
+  const runScope: RunScope = { subscriptionIds, ...(config.managementGroupId !== undefined ? { managementGroupId: config.managementGroupId } : {}) };
+  const runRequest = parseRunRequest(body, runScope);
   if (typeof runRequest === "string") return badRequest(runRequest);
   const client = df.getClient(context);
   const { scope, dryRun } = runRequest;
   const reason = `manual run${dryRun ? " (dry run)" : ""}`;
   let started: StartedRun;
   if (scope === "all" || "subscriptionId" in scope) {
-    started = await startSweep(client, config, { dryRun, reason, ...(scope !== "all" ? { subscriptionId: scope.subscriptionId } : {}) });
+    started = await startSweep(client, config, { dryRun, reason, subscriptionIds, ...(scope !== "all" ? { subscriptionId: scope.subscriptionId } : {}) });
   } else {
     const target: ReconcileRequest = "endpointId" in scope ? { kind: "endpoint", id: scope.endpointId, reason } : { kind: "resource", id: scope.resourceId, reason };
-    started = await startReconcile(client, config, target, { dryRun, reason });
+    started = await startReconcile(client, config, target, { dryRun, reason, subscriptionIds });
   }
   context.log(`manual run: ${started.action} ${started.instanceId}${dryRun ? " (dry run)" : ""}`);
   const statusUrl = new URL(`/api/runs/${started.instanceId}`, request.url).href;

@@ -12,6 +12,8 @@ import type { ReconcileEndpointInput } from "../orchestrations/reconcileEndpoint
 import type { ReconcileResourceInput } from "../orchestrations/reconcileResource";
 import type { DriftSweepInput } from "../orchestrations/driftSweep";
 import { instanceIdFor, NUDGE_EVENT, Orchestrations, SWEEP_INSTANCE_ID } from "../orchestrations/names";
+import { getRuntime } from "../orchestrations/runtime";
+import { subscriptionsInScope } from "../orchestrations/scope";
 
 export interface StartedRun {
   instanceId: string;
@@ -22,9 +24,15 @@ export interface StartedRun {
 export interface StartRunOptions {
   dryRun?: boolean;
   reason: string;
+  /** The subscriptions in scope when the caller has resolved them; otherwise resolved here. */
+  subscriptionIds?: readonly string[];
 }
 
 const IN_FLIGHT = new Set(["Pending", "Running", "ContinuedAsNew"]);
+
+async function scopeOf(config: Config, options: StartRunOptions): Promise<string[]> {
+  return options.subscriptionIds !== undefined ? [...options.subscriptionIds] : subscriptionsInScope(getRuntime().clients, config);
+}
 
 /** The instance's status, or `undefined` when there is no such instance. */
 export async function getRunStatus(client: DurableClient, instanceId: string): Promise<DurableOrchestrationStatus | undefined> {
@@ -47,12 +55,13 @@ export async function startReconcile(client: DurableClient, config: Config, requ
   const dryRun = options.dryRun === true;
   const key = instanceIdFor(request.kind, request.id);
   const instanceId = dryRun ? `${key}-dryrun-${randomUUID().slice(0, 8)}` : key;
+  const subscriptionIds = request.kind === "resource" ? await scopeOf(config, options) : [];
   const start = () =>
     request.kind === "endpoint"
       ? client.startNew(Orchestrations.reconcileEndpoint, { instanceId, input: { endpointId: request.id, dryRun, reason: options.reason } satisfies ReconcileEndpointInput })
       : client.startNew(Orchestrations.reconcileResource, {
           instanceId,
-          input: { resourceId: request.id, subscriptionIds: config.subscriptionIds, dryRun, concurrency: config.sweepConcurrency, reason: options.reason } satisfies ReconcileResourceInput,
+          input: { resourceId: request.id, subscriptionIds, dryRun, concurrency: config.sweepConcurrency, reason: options.reason } satisfies ReconcileResourceInput,
         });
   if (dryRun) {
     await start();
@@ -83,7 +92,7 @@ export async function startSweep(client: DurableClient, config: Config, options:
   const instanceId = dryRun ? `${key}-dryrun-${randomUUID().slice(0, 8)}` : key;
   if (!dryRun && (await isInFlight(client, instanceId))) return { instanceId, action: "alreadyRunning" };
   const input: DriftSweepInput = {
-    subscriptionIds: config.subscriptionIds,
+    subscriptionIds: await scopeOf(config, options),
     ...(options.subscriptionId !== undefined ? { onlySubscriptionIds: [options.subscriptionId.toLowerCase()] } : {}),
     dryRun,
     concurrency: config.sweepConcurrency,

@@ -9,6 +9,7 @@ import type { Config } from "../shared/config";
 import { createArmClients, defaultCredential, StaticTokenCredential } from "../shared/azure/clients";
 import type { ArmClients } from "../shared/azure/clients";
 import { PolicyStore } from "./policyStore";
+import { clearScopeCache } from "./scope";
 
 export interface Runtime {
   config: Config;
@@ -27,6 +28,7 @@ export function getRuntime(): Runtime {
 /** Forgets the runtime, so the next run reads the app settings again (tests and the local host). */
 export function resetRuntime(): void {
   runtime = undefined;
+  clearScopeCache();
 }
 
 export function createRuntime(config: Config): Runtime {

@@ -13,6 +13,7 @@ import { getPrivateEndpoint } from "../../shared/azure/privateEndpoints";
 import { getLinkTarget, listConnections } from "../../shared/azure/connections";
 import { Activities } from "../names";
 import { getRuntime } from "../runtime";
+import { subscriptionsInScope } from "../scope";
 
 export interface EvaluateEndpointInput {
   endpointId: string;
@@ -39,8 +40,10 @@ export async function evaluateEndpoint(input: EvaluateEndpointInput, context?: I
   const { policy, error: policyError } = policies.current();
   const notes = policyError === undefined ? [] : [`policy file change not taken, last valid policy in force: ${policyError}`];
   const pending: PendingDecision[] = [];
-  for (const link of endpoint.links.filter((l) => l.status === "Pending")) {
-    if (!isWithinScope(link.targetResourceId, { subscriptionIds: config.subscriptionIds })) {
+  const waiting = endpoint.links.filter((l) => l.status === "Pending");
+  const scope = { subscriptionIds: waiting.length > 0 ? await subscriptionsInScope(clients, config) : [] };
+  for (const link of waiting) {
+    if (!isWithinScope(link.targetResourceId, scope)) {
       notes.push(`${link.targetResourceId} is outside the configured subscriptions; its connection is left alone`);
       continue;
     }

@@ -12,7 +12,7 @@ const api = readBicep("app/api.bicep");
 const settingBlocks = [/^var hostSettings = \{$[^]*?^\}$/m, /^var autopilotSettings = union\($[^]*?^\)$/m].map((re) => re.exec(api)?.[0] ?? "");
 /** Every `NAME:` key written in those objects. */
 const settingKeys = new Set(settingBlocks.flatMap((block) => [...block.matchAll(/(?:^|[{\s])([A-Za-z][A-Za-z0-9_]*):\s/gm)].map((m) => m[1] ?? "")));
-const ALL_BICEP = ["main.bicep", "eventgrid.bicep", ...["api", "identity", "storage", "monitoring", "rbac", "subscriptionRoleDefinition", "resourceGroupRoleDefinition", "subscriptionRoleAssignment", "resourceGroupRoleAssignment", "eventGridSubscription", "eventGridTopic"].map((m) => `app/${m}.bicep`)];
+const ALL_BICEP = ["main.bicep", "eventgrid.bicep", "managementGroup.bicep", ...["api", "identity", "storage", "monitoring", "rbac", "subscriptionRoleDefinition", "resourceGroupRoleDefinition", "subscriptionRoleAssignment", "resourceGroupRoleAssignment", "eventGridSubscription", "eventGridTopic"].map((m) => `app/${m}.bicep`)];
 
 describe("the Function App's settings in infra/app/api.bicep", () => {
   it("are found in the file (the test reads the right blocks)", () => {

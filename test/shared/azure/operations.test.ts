@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as connections from "../../../shared/azure/connections";
+import * as managementGroups from "../../../shared/azure/managementGroups";
 import { ArmOperations, actionsOf, requiredActions } from "../../../shared/azure/operations";
 import * as privateDns from "../../../shared/azure/privateDns";
 import * as privateEndpoints from "../../../shared/azure/privateEndpoints";
@@ -24,8 +25,9 @@ describe("ArmOperations", () => {
       "upsertARecord",
       "upsertCNAMERecord",
       "deleteRecordSet",
+      "listManagementGroupSubscriptions",
     ];
-    const exported = { ...privateEndpoints, ...connections, ...privateDns } as Record<string, unknown>;
+    const exported = { ...privateEndpoints, ...connections, ...privateDns, ...managementGroups } as Record<string, unknown>;
     for (const name of adapters) expect(typeof exported[name], name).toBe("function");
     // getNetworkInterfaceEndpointId is the NIC read; every other adapter has its own entry.
     const entries = new Set<string>(Object.values(ArmOperations).map((o) => o.name));
@@ -67,6 +69,10 @@ describe("requiredActions", () => {
     }
     expect(actions.some((a) => a.includes("{"))).toBe(false);
     expect(new Set(actions).size).toBe(actions.length);
+  });
+
+  it("asks only to read the hierarchy on a management group", () => {
+    expect(requiredActions("managementGroup")).toEqual(["Microsoft.Management/managementGroups/descendants/read"]);
   });
 });
 
