@@ -20,6 +20,8 @@ describe("createArmClients", () => {
     expect(() => createArmClients({ credential, maxRetries: -1 })).toThrow(RangeError);
     expect(() => createArmClients({ credential, retryDelayInMs: 1.5 })).toThrow(RangeError);
     expect(() => createArmClients({} as never)).toThrow(/credential/);
+    expect(() => createArmClients({ credential, writePacing: { capacity: 0, refillPerSecond: 10 } })).toThrow(/ArmClientOptions.writePacing.capacity/);
+    expect(() => createArmClients({ credential, writePacing: { capacity: 200, refillPerSecond: -1 } })).toThrow(RangeError);
   });
 
   it("creates each client once per subscription and only when first asked", () => {
