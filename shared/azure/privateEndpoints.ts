@@ -20,13 +20,15 @@ const PRIVATE_ENDPOINT_TYPE = "microsoft.network/privateendpoints";
 const NETWORK_INTERFACE_TYPE = "microsoft.network/networkinterfaces";
 
 /** What `listPrivateEndpoints` reads beyond the paged list, per endpoint. */
-export type EndpointDetails = "approved" | "all" | "none";
+export type EndpointDetails = "approved" | "approvedWithoutDns" | "all" | "none";
 
 export interface ListPrivateEndpointsOptions {
   /**
    * Which endpoints get their zone groups (and, when `customDnsConfigs` is empty, their NICs) read:
-   * `approved` (default) only those with an Approved link, as only they get DNS records; `all`; or
-   * `none` (then `zoneGroupZones` is empty and `dnsConfigs` come from `customDnsConfigs` only).
+   * `approved` (default) only those with an Approved link, as only they get DNS records;
+   * `approvedWithoutDns` only those of them whose `customDnsConfigs` name no FQDN (a sweep, which
+   * learns zone groups' records from the zones instead); `all`; or `none` (then `zoneGroupZones` is
+   * empty and `dnsConfigs` come from `customDnsConfigs` only).
    *
    * Cost: ceil(N / page size) list requests, plus per detailed endpoint one zone group list and, for
    * endpoints whose FQDNs sit only on the NIC (typical when a zone group is attached), one NIC GET.
@@ -214,12 +216,14 @@ export async function listPrivateEndpoints(clients: ArmClients, subscriptionId: 
     for await (const endpoint of clients.network(subscriptionId).privateEndpoints.listBySubscription()) all.push(endpoint);
     return all;
   });
+  const isApproved = (sdk: SdkPrivateEndpoint): boolean =>
+    [...(sdk.privateLinkServiceConnections ?? []), ...(sdk.manualPrivateLinkServiceConnections ?? [])].some(
+      (c) => toConnectionStatus(c.privateLinkServiceConnectionState?.status) === "Approved",
+    );
   const wantsDetails = (sdk: SdkPrivateEndpoint): boolean =>
     details === "all" ||
-    (details === "approved" &&
-      [...(sdk.privateLinkServiceConnections ?? []), ...(sdk.manualPrivateLinkServiceConnections ?? [])].some(
-        (c) => toConnectionStatus(c.privateLinkServiceConnectionState?.status) === "Approved",
-      ));
+    (details === "approved" && isApproved(sdk)) ||
+    (details === "approvedWithoutDns" && isApproved(sdk) && (sdk.customDnsConfigs ?? []).every((c) => !c.fqdn));
   return mapLimit(endpoints, concurrency, async (sdk) => toPrivateEndpoint(sdk, wantsDetails(sdk) ? await readDetails(clients, sdk) : {}));
 }
 

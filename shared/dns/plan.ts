@@ -117,6 +117,17 @@ export function sameRecord(current: DnsRecord, desired: DnsRecord): boolean {
   return current.type === "A" ? sameAddresses(current.ipv4Addresses, desired.ipv4Addresses) : normalizeCname(current.cname) === normalizeCname(desired.cname);
 }
 
+/**
+ * True when a conflict is only a DNS zone group having written the very record we would write (same
+ * type and addresses or target): the name already serves the endpoint. A sweep, which learns about
+ * zone groups from the zones instead of reading every endpoint's, leaves these out of its report.
+ */
+export function isServedByZoneGroup(conflict: Conflict): boolean {
+  const { record, current } = conflict;
+  if (conflict.reason !== "zoneGroup" || current === undefined || current.type !== record.type) return false;
+  return record.type === "A" ? sameAddresses(current.ipv4Addresses, record.ipv4Addresses) : normalizeCname(current.cname) === normalizeCname(record.cname);
+}
+
 /** The desired record, keeping metadata entries that others added to the record set. */
 function updated(before: DnsRecord, desired: DnsRecord): DnsRecord {
   const kept = Object.fromEntries(Object.entries(before.metadata).filter(([k]) => !isOwnershipKey(k)));

@@ -49,7 +49,7 @@ describe("the what-if CLI against the emulator", () => {
     expect(out).toMatch(/reject\s+unknown-subscriptions\s+\/subscriptions\/.*storageAccounts\/stdata\/privateEndpointConnections\/pe-rogue/);
     expect(out).toMatch(/leavePending\s+keyvault-for-humans/);
     expect(out).toContain("DNS record changes (0; 0 owned records already right)");
-    expect(err).toMatch(/^\.\. read 5 endpoints in 2 subscriptions/m);
+    expect(err).toMatch(/^\.\. read 5 endpoints and 4 Private Link resources in 2 subscriptions/m);
     expect(emulator.control.snapshot()).toEqual(before);
     const writes = Object.keys(emulator.control.counters().operations).filter((op) => !op.startsWith("GET"));
     expect(writes).toEqual([]);

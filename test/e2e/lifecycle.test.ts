@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CreatePrivateEndpointRequest, EstateSeed } from "../../local/emulator";
+import { createArmClients, StaticTokenCredential } from "../../shared/azure/clients";
 import { demoEstate, HUB, OWNER, recordsIn, SPOKE, startStack, UNKNOWN } from "./stack";
 import type { Stack } from "./stack";
 
@@ -192,6 +193,38 @@ describe("the app end to end (local host + ARM emulator + real durable client)",
       expect.stringMatching(/^legacyshare A /),
       expect.stringMatching(/^stdata A 10\.20\.1\.\d+ owner=e2e-owner$/),
     ]);
+  });
+
+  it("rejects, by the timer sweep, a stranger's Pending connection whose event was lost, on a resource none of our endpoints point at", async () => {
+    stack.emulator.control.setEventChaos({ dropProbability: 1 });
+    const endpoint = stack.emulator.control.createPrivateEndpoint(newEndpoint("pe-rogue", STORAGE, ["blob"], UNKNOWN));
+    await stack.settle();
+    expect(connectionOf(stack, endpoint.id)?.state.status).toBe("Pending");
+    stack.emulator.control.clearEventChaos();
+
+    await stack.host.runTimer("driftSweepTimer");
+    await stack.settle();
+
+    expect(connectionOf(stack, endpoint.id)?.state).toMatchObject({ status: "Rejected", description: expect.stringContaining("unknown-subscriptions") });
+    expect(ownedRecords(stack)).toEqual([]);
+  });
+
+  it("steps aside, without a conflict, when the endpoint's own DNS zone group takes over its name", async () => {
+    const endpoint = stack.emulator.control.createPrivateEndpoint(newEndpoint("pe-blob", STORAGE, ["blob"]));
+    await stack.settle();
+    expect(recordsIn(stack.emulator, "privatelink.blob.core.windows.net")).toContainEqual(expect.stringMatching(/^stdata A .* owner=e2e-owner$/));
+    const network = createArmClients({ endpoint: stack.emulator.url, credential: new StaticTokenCredential(), ca: stack.emulator.ca }).network(SPOKE);
+    await network.privateDnsZoneGroups.beginCreateOrUpdateAndWait("rg-endpoints", endpoint.name, "default", { privateDnsZoneConfigs: [{ name: "blob", privateDnsZoneId: `${DNS_RG}/privatelink.blob.core.windows.net` }] }, { updateIntervalInMs: 5 });
+    await stack.settle();
+    const zoneGroupRecord = stack.emulator.control.snapshot().recordSets.find((r) => r.name === "stdata");
+    expect(zoneGroupRecord?.metadata).toMatchObject({ creator: expect.stringContaining("zone group") });
+
+    const { report } = await stack.run("all");
+
+    expect(report.dns.conflicts).toEqual([]);
+    expect(report.dns.created).toEqual([]);
+    expect(report.dns.deleted).toEqual([]);
+    expect(stack.emulator.control.snapshot().recordSets.find((r) => r.name === "stdata")).toEqual(zoneGroupRecord);
   });
 
   it("answers malformed Event Grid payloads and bad run requests with 400 and a clear message, and starts nothing", async () => {

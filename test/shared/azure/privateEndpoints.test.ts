@@ -95,6 +95,11 @@ describe("private endpoint adapter against the emulator", () => {
     const all = fx.clientsWith();
     await listPrivateEndpoints(all, SUB, { details: "all", concurrency: 2 });
     expect(all.requestCount()).toBe(3 + 5);
+    // Every emulated endpoint names its FQDNs in customDnsConfigs, so a sweep's read needs only the pages.
+    const sweep = fx.clientsWith();
+    const endpoints = await listPrivateEndpoints(sweep, SUB, { details: "approvedWithoutDns" });
+    expect(sweep.requestCount()).toBe(3);
+    expect(endpoints.find((e) => e.name === "pe-batch")?.dnsConfigs.map((c) => c.fqdn)).toEqual(["batchacct.eastus.batch.azure.com"]);
     await expect(listPrivateEndpoints(all, SUB, { concurrency: 0 })).rejects.toThrow(RangeError);
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { DnsRecord } from "../../../shared/domain";
 import { desiredRecords } from "../../../shared/dns/desired";
 import { endpointOf, isOwnedBy, ownershipMetadata } from "../../../shared/dns/ownership";
-import { planChanges, sameRecord } from "../../../shared/dns/plan";
+import { isServedByZoneGroup, planChanges, sameRecord } from "../../../shared/dns/plan";
 import type { DnsChanges } from "../../../shared/dns/plan";
 import { applyToEstate, dnsRecord, endpointId, OWNER, privateEndpoint, resourceId, zoneRef } from "./helpers";
 
@@ -87,6 +87,16 @@ describe("planChanges", () => {
     const changes = planChanges({ current: [holder], desired: [desired], ownerId: OWNER });
     expect(changes.unchanged).toEqual([]);
     expect(changes.conflicts).toEqual([expect.objectContaining({ reason: "zoneGroup" })]);
+  });
+
+  it("tells a zone group serving the same addresses apart from one holding the name with others", () => {
+    const desired = dnsRecord(BLOB, "acct", { endpoint: "pe-1", ips: ["10.0.0.5", "10.0.0.4"] });
+    const conflictWith = (holder: DnsRecord) => planChanges({ current: [holder], desired: [desired], ownerId: OWNER }).conflicts[0];
+    const served = conflictWith(dnsRecord(BLOB, "acct", { ips: ["10.0.0.4", "10.0.0.5"], etag: "e1", metadata: ZONE_GROUP }));
+    const elsewhere = conflictWith(dnsRecord(BLOB, "acct", { ips: ["10.0.0.9"], etag: "e1", metadata: ZONE_GROUP }));
+    const handmade = conflictWith(dnsRecord(BLOB, "acct", { ips: ["10.0.0.4", "10.0.0.5"], etag: "e1" }));
+    const cname = conflictWith(dnsRecord(BLOB, "acct", { type: "CNAME", cname: "x.example", etag: "e1", metadata: ZONE_GROUP }));
+    expect([served, elsewhere, handmade, cname].map((c) => c !== undefined && isServedByZoneGroup(c))).toEqual([true, false, false, false]);
   });
 
   it("does not create an A record where a foreign CNAME holds the name", () => {
