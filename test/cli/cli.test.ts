@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../local/emulator";
 import type { Emulator } from "../../local/emulator";
 import { runCli } from "../../cli/main";
-import { demoEstate, HUB, SPOKE, TEST_POLICY } from "../e2e/stack";
+import { demoEstate, HUB, SPOKE, TEST_POLICY, UNKNOWN } from "../e2e/stack";
 
 describe("the what-if CLI against the emulator", () => {
   let emulator: Emulator;
@@ -31,12 +31,13 @@ describe("the what-if CLI against the emulator", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function cli(...argv: string[]) {
+  async function cliWith(settings: Record<string, string>, ...argv: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli(argv, env, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    const code = await runCli(argv, { ...env, ...settings }, { out: (l) => out.push(l), err: (l) => err.push(l) });
     return { code, out: out.join("\n"), err: err.join("\n") };
   }
+  const cli = (...argv: string[]) => cliWith({}, ...argv);
 
   it("prints a table of the decisions it would make, and changes nothing", async () => {
     const before = emulator.control.snapshot();
@@ -81,5 +82,44 @@ describe("the what-if CLI against the emulator", () => {
     const unknown = await cli("apply");
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/Unknown command "apply"/);
+  });
+
+  describe("with the scope given by a management group", () => {
+    // The demo estate: mg-platform holds the hub and, nested, mg-landing-zones with the spoke.
+    const byGroup = { AUTOPILOT_SUBSCRIPTIONS: "", AUTOPILOT_MANAGEMENT_GROUP: "mg-platform" };
+
+    it("resolves the group and plans the same as with its subscriptions listed", async () => {
+      const listed = await cli("plan", "--json");
+      const grouped = await cliWith(byGroup, "plan", "--json");
+      expect(grouped.code).toBe(0);
+      expect(grouped.err).toMatch(/^\.\. resolving management group mg-platform$/m);
+      expect(grouped.err).toMatch(/^\.\. 2 subscriptions in scope \(0 listed, 2 from management group mg-platform\)$/m);
+      const { scope, ...plan } = JSON.parse(grouped.out) as { scope: unknown };
+      expect(scope).toEqual({ subscriptionIds: [HUB, SPOKE], managementGroup: "mg-platform" });
+      const { scope: listedScope, ...listedPlan } = JSON.parse(listed.out) as { scope: unknown };
+      expect(listedScope).toEqual({ subscriptionIds: [HUB, SPOKE] });
+      expect(plan).toEqual(listedPlan);
+    });
+
+    it("takes the union with the listed subscriptions", async () => {
+      const { code, out } = await cliWith({ AUTOPILOT_SUBSCRIPTIONS: UNKNOWN, AUTOPILOT_MANAGEMENT_GROUP: "mg-landing-zones" }, "plan", "--json");
+      expect(code).toBe(0);
+      expect((JSON.parse(out) as { scope: unknown }).scope).toEqual({ subscriptionIds: [SPOKE, UNKNOWN], managementGroup: "mg-landing-zones" });
+    });
+
+    it("refuses --subscription outside the resolved scope", async () => {
+      const { code, err } = await cliWith({ ...byGroup, AUTOPILOT_MANAGEMENT_GROUP: "mg-landing-zones" }, "plan", "--subscription", HUB);
+      expect(code).toBe(2);
+      expect(err).toContain(`--subscription ${HUB}: not in scope; expected one of ${SPOKE}`);
+    });
+
+    it("fails naming the group when it cannot be resolved", async () => {
+      const { code, err } = await cliWith({ ...byGroup, AUTOPILOT_MANAGEMENT_GROUP: "Landing Zones" }, "plan");
+      expect(code).toBe(2);
+      expect(err).toMatch(/AUTOPILOT_MANAGEMENT_GROUP: expected a management group id/);
+      const missing = await cliWith({ ...byGroup, AUTOPILOT_MANAGEMENT_GROUP: "mg-typo" }, "plan");
+      expect(missing.code).toBe(1);
+      expect(missing.err).toMatch(/Could not resolve management group "mg-typo" \(AUTOPILOT_MANAGEMENT_GROUP\) to its subscriptions: .*not found/);
+    });
   });
 });

@@ -42,4 +42,14 @@ describe("parseRunRequest", () => {
     expect(parseRunRequest({ scope: { endpointId: foreign } }, config)).toMatch(/is outside the configured subscriptions/);
     expect(parseRunRequest({ scope: { subscriptionId: "33333333-3333-3333-3333-333333333333" } }, config)).toMatch(/is outside the configured subscriptions/);
   });
+
+  it("checks ids against the resolved scope and says a management group is part of it", () => {
+    const resolved = { subscriptionIds: [SPOKE], managementGroupId: "mg-landing-zones" };
+    expect(parseRunRequest({ scope: { endpointId: PE } }, resolved)).toEqual({ scope: { endpointId: PE }, dryRun: false });
+    expect(parseRunRequest({ scope: { subscriptionId: "11111111-1111-1111-1111-111111111111" } }, resolved)).toBe(
+      `scope: /subscriptions/11111111-1111-1111-1111-111111111111 is outside the configured subscriptions (${SPOKE}; management group mg-landing-zones included)`,
+    );
+    const many = { subscriptionIds: Array.from({ length: 7 }, (_, i) => `0000000${i}-0000-0000-0000-000000000000`) };
+    expect(parseRunRequest({ scope: { endpointId: PE } }, many)).toMatch(/\(00000000-.*00000004-0000-0000-0000-000000000000 and 2 more\)$/);
+  });
 });
