@@ -8,10 +8,11 @@ import { seededRandom } from "../../local/emulator/random";
 import { chaosEstate, DNS_ZONES, endpointRequest, FOREIGN_ZONES } from "./chaosEstate";
 import type { ChaosTarget } from "./chaosEstate";
 
-/** Set CHAOS_SEED to replay a failure; the seed is in every failure message. */
+/** Set CHAOS_SEED to replay a failure; the seed is in every failure message. `npm run chaos -- --long` sets the rest. */
 const SEED = Number(process.env["CHAOS_SEED"] ?? 20261123);
-const ROUNDS = 4;
-const ACTIONS_PER_ROUND = 14;
+const ROUNDS = Number(process.env["CHAOS_ROUNDS"] ?? 4);
+const ACTIONS_PER_ROUND = Number(process.env["CHAOS_ACTIONS"] ?? 14);
+const TIMEOUT_MS = Number(process.env["CHAOS_TIMEOUT_MS"] ?? 120_000);
 
 interface TrackedEndpoint {
   id: string;
@@ -202,7 +203,7 @@ describe(`the app under chaos (seed ${SEED})`, () => {
       await stack.host.runTimer("driftSweepTimer");
       await stack.settle();
     }
-  }, 120_000);
+  }, TIMEOUT_MS);
 
   afterAll(async () => {
     await stack?.close();
