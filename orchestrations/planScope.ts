@@ -25,6 +25,7 @@ import { listLinkTargets } from "../shared/azure/linkTargets";
 import type { LinkTargetWithConnections } from "../shared/azure/linkTargets";
 import { LINK_PROVIDERS, linkProviderFor } from "../shared/azure/providers";
 import type { RunError } from "./runReport";
+import { subscriptionsInScope } from "./scope";
 
 export interface ScopePlan {
   changes: DnsChanges;
@@ -35,15 +36,16 @@ export interface ScopePlan {
 }
 
 export interface PlanScopeOptions {
-  /** The subscriptions to read; the whole configured scope when left out. */
+  /** The subscriptions to read; the whole scope (with the management group's) when left out. */
   subscriptionIds?: readonly string[];
   /** Called as reading goes, for people watching a long read. */
   onProgress?: (message: string) => void;
 }
 
 export async function planScope(clients: ArmClients, config: Config, options: PlanScopeOptions = {}): Promise<ScopePlan> {
-  const subscriptionIds = options.subscriptionIds ?? config.subscriptionIds;
-  const partial = subscriptionIds.length < config.subscriptionIds.length;
+  const inScope = await subscriptionsInScope(clients, config);
+  const subscriptionIds = options.subscriptionIds ?? inScope;
+  const partial = inScope.some((s) => !subscriptionIds.some((t) => t.toLowerCase() === s));
   const scope = { subscriptionIds };
   const errors: RunError[] = [];
   const listed = LINK_PROVIDERS.filter((p) => p.listsConnections);
