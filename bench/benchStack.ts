@@ -4,17 +4,16 @@
  * benchmarks share (a timed sweep with peak RSS, write counts).
  */
 
+import { fork } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { startEmulator } from "../local/emulator";
 import type { Emulator, EmulatorOptions, EstateSeed, SeedPrivateEndpoint, SeedResource } from "../local/emulator";
-import { startLocalHost } from "../local/host";
-import type { LocalHost } from "../local/host";
-import { resetRuntime } from "../orchestrations/runtime";
+import { ownershipMetadata } from "../shared/dns/ownership";
+import type { HostReady, HostReply, HostRequest } from "./hostProcess";
 
-const ROOT = resolve(__dirname, "..", "..");
-const APP_ENTRY = join(ROOT, "dist", "functions", "index.js");
 export const HUB = "11111111-1111-1111-1111-111111111111";
 export const SPOKE = "22222222-2222-2222-2222-222222222222";
 export const OWNER = "bench-owner";
@@ -30,9 +29,20 @@ rules:
     reason: platform subscription
 `;
 
+/** The Functions host running the app, in its own process (bench/hostProcess.ts). */
+export interface BenchHost {
+  url: string;
+  runTimer(name: string): Promise<void>;
+  waitForIdle(options: { timeoutMs: number }): Promise<void>;
+  /** The host process's peak RSS in bytes since it started or since `resetPeakRss`. */
+  peakRss(): Promise<number>;
+  resetPeakRss(): Promise<void>;
+  close(): Promise<void>;
+}
+
 export interface Bench {
   emulator: Emulator;
-  host: LocalHost;
+  host: BenchHost;
   dir: string;
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -73,8 +83,7 @@ export async function startBench(seed: EstateSeed, subscribe: boolean, emulatorO
     AUTOPILOT_ARM_CA_FILE: join(dir, "ca.pem"),
     AUTOPILOT_ARM_STATIC_TOKEN: "bench",
   });
-  resetRuntime();
-  const host = await startLocalHost({ entry: APP_ENTRY, port: 0, stateDir: join(dir, "durable"), logger: { log: () => undefined }, timers: false, maxTimerWaitMs: 20 });
+  const host = await startHostProcess(join(dir, "durable"));
   if (subscribe) await emulator.control.subscribe({ url: `${host.url}/runtime/webhooks/eventgrid?functionName=onArmEvent` });
   return {
     emulator,
@@ -94,19 +103,76 @@ export async function startBench(seed: EstateSeed, subscribe: boolean, emulatorO
   };
 }
 
+type HostRequestBody = HostRequest extends infer R ? (R extends HostRequest ? Omit<R, "id"> : never) : never;
+
+async function startHostProcess(stateDir: string): Promise<BenchHost> {
+  const child: ChildProcess = fork(join(__dirname, "hostProcess.js"), [stateDir], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const waiting = new Map<number, { resolve: (value: number | undefined) => void; reject: (error: Error) => void }>();
+  let nextId = 0;
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    child.once("exit", (code) => reject(new Error(`the bench host exited with code ${code} before it was ready`)));
+    child.on("message", (message: HostReply | HostReady) => {
+      if ("ready" in message) return resolveUrl(message.url);
+      const pending = waiting.get(message.id);
+      waiting.delete(message.id);
+      if (message.ok) pending?.resolve(message.value);
+      else pending?.reject(new Error(`bench host: ${message.error}`));
+    });
+  });
+  const call = (request: HostRequestBody): Promise<number | undefined> =>
+    new Promise((resolveCall, reject) => {
+      const id = nextId++;
+      waiting.set(id, { resolve: resolveCall, reject });
+      child.send({ ...request, id } as HostRequest);
+    });
+  return {
+    url,
+    runTimer: async (name) => void (await call({ op: "runTimer", name })),
+    waitForIdle: async ({ timeoutMs }) => void (await call({ op: "waitForIdle", timeoutMs })),
+    peakRss: async () => (await call({ op: "peakRss" })) ?? 0,
+    resetPeakRss: async () => void (await call({ op: "resetPeakRss" })),
+    async close() {
+      const exited = new Promise((r) => child.once("exit", r));
+      await call({ op: "close" });
+      await exited;
+    },
+  };
+}
+
+/**
+ * Writes each approved endpoint's A record, marked as ours, straight into the emulator's zone: the
+ * state a sweep leaves behind, reached without 100k paced writes. A no-op sweep that writes anything
+ * shows this went wrong.
+ */
+export function putOwnedRecords(emulator: Emulator): number {
+  const snapshot = emulator.control.snapshot();
+  const zone = snapshot.privateDnsZones.find((z) => z.name === ZONE);
+  if (zone === undefined) throw new Error(`the bench estate has no ${ZONE} zone`);
+  const nics = new Map(snapshot.networkInterfaces.map((n) => [n.id, n]));
+  let written = 0;
+  for (const endpoint of snapshot.privateEndpoints) {
+    const link = endpoint.links[0];
+    const config = nics.get(endpoint.nicId)?.ipConfigs[0];
+    if (link === undefined || link.state.status !== "Approved" || config === undefined) continue;
+    const name = config.fqdn.split(".")[0] as string;
+    emulator.control.putRecordSet({ zoneId: zone.id, type: "A", name, ttl: 10, ipv4Addresses: [config.privateIp], metadata: ownershipMetadata(OWNER, endpoint.id, [link.targetResourceId]) });
+    written++;
+  }
+  return written;
+}
+
 export function writesIn(operations: Record<string, number>): number {
   return Object.entries(operations)
     .filter(([op]) => /^(PUT|PATCH|DELETE) /.test(op))
     .reduce((n, [, c]) => n + c, 0);
 }
 
+/** Runs the drift sweep timer to the end; `peakRss` is the app's (the host process's), not the emulator's. */
 export async function sweep(bench: Bench): Promise<{ ms: number; peakRss: number }> {
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+  await bench.host.resetPeakRss();
   const started = performance.now();
   await bench.host.runTimer("driftSweepTimer");
   await bench.settle();
   const ms = performance.now() - started;
-  clearInterval(sampler);
-  return { ms, peakRss: Math.max(peakRss, process.memoryUsage().rss) };
+  return { ms, peakRss: await bench.host.peakRss() };
 }

@@ -7,7 +7,8 @@
 
 import { PrivateDnsManagementClient } from "@azure/arm-privatedns";
 import { StaticTokenCredential } from "../shared/azure/clients";
-import { estate, HUB, OWNER, PAGE_SIZE, SPOKE, startBench, sweep, writesIn, ZONE, ZONES } from "./benchStack";
+import { LINK_PROVIDERS } from "../shared/azure/providers";
+import { estate, HUB, OWNER, PAGE_SIZE, putOwnedRecords, SPOKE, startBench, sweep, writesIn, ZONE, ZONES } from "./benchStack";
 
 const pages = (n: number) => Math.max(1, Math.ceil(n / PAGE_SIZE));
 const fmt = (n: number, digits = 0) => n.toFixed(digits);
@@ -19,18 +20,20 @@ async function sweepFigures(size: number): Promise<{ ms: number; peakRss: number
   const bench = await startBench(estate(size, false), false);
   try {
     const control = bench.emulator.control;
-    const first = await sweep(bench);
-    row(`initial sweep, ${size} endpoints`, `${fmt(first.ms)} ms`, "", `writes ${writesIn(control.counters().operations)}`);
-
+    putOwnedRecords(bench.emulator);
     control.resetCounters();
     const noop = await sweep(bench);
     const counters = control.counters();
     const snapshot = control.snapshot();
-    // Fewest pages: endpoints by subscription (2 subscriptions), zones by resource group, each zone's record sets (+ SOA).
-    const endpointPages = pages(snapshot.privateEndpoints.filter((e) => e.subscriptionId === SPOKE).length) + 1;
+    // Fewest pages a sweep needs: endpoints by subscription, zones by resource group, each zone's record
+    // sets (+ SOA), and per subscription each Private Link type that lists its resources with their
+    // connections (an empty list is one page: nothing else says the subscription holds none).
+    const endpointPages = [HUB, SPOKE].reduce((n, sub) => n + pages(snapshot.privateEndpoints.filter((e) => e.subscriptionId === sub).length), 0);
     const recordPages = ZONES.reduce((n, zone) => n + pages(snapshot.recordSets.filter((r) => r.zoneName === zone).length + 1), 0);
-    const minimal = endpointPages + recordPages + 1;
-    const naive = snapshot.privateEndpoints.length * 3 + snapshot.recordSets.length + ZONES.length;
+    const listed = LINK_PROVIDERS.filter((p) => p.listsConnections);
+    const targetPages = [HUB, SPOKE].reduce((n, sub) => n + listed.reduce((m, p) => m + pages(snapshot.resources.filter((r) => r.subscriptionId === sub && r.type === p.resourceType).length), 0), 0);
+    const minimal = endpointPages + 1 + recordPages + targetPages;
+    const naive = snapshot.privateEndpoints.length * 3 + snapshot.recordSets.length + ZONES.length + snapshot.resources.length * 2;
     row(`ARM requests, no-op sweep, ${size} endpoints`, `${counters.total}`, `minimal pages ${minimal}`, `ratio ${fmt(counters.total / minimal, 2)}x (goal <= 1.05x); naive GET per item ~${naive}`);
     const byOp = Object.entries(counters.operations).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([op, c]) => `${op}=${c}`).join("; ");
     row(`  requests by operation`, "", "", byOp);
@@ -43,7 +46,7 @@ async function sweepFigures(size: number): Promise<{ ms: number; peakRss: number
     await sweep(bench);
     const repairWrites = writesIn(control.counters().operations);
     row(`writes, sweep after deleting ${owned.length} records`, `${repairWrites}`, `needed ${owned.length}`, `ratio ${fmt(repairWrites / Math.max(1, owned.length), 2)}x`);
-    row(`no-op sweep wall time, ${size} owned records`, `${fmt(noop.ms)} ms`, "", `peak RSS ${fmt(noop.peakRss / 2 ** 20)} MiB (whole process: emulator + host)`);
+    row(`no-op sweep wall time, ${size} owned records`, `${fmt(noop.ms)} ms`, "", `peak RSS ${fmt(noop.peakRss / 2 ** 20)} MiB (the host process; goal < 256 MiB at 100k)`);
     return noop;
   } finally {
     await bench.close();
@@ -100,16 +103,16 @@ async function eventToRecord(count: number): Promise<void> {
 
 async function main(): Promise<void> {
   const arg = process.argv.indexOf("--sizes");
-  const sizes = (arg >= 0 ? (process.argv[arg + 1] ?? "1000") : "1000,10000").split(",").map(Number);
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 20_000)) throw new RangeError(`--sizes ${sizes.join(",")}: expected comma-separated endpoint counts between 1 and 20000`);
+  const sizes = (arg >= 0 ? (process.argv[arg + 1] ?? "1000") : "1000,10000,100000").split(",").map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 100_000)) throw new RangeError(`--sizes ${sizes.join(",")}: expected comma-separated endpoint counts between 1 and 100000`);
   const started = Date.now();
   const results: { size: number; ms: number; peakRss: number }[] = [];
   for (const size of sizes) results.push({ size, ...(await sweepFigures(size)) });
-  if (results.length > 1) {
-    const [a, b] = [results[0], results[results.length - 1]];
-    if (a !== undefined && b !== undefined) row(`growth ${a.size} -> ${b.size} (${fmt(b.size / a.size)}x records)`, `wall ${fmt(b.ms / a.ms, 1)}x`, `peak RSS ${fmt(b.peakRss / a.peakRss, 2)}x`, "");
+  for (const [i, b] of results.entries()) {
+    const a = results[i - 1];
+    if (a !== undefined) row(`growth ${a.size} -> ${b.size} (${fmt(b.size / a.size)}x records)`, `wall ${fmt(b.ms / a.ms, 1)}x`, `peak RSS ${fmt(b.peakRss / a.peakRss, 2)}x`, "goal: wall within 1.2x the growth in records");
   }
-  await eventToRecord(100);
+  await eventToRecord(200);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | "));
   console.log(`done in ${fmt((Date.now() - started) / 1000, 1)} s`);

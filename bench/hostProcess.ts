@@ -1,0 +1,53 @@
+/**
+ * @module The benchmarks' Functions host, in a process of its own so its memory is the app's alone:
+ * started with `fork`, it runs the local host on dist/functions (settings from the environment) and
+ * answers the parent's requests over IPC: run a timer, wait for idle, report and reset peak RSS, close.
+ */
+
+import { join, resolve } from "node:path";
+import { startLocalHost } from "../local/host";
+
+export type HostRequest = { id: number; op: "runTimer"; name: string } | { id: number; op: "waitForIdle"; timeoutMs: number } | { id: number; op: "peakRss" | "resetPeakRss" | "close" };
+export type HostReply = { id: number; ok: true; value?: number } | { id: number; ok: false; error: string };
+export type HostReady = { ready: true; url: string };
+
+async function main(): Promise<void> {
+  const stateDir = process.argv[2];
+  if (stateDir === undefined || process.send === undefined) throw new TypeError("usage: fork(hostProcess.js, [stateDir]) with an IPC channel");
+  const host = await startLocalHost({ entry: join(resolve(__dirname, "..", ".."), "dist", "functions", "index.js"), port: 0, stateDir, logger: { log: () => undefined }, timers: false, maxTimerWaitMs: 20 });
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10);
+  const reply = (message: HostReply | HostReady): void => void process.send?.(message);
+  process.on("message", (request: HostRequest) => {
+    const run = async (): Promise<number | undefined> => {
+      switch (request.op) {
+        case "runTimer":
+          await host.runTimer(request.name);
+          return undefined;
+        case "waitForIdle":
+          await host.waitForIdle({ timeoutMs: request.timeoutMs });
+          return undefined;
+        case "peakRss":
+          return Math.max(peakRss, process.memoryUsage().rss);
+        case "resetPeakRss":
+          peakRss = process.memoryUsage().rss;
+          return undefined;
+        case "close":
+          clearInterval(sampler);
+          await host.close();
+          setImmediate(() => process.disconnect());
+          return undefined;
+      }
+    };
+    run().then(
+      (value) => reply(value === undefined ? { id: request.id, ok: true } : { id: request.id, ok: true, value }),
+      (error: unknown) => reply({ id: request.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    );
+  });
+  reply({ ready: true, url: host.url });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench host failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
