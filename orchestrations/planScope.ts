@@ -11,19 +11,19 @@
  */
 
 import type { Config } from "../shared/config";
-import type { Connection } from "../shared/domain";
+import type { Connection, DnsRecord } from "../shared/domain";
 import { desiredRecords } from "../shared/dns/desired";
 import { isServedByZoneGroup, planChanges } from "../shared/dns/plan";
 import type { DnsChanges } from "../shared/dns/plan";
 import { endpointOf, isOwnedBy, targetsOf } from "../shared/dns/ownership";
 import { isWithinScope, normalizeResourceId } from "../shared/resourceId";
 import type { ArmClients } from "../shared/azure/clients";
-import { listPrivateEndpoints } from "../shared/azure/privateEndpoints";
+import { iteratePrivateEndpoints } from "../shared/azure/privateEndpoints";
 import { listRecordSets, listZones } from "../shared/azure/privateDns";
 import { listConnections } from "../shared/azure/connections";
-import { listLinkTargets } from "../shared/azure/linkTargets";
-import type { LinkTargetWithConnections } from "../shared/azure/linkTargets";
+import { iterateLinkTargets } from "../shared/azure/linkTargets";
 import { LINK_PROVIDERS, linkProviderFor } from "../shared/azure/providers";
+import type { LinkProvider } from "../shared/azure/providers";
 import type { RunError } from "./runReport";
 import { subscriptionsInScope } from "./scope";
 
@@ -50,46 +50,57 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   const errors: RunError[] = [];
   const listed = LINK_PROVIDERS.filter((p) => p.listsConnections);
   const zones = await listZones(clients, config.dnsZoneResourceGroupIds);
-  const [endpointLists, recordLists, targetLists] = await Promise.all([
-    Promise.all(subscriptionIds.map((s) => listPrivateEndpoints(clients, s, { details: "approvedWithoutDns" }))),
+  // Endpoints are turned into their desired records page by page and not kept: at 100k endpoints the
+  // SDK objects would dominate the sweep's memory.
+  const desired: DnsRecord[] = [];
+  const endpointIds = new Set<string>();
+  let endpointCount = 0;
+  const unlisted = new Set<string>();
+  const readEndpoints = async (subscriptionId: string): Promise<void> => {
+    for await (const page of iteratePrivateEndpoints(clients, subscriptionId, { details: "approvedWithoutDns" })) {
+      for (const e of page) {
+        endpointCount++;
+        endpointIds.add(e.id.toLowerCase());
+        for (const l of e.links) if (!listsConnections(l.targetResourceId)) unlisted.add(normalizeResourceId(l.targetResourceId));
+        for (const r of desiredRecords(e, zones, { ownerId: config.ownerId, ttl: config.recordTtl }).records) desired.push(r);
+      }
+    }
+  };
+  const pending: ScopePlan["pending"] = [];
+  let linkTargets = 0;
+  const readLinkTargets = async (subscriptionId: string, provider: LinkProvider): Promise<void> => {
+    try {
+      for await (const page of iterateLinkTargets(clients, subscriptionId, provider)) {
+        for (const { target, connections } of page) {
+          linkTargets++;
+          const waiting = connections.filter((c) => c.status === "Pending");
+          if (waiting.length > 0) pending.push({ resourceId: normalizeResourceId(target.id), connections: waiting });
+        }
+      }
+    } catch (error) {
+      errors.push({ target: `/subscriptions/${subscriptionId}/providers/${provider.resourceType}`, message: `could not list them: ${messageOf(error)}` });
+    }
+  };
+  const [, recordLists] = await Promise.all([
+    Promise.all(subscriptionIds.map(readEndpoints)),
     Promise.all(zones.map((z) => listRecordSets(clients, z))),
-    Promise.all(
-      subscriptionIds.flatMap((s) =>
-        listed.map(async (provider): Promise<LinkTargetWithConnections[]> => {
-          try {
-            return await listLinkTargets(clients, s, provider);
-          } catch (error) {
-            errors.push({ target: `/subscriptions/${s}/providers/${provider.resourceType}`, message: `could not list them: ${messageOf(error)}` });
-            return [];
-          }
-        }),
-      ),
-    ),
+    Promise.all(subscriptionIds.flatMap((s) => listed.map((provider) => readLinkTargets(s, provider)))),
   ]);
-  const endpoints = endpointLists.flat();
   const current = recordLists.flat();
-  const linkTargets = targetLists.flat();
   options.onProgress?.(
-    `read ${endpoints.length} endpoints and ${linkTargets.length} Private Link resources in ${subscriptionIds.length} subscriptions, and ${current.length} record sets in ${zones.length} zones`,
+    `read ${endpointCount} endpoints and ${linkTargets} Private Link resources in ${subscriptionIds.length} subscriptions, and ${current.length} record sets in ${zones.length} zones`,
   );
-  const desired = endpoints.flatMap((e) => desiredRecords(e, zones, { ownerId: config.ownerId, ttl: config.recordTtl }).records);
   // A plan for part of the scope answers only for the endpoints in it: records of endpoints elsewhere stay.
-  const endpointIds = partial
-    ? [...new Set([...endpoints.map((e) => e.id.toLowerCase()), ...current.filter((r) => isOwnedBy(r, config.ownerId)).map(endpointOf).filter((id): id is string => id !== undefined && isWithinScope(id, scope))])]
-    : undefined;
-  const planned = planChanges({ current, desired, ownerId: config.ownerId, ...(endpointIds !== undefined ? { endpointIds } : {}) });
+  if (partial) for (const r of current) if (isOwnedBy(r, config.ownerId)) {
+    const id = endpointOf(r);
+    if (id !== undefined && isWithinScope(id, scope)) endpointIds.add(id);
+  }
+  const planned = planChanges({ current, desired, ownerId: config.ownerId, ...(partial ? { endpointIds: [...endpointIds] } : {}) });
   const changes = { ...planned, conflicts: planned.conflicts.filter((c) => !isServedByZoneGroup(c)) };
 
-  const pending: ScopePlan["pending"] = [];
-  for (const { target, connections } of linkTargets) {
-    const waiting = connections.filter((c) => c.status === "Pending");
-    if (waiting.length > 0) pending.push({ resourceId: normalizeResourceId(target.id), connections: waiting });
-  }
   // Types whose lists carry no connections: read those of the resources our endpoints and records point at.
-  const unlisted = new Set<string>();
-  for (const e of endpoints) for (const l of e.links) unlisted.add(normalizeResourceId(l.targetResourceId));
-  for (const r of current) if (isOwnedBy(r, config.ownerId)) for (const t of targetsOf(r)) unlisted.add(t);
-  const perResource = [...unlisted].filter((t) => isWithinScope(t, scope) && !listsConnections(t)).sort();
+  for (const r of current) if (isOwnedBy(r, config.ownerId)) for (const t of targetsOf(r)) if (!listsConnections(t)) unlisted.add(t);
+  const perResource = [...unlisted].filter((t) => isWithinScope(t, scope)).sort();
   for (const [i, target] of perResource.entries()) {
     try {
       const connections = (await listConnections(clients, target)).filter((c) => c.status === "Pending");
@@ -104,7 +115,7 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
     changes,
     pending,
     errors,
-    counts: { subscriptions: subscriptionIds.length, endpoints: endpoints.length, zones: zones.length, recordSets: current.length, linkTargets: linkTargets.length + perResource.length },
+    counts: { subscriptions: subscriptionIds.length, endpoints: endpointCount, zones: zones.length, recordSets: current.length, linkTargets: linkTargets + perResource.length },
   };
 }
 

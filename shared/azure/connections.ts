@@ -98,10 +98,9 @@ function errorFromResponse(response: PipelineResponse): RestError {
   return new RestError(message, { code, statusCode: response.status, request: response.request, response });
 }
 
-/** GETs a collection and follows `nextLink` on the same origin, returning every item (any ARM list through the authenticated pipeline). */
-export async function listAllPages(clients: ArmClients, subscriptionId: string, firstUrl: string, abortSignal?: AbortSignalLike): Promise<unknown[]> {
+/** GETs a collection and follows `nextLink` on the same origin, yielding each page's items (any ARM list through the authenticated pipeline). */
+export async function* iteratePages(clients: ArmClients, subscriptionId: string, firstUrl: string, abortSignal?: AbortSignalLike): AsyncGenerator<unknown[], void, undefined> {
   const client = clients.resources(subscriptionId);
-  const items: unknown[] = [];
   const seen = new Set<string>();
   let url: string | undefined = firstUrl;
   for (let page = 0; url !== undefined; page += 1) {
@@ -113,9 +112,15 @@ export async function listAllPages(clients: ArmClients, subscriptionId: string, 
     if (response.status !== 200) throw errorFromResponse(response);
     const body: unknown = JSON.parse(response.bodyAsText ?? "{}");
     if (!isRecord(body)) throw new TypeError(`GET ${url} returned no JSON object; expected { value: [...], nextLink? }`);
-    if (Array.isArray(body.value)) items.push(...body.value);
+    yield Array.isArray(body.value) ? body.value : [];
     url = stringOf(body.nextLink) || undefined;
   }
+}
+
+/** Every item of a paged ARM list (see `iteratePages`). */
+export async function listAllPages(clients: ArmClients, subscriptionId: string, firstUrl: string, abortSignal?: AbortSignalLike): Promise<unknown[]> {
+  const items: unknown[] = [];
+  for await (const page of iteratePages(clients, subscriptionId, firstUrl, abortSignal)) items.push(...page);
   return items;
 }
 

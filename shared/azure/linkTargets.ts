@@ -8,7 +8,7 @@
 import { isRestError } from "@azure/core-rest-pipeline";
 import type { Connection, LinkTarget } from "../domain";
 import type { ArmClients } from "./clients";
-import { listAllPages, toConnection } from "./connections";
+import { iteratePages, toConnection } from "./connections";
 import { armCall } from "./errors";
 import { ArmOperations } from "./operations";
 import type { LinkProvider } from "./providers";
@@ -42,24 +42,36 @@ function toLinkTargetWithConnections(raw: unknown, resourceType: string): LinkTa
 }
 
 /**
- * Every resource of the provider's type in the subscription with its connections (paged). A subscription
- * that has not registered the type's namespace cannot hold such resources: that answer (409
- * `MissingSubscriptionRegistration`, or 404) is an empty list. Throws a `RangeError` for a type whose
- * list carries no connections (see `LinkProvider.listsConnections`).
+ * Every resource of the provider's type in the subscription with its connections, page by page. A
+ * subscription that has not registered the type's namespace cannot hold such resources: that answer
+ * (409 `MissingSubscriptionRegistration`, or 404) ends the list empty. Throws a `RangeError` for a
+ * type whose list carries no connections (see `LinkProvider.listsConnections`).
  */
-export async function listLinkTargets(clients: ArmClients, subscriptionId: string, provider: LinkProvider): Promise<LinkTargetWithConnections[]> {
+export async function* iterateLinkTargets(clients: ArmClients, subscriptionId: string, provider: LinkProvider): AsyncGenerator<LinkTargetWithConnections[], void, undefined> {
   if (!provider.listsConnections) {
     throw new RangeError(`${provider.resourceType} lists its resources without their connections; list each resource's connections with listConnections instead`);
   }
   const scope = `/subscriptions/${subscriptionId}`;
   const url = `${clients.endpoint}${scope}/providers/${provider.resourceType}?api-version=${provider.apiVersion}`;
-  const items = await armCall({ operation: ArmOperations.listLinkTargets, scope, parameters: { resourceType: provider.resourceType } }, async () => {
-    try {
-      return await listAllPages(clients, subscriptionId, url);
-    } catch (error) {
-      if (isRestError(error) && (error.statusCode === 404 || (error.statusCode === 409 && error.code === "MissingSubscriptionRegistration"))) return [];
-      throw error;
-    }
-  });
-  return items.map((item) => toLinkTargetWithConnections(item, provider.resourceType));
+  const context = { operation: ArmOperations.listLinkTargets, scope, parameters: { resourceType: provider.resourceType } };
+  const pages = iteratePages(clients, subscriptionId, url);
+  for (;;) {
+    const page = await armCall(context, async () => {
+      try {
+        return await pages.next();
+      } catch (error) {
+        if (isRestError(error) && (error.statusCode === 404 || (error.statusCode === 409 && error.code === "MissingSubscriptionRegistration"))) return { done: true as const, value: undefined };
+        throw error;
+      }
+    });
+    if (page.done === true) return;
+    yield page.value.map((item) => toLinkTargetWithConnections(item, provider.resourceType));
+  }
+}
+
+/** Every resource of the provider's type in the subscription with its connections (see `iterateLinkTargets`). */
+export async function listLinkTargets(clients: ArmClients, subscriptionId: string, provider: LinkProvider): Promise<LinkTargetWithConnections[]> {
+  const targets: LinkTargetWithConnections[] = [];
+  for await (const page of iterateLinkTargets(clients, subscriptionId, provider)) targets.push(...page);
+  return targets;
 }

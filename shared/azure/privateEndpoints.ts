@@ -203,19 +203,17 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
   return results;
 }
 
-/** Every private endpoint in a subscription, from the paged list (never one GET per endpoint). */
-export async function listPrivateEndpoints(clients: ArmClients, subscriptionId: string, options: ListPrivateEndpointsOptions = {}): Promise<PrivateEndpoint[]> {
+/**
+ * Every private endpoint in a subscription, page by page from the paged list (never one GET per
+ * endpoint), translated as each page arrives so a caller that keeps only what it needs holds one page
+ * of SDK objects at a time.
+ */
+export async function* iteratePrivateEndpoints(clients: ArmClients, subscriptionId: string, options: ListPrivateEndpointsOptions = {}): AsyncGenerator<PrivateEndpoint[], void, undefined> {
   const details = options.details ?? "approved";
   const concurrency = options.concurrency ?? 8;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
     throw new RangeError(`ListPrivateEndpointsOptions.concurrency must be an integer from 1 to 64, got ${concurrency}`);
   }
-  const scope = `/subscriptions/${subscriptionId}`;
-  const endpoints = await armCall({ operation: ArmOperations.listPrivateEndpoints, scope }, async () => {
-    const all: SdkPrivateEndpoint[] = [];
-    for await (const endpoint of clients.network(subscriptionId).privateEndpoints.listBySubscription()) all.push(endpoint);
-    return all;
-  });
   const isApproved = (sdk: SdkPrivateEndpoint): boolean =>
     [...(sdk.privateLinkServiceConnections ?? []), ...(sdk.manualPrivateLinkServiceConnections ?? [])].some(
       (c) => toConnectionStatus(c.privateLinkServiceConnectionState?.status) === "Approved",
@@ -224,7 +222,20 @@ export async function listPrivateEndpoints(clients: ArmClients, subscriptionId: 
     details === "all" ||
     (details === "approved" && isApproved(sdk)) ||
     (details === "approvedWithoutDns" && isApproved(sdk) && (sdk.customDnsConfigs ?? []).every((c) => !c.fqdn));
-  return mapLimit(endpoints, concurrency, async (sdk) => toPrivateEndpoint(sdk, wantsDetails(sdk) ? await readDetails(clients, sdk) : {}));
+  const context = { operation: ArmOperations.listPrivateEndpoints, scope: `/subscriptions/${subscriptionId}` };
+  const pages = clients.network(subscriptionId).privateEndpoints.listBySubscription().byPage();
+  for (;;) {
+    const page = await armCall(context, () => pages.next());
+    if (page.done === true) return;
+    yield await mapLimit(page.value, concurrency, async (sdk) => toPrivateEndpoint(sdk, wantsDetails(sdk) ? await readDetails(clients, sdk) : {}));
+  }
+}
+
+/** Every private endpoint in a subscription (see `iteratePrivateEndpoints`). */
+export async function listPrivateEndpoints(clients: ArmClients, subscriptionId: string, options: ListPrivateEndpointsOptions = {}): Promise<PrivateEndpoint[]> {
+  const endpoints: PrivateEndpoint[] = [];
+  for await (const page of iteratePrivateEndpoints(clients, subscriptionId, options)) endpoints.push(...page);
+  return endpoints;
 }
 
 /** One private endpoint with its zone groups (and NIC FQDNs when needed), or `undefined` when it is gone. */
