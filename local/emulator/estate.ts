@@ -228,6 +228,8 @@ export class Estate {
   private readonly resources = new Map<string, PaasResource>();
   private readonly endpoints = new Map<string, EndpointRecord>();
   private readonly nics = new Map<string, NicRecord>();
+  /** Per subnet: the IPs in use and where to look next (see `allocateIp`); dropped when a NIC goes or changes. */
+  private readonly ipAllocations = new Map<string, { used: Set<string>; next: number }>();
   private readonly connections = new Map<string, ConnectionRecord>();
   private readonly zones = new Map<string, ZoneRecord>();
   private readonly recordSets = new Map<string, RecordSetRecord>();
@@ -238,7 +240,7 @@ export class Estate {
   reset(): void {
     this.tenantId = DEFAULT_TENANT_ID;
     this.managementGroups.clear();
-    for (const map of [this.subscriptions, this.subnets, this.resources, this.endpoints, this.nics, this.connections, this.zones, this.recordSets]) map.clear();
+    for (const map of [this.subscriptions, this.subnets, this.resources, this.endpoints, this.nics, this.ipAllocations, this.connections, this.zones, this.recordSets]) map.clear();
     this.autoSubnets = 0;
   }
 
@@ -408,15 +410,30 @@ export class Estate {
     return this.addSubnet(id, `10.${200 + (this.autoSubnets++ % 50)}.0.0/24`);
   }
 
+  /**
+   * The next free IP of the subnet, lowest first on a fresh subnet. The used set and a cursor are kept
+   * per subnet (rebuilt after a NIC goes or changes) so seeding 100k endpoints stays linear.
+   */
   private allocateIp(subnet: SubnetRecord): string {
-    const used = new Set<string>();
-    for (const nic of this.nics.values()) {
-      if (key(nic.subnetId) === key(subnet.id)) for (const c of nic.ipConfigs) used.add(c.privateIp);
+    let allocation = this.ipAllocations.get(key(subnet.id));
+    if (allocation === undefined) {
+      const used = new Set<string>();
+      for (const nic of this.nics.values()) {
+        if (key(nic.subnetId) === key(subnet.id)) for (const c of nic.ipConfigs) used.add(c.privateIp);
+      }
+      allocation = { used, next: usableRange(subnet.addressPrefix).first };
+      this.ipAllocations.set(key(subnet.id), allocation);
     }
     const { first, last } = usableRange(subnet.addressPrefix);
-    for (let n = first; n <= last; n++) {
+    const size = last - first + 1;
+    for (let i = 0; i < size; i++) {
+      const n = first + ((allocation.next - first + i) % size);
       const ip = numberToIp(n);
-      if (!used.has(ip)) return ip;
+      if (!allocation.used.has(ip)) {
+        allocation.used.add(ip);
+        allocation.next = n + 1 > last ? first : n + 1;
+        return ip;
+      }
     }
     throw new ArmError(400, "SubnetIsFull", `Subnet ${subnet.id} has no free private IP address.`);
   }
@@ -503,6 +520,7 @@ export class Estate {
         });
       }
     }
+    if (options.staticIps !== undefined) this.ipAllocations.delete(key(subnet.id));
     const status: ConnectionStatus = options.status ?? (request.manual ? "Pending" : "Approved");
     const description = options.description ?? (request.manual ? (request.requestMessage ?? "") : "Auto-Approved");
     const state: ConnectionState = { status, description, actionsRequired: "None" };
@@ -572,6 +590,8 @@ export class Estate {
     if (endpoint === undefined) return undefined;
     for (const group of [...endpoint.zoneGroups]) this.deleteZoneGroup(endpoint.id, group.name);
     for (const link of endpoint.links) if (link.connectionId !== undefined) this.connections.delete(key(link.connectionId));
+    const nic = this.nics.get(key(endpoint.nicId));
+    if (nic !== undefined) this.ipAllocations.delete(key(nic.subnetId));
     this.nics.delete(key(endpoint.nicId));
     this.endpoints.delete(key(id));
     return endpoint;
@@ -626,6 +646,7 @@ export class Estate {
     const configs = nic.ipConfigs.filter((c) => fqdn === undefined || c.fqdn.toLowerCase() === fqdn.toLowerCase());
     if (configs.length === 0) throw new RangeError(`Endpoint ${endpointId} serves no FQDN ${fqdn}; expected one of ${nic.ipConfigs.map((c) => c.fqdn).join(", ")}`);
     for (const c of configs) c.privateIp = newIp;
+    this.ipAllocations.delete(key(nic.subnetId));
     nic.etag = newEtag();
     endpoint.etag = newEtag();
     for (const group of endpoint.zoneGroups) this.writeZoneGroupRecords(endpoint, group);
