@@ -62,7 +62,7 @@ export function estate(count: number, manual: boolean): EstateSeed {
       { id: HUB, resourceGroups: [{ name: "rg-dns" }] },
       { id: SPOKE, resourceGroups: [{ name: "rg-data" }, { name: "rg-endpoints" }, { name: "rg-net" }] },
     ],
-    subnets: [{ id: `/subscriptions/${SPOKE}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe`, addressPrefix: "10.20.0.0/16" }],
+    subnets: [{ id: `/subscriptions/${SPOKE}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe`, addressPrefix: "10.20.0.0/14" }],
     resources,
     privateEndpoints,
     privateDnsZones: ZONES.map((name) => ({ name, subscriptionId: HUB, resourceGroup: "rg-dns" })),

@@ -221,19 +221,55 @@ function usableRange(prefix: string): { first: number; last: number } {
   return { first: (base >>> 0) + 4, last: (base >>> 0) + size - 2 };
 }
 
+/** A map that reports every change of membership, so lists derived from it can be reused until one. */
+class WatchedMap<K, V> extends Map<K, V> {
+  constructor(private readonly onChange: () => void) {
+    super();
+  }
+  override set(k: K, v: V): this {
+    this.onChange();
+    return super.set(k, v);
+  }
+  override delete(k: K): boolean {
+    this.onChange();
+    return super.delete(k);
+  }
+  override clear(): void {
+    this.onChange();
+    super.clear();
+  }
+}
+
 export class Estate {
   tenantId = DEFAULT_TENANT_ID;
-  private readonly subscriptions = new Map<string, { id: string; resourceGroups: Map<string, string> }>();
-  private readonly subnets = new Map<string, SubnetRecord>();
-  private readonly resources = new Map<string, PaasResource>();
-  private readonly endpoints = new Map<string, EndpointRecord>();
-  private readonly nics = new Map<string, NicRecord>();
+  /** Bumped by every change of any map's membership; list results cached under an older version are stale. */
+  private version = 0;
+  private readonly listCache = new Map<string, { version: number; value: unknown }>();
+  private readonly changed = (): void => void this.version++;
+  private readonly subscriptions = new WatchedMap<string, { id: string; resourceGroups: Map<string, string> }>(this.changed);
+  private readonly subnets = new WatchedMap<string, SubnetRecord>(this.changed);
+  private readonly resources = new WatchedMap<string, PaasResource>(this.changed);
+  private readonly endpoints = new WatchedMap<string, EndpointRecord>(this.changed);
+  private readonly nics = new WatchedMap<string, NicRecord>(this.changed);
   /** Per subnet: the IPs in use and where to look next (see `allocateIp`); dropped when a NIC goes or changes. */
   private readonly ipAllocations = new Map<string, { used: Set<string>; next: number }>();
-  private readonly connections = new Map<string, ConnectionRecord>();
-  private readonly zones = new Map<string, ZoneRecord>();
-  private readonly recordSets = new Map<string, RecordSetRecord>();
-  private readonly managementGroups = new Map<string, ManagementGroupRecord>();
+  private readonly connections = new WatchedMap<string, ConnectionRecord>(this.changed);
+  private readonly zones = new WatchedMap<string, ZoneRecord>(this.changed);
+  private readonly recordSets = new WatchedMap<string, RecordSetRecord>(this.changed);
+  private readonly managementGroups = new WatchedMap<string, ManagementGroupRecord>(this.changed);
+
+  /**
+   * `compute()` once per estate version: a paged list of 100k items asks for the same filtered, sorted
+   * list a thousand times, and must not filter and sort each time. Items are live records; only the
+   * membership and order are cached.
+   */
+  cachedList<T>(cacheKey: string, compute: () => T[]): readonly T[] {
+    const hit = this.listCache.get(cacheKey);
+    if (hit !== undefined && hit.version === this.version) return hit.value as T[];
+    const value = compute();
+    this.listCache.set(cacheKey, { version: this.version, value });
+    return value;
+  }
   private autoSubnets = 0;
 
   /** Empties the estate. */
@@ -450,10 +486,10 @@ export class Estate {
     return this.endpoints.get(key(id));
   }
 
-  listEndpoints(subscriptionId: string, resourceGroup?: string): EndpointRecord[] {
-    return [...this.endpoints.values()].filter(
+  listEndpoints(subscriptionId: string, resourceGroup?: string): readonly EndpointRecord[] {
+    return this.cachedList(`endpoints|${key(subscriptionId)}|${key(resourceGroup ?? "")}`, () => [...this.endpoints.values()].filter(
       (e) => key(e.subscriptionId) === key(subscriptionId) && (resourceGroup === undefined || key(e.resourceGroup) === key(resourceGroup)),
-    );
+    ));
   }
 
   getNic(id: string): NicRecord | undefined {
@@ -469,7 +505,12 @@ export class Estate {
   }
 
   /** Every connection grouped by its resource (lower-case id), for rendering a list of resources in one pass. */
-  connectionsByResource(): Map<string, ConnectionRecord[]> {
+  connectionsByResource(): ReadonlyMap<string, readonly ConnectionRecord[]> {
+    const [cached] = this.cachedList("connectionsByResource", () => [this.groupConnectionsByResource()]);
+    return cached ?? this.groupConnectionsByResource();
+  }
+
+  private groupConnectionsByResource(): Map<string, ConnectionRecord[]> {
     const byResource = new Map<string, ConnectionRecord[]>();
     for (const c of this.connections.values()) {
       const list = byResource.get(key(c.resourceId));
@@ -750,10 +791,12 @@ export class Estate {
   }
 
   /** Record sets of a zone, optionally of one type, in a stable order. */
-  listRecordSets(zone: ZoneRecord, type?: string): RecordSetRecord[] {
-    return [...this.recordSets.values()]
-      .filter((r) => key(r.zoneId) === key(zone.id) && (type === undefined || r.type === type.toUpperCase()))
-      .sort((a, b) => (a.name === b.name ? a.type.localeCompare(b.type) : a.name.localeCompare(b.name)));
+  listRecordSets(zone: ZoneRecord, type?: string): readonly RecordSetRecord[] {
+    return this.cachedList(`recordSets|${key(zone.id)}|${type?.toUpperCase() ?? ""}`, () =>
+      [...this.recordSets.values()]
+        .filter((r) => key(r.zoneId) === key(zone.id) && (type === undefined || r.type === type.toUpperCase()))
+        .sort((a, b) => (a.name === b.name ? a.type.localeCompare(b.type) : a.name.localeCompare(b.name))),
+    );
   }
 
   private checkConditions(existing: RecordSetRecord | undefined, conditions: WriteConditions): void {
