@@ -37,6 +37,7 @@ export function createRuntime(config: Config): Runtime {
     endpoint,
     credential: staticToken !== undefined ? new StaticTokenCredential(staticToken) : defaultCredential(),
     ...(caFile !== undefined ? { ca: readFileSync(caFile, "utf8") } : {}),
+    writePacing: config.arm.writePacing,
   });
   const policies = new PolicyStore(config.policy);
   policies.current();

@@ -35,6 +35,8 @@ export interface Config {
     caFile?: string;
     /** A fixed bearer token (the local emulator only); otherwise DefaultAzureCredential. */
     staticToken?: string;
+    /** The per-subscription write and delete buckets writes are paced to, or `false` for none. */
+    writePacing: { capacity: number; refillPerSecond: number } | false;
   };
 }
 
@@ -53,6 +55,7 @@ export const Settings = {
   armEndpoint: "AUTOPILOT_ARM_ENDPOINT",
   armCaFile: "AUTOPILOT_ARM_CA_FILE",
   armStaticToken: "AUTOPILOT_ARM_STATIC_TOKEN",
+  armWritePacing: "AUTOPILOT_ARM_WRITE_PACING",
 } as const;
 
 export const DEFAULT_SWEEP_SCHEDULE = "0 */15 * * * *";
@@ -119,6 +122,15 @@ const settingsSchema = z.object({
   [Settings.armEndpoint]: optionalText.pipe(z.url({ protocol: /^https$/, error: "expected an https URL" }).default(PUBLIC_ARM)),
   [Settings.armCaFile]: optionalText,
   [Settings.armStaticToken]: optionalText,
+  // ARM's published per-principal buckets: 200 writes (and deletes) per subscription, refilled at 10/s.
+  [Settings.armWritePacing]: optionalText.pipe(
+    z
+      .string()
+      .default("200/10")
+      .refine((s) => s.toLowerCase() === "off" || /^\d{1,6}\/\d{1,6}(\.\d+)?$/.test(s), "expected off, or <bucket capacity>/<refill per second>, e.g. 200/10")
+      .transform((s) => (s.toLowerCase() === "off" ? false : { capacity: Number(s.split("/")[0]), refillPerSecond: Number(s.split("/")[1]) }))
+      .refine((p) => p === false || (p.capacity >= 1 && p.refillPerSecond > 0), "expected a capacity of at least 1 and a refill above 0, e.g. 200/10"),
+  ),
 });
 
 function isCron(expression: string): boolean {
@@ -180,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       endpoint: s[Settings.armEndpoint].replace(/\/+$/, ""),
       ...(caFile !== undefined ? { caFile } : {}),
       ...(staticToken !== undefined ? { staticToken } : {}),
+      writePacing: s[Settings.armWritePacing],
     },
   };
 }

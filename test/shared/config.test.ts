@@ -32,7 +32,7 @@ describe("loadConfig", () => {
       recordTtl: 10,
       dryRun: false,
       sweepConcurrency: 8,
-      arm: { endpoint: "https://management.azure.com" },
+      arm: { endpoint: "https://management.azure.com", writePacing: { capacity: 200, refillPerSecond: 10 } },
     });
   });
 
@@ -48,10 +48,18 @@ describe("loadConfig", () => {
       AUTOPILOT_ARM_ENDPOINT: "https://127.0.0.1:8443/",
       AUTOPILOT_ARM_CA_FILE: "/tmp/ca.pem",
       AUTOPILOT_ARM_STATIC_TOKEN: "emulator",
+      AUTOPILOT_ARM_WRITE_PACING: "OFF",
     });
     expect(config.policy).toEqual({ text: "defaultAction: reject" });
     expect(config).toMatchObject({ sweepSchedule: "0 0 * * * *", recordTtl: 300, dryRun: true, sweepConcurrency: 4 });
-    expect(config.arm).toEqual({ endpoint: "https://127.0.0.1:8443", caFile: "/tmp/ca.pem", staticToken: "emulator" });
+    expect(config.arm).toEqual({ endpoint: "https://127.0.0.1:8443", caFile: "/tmp/ca.pem", staticToken: "emulator", writePacing: false });
+  });
+
+  it("paces writes to the bucket given, and says what a pacing setting must look like", () => {
+    expect(loadConfig({ ...valid, AUTOPILOT_ARM_WRITE_PACING: "1000/2.5" }).arm.writePacing).toEqual({ capacity: 1000, refillPerSecond: 2.5 });
+    for (const bad of ["fast", "200", "0/10", "200/0", "-1/10"]) {
+      expect(problemsOf({ ...valid, AUTOPILOT_ARM_WRITE_PACING: bad })).toEqual([expect.stringMatching(/^AUTOPILOT_ARM_WRITE_PACING: expected .*200\/10/)]);
+    }
   });
 
   it("names every missing setting at once", () => {
