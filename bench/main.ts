@@ -2,12 +2,14 @@
  * @module Benchmarks of the whole app (ARM emulator + local Functions host running dist/functions):
  * ARM requests per no-op sweep against the fewest list pages, writes against changes needed, event to
  * record latency against direct SDK writes, and sweep wall time and peak RSS. Prints ratios against
- * baselines measured in the same run. Usage: `npm run bench [-- --sizes 1000,10000]`.
+ * baselines measured in the same run, and the throttling figures of bench/throttling.ts.
+ * Usage: `npm run bench [-- --sizes 1000,10000,100000] [--no-throttling]`.
  */
 
 import { PrivateDnsManagementClient } from "@azure/arm-privatedns";
 import { StaticTokenCredential } from "../shared/azure/clients";
 import { LINK_PROVIDERS } from "../shared/azure/providers";
+import { throttlingFigures } from "./throttling";
 import { estate, HUB, OWNER, PAGE_SIZE, putOwnedRecords, SPOKE, startBench, sweep, writesIn, ZONE, ZONES } from "./benchStack";
 
 const pages = (n: number) => Math.max(1, Math.ceil(n / PAGE_SIZE));
@@ -113,6 +115,7 @@ async function main(): Promise<void> {
     if (a !== undefined) row(`growth ${a.size} -> ${b.size} (${fmt(b.size / a.size)}x records)`, `wall ${fmt(b.ms / a.ms, 1)}x`, `peak RSS ${fmt(b.peakRss / a.peakRss, 2)}x`, "goal: wall within 1.2x the growth in records");
   }
   await eventToRecord(200);
+  if (!process.argv.includes("--no-throttling")) rows.push(...(await throttlingFigures()));
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | "));
   console.log(`done in ${fmt((Date.now() - started) / 1000, 1)} s`);
