@@ -9,12 +9,14 @@ import * as df from "durable-functions";
 import { DEFAULT_SWEEP_SCHEDULE, Settings } from "../shared/config";
 import { getRuntime } from "../orchestrations/runtime";
 import { startSweep } from "./startRun";
+import { runLog } from "../orchestrations/runLog";
 
 export const driftSweepTimer: TimerHandler = async (timer: Timer, context: InvocationContext) => {
   const { config } = getRuntime();
   const started = await startSweep(df.getClient(context), config, { reason: `timer${timer.isPastDue ? " (past due)" : ""}` });
-  if (started.action === "alreadyRunning") context.log(`drift sweep skipped: ${started.instanceId} is still running`);
-  else context.log(`drift sweep started: ${started.instanceId}`);
+  // The whole scope: no one resource.
+  if (started.action === "alreadyRunning") context.log(runLog(started.instanceId, undefined, `drift sweep skipped: ${started.instanceId} is still running`));
+  else context.log(runLog(started.instanceId, undefined, `drift sweep started: ${started.instanceId}`));
 };
 
 // Read at registration: app settings are in the environment before the worker loads the app.

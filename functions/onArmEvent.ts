@@ -10,6 +10,7 @@ import { classifyEvent } from "../shared/events";
 import { getNetworkInterfaceEndpointId } from "../shared/azure/privateEndpoints";
 import { getRuntime } from "../orchestrations/runtime";
 import { subscriptionsInScope } from "../orchestrations/scope";
+import { runLog } from "../orchestrations/runLog";
 import { startReconcile } from "./startRun";
 
 export const onArmEvent: EventGridHandler = async (event, context: InvocationContext) => {
@@ -19,18 +20,19 @@ export const onArmEvent: EventGridHandler = async (event, context: InvocationCon
   // A malformed event throws a TypeError naming the field: nothing starts, and Event Grid dead-letters it.
   const request = classifyEvent(event, { subscriptionIds });
   if (request.kind === "ignored") {
-    context.debug(`ignored event ${event.id}: ${request.reason}`);
+    // No run: the line names the resource the event was about.
+    context.debug(runLog(undefined, event.subject, `ignored event ${event.id}: ${request.reason}`));
     return;
   }
   // A NIC event matters only for the private endpoint that owns the NIC.
   const endpointId = request.kind === "networkInterface" ? await getNetworkInterfaceEndpointId(clients, request.id) : undefined;
   if (request.kind === "networkInterface" && endpointId === undefined) {
-    context.debug(`ignored event ${event.id}: ${request.id} belongs to no private endpoint`);
+    context.debug(runLog(undefined, request.id, `ignored event ${event.id}: the network interface belongs to no private endpoint`));
     return;
   }
   const target = request.kind === "networkInterface" ? { kind: "endpoint" as const, id: endpointId ?? "", reason: request.reason } : request;
   const started = await startReconcile(df.getClient(context), config, target, { reason: `event ${target.reason}`, subscriptionIds });
-  context.log(`event ${target.reason} -> ${started.action} ${started.instanceId}`);
+  context.log(runLog(started.instanceId, target.id, `event ${target.reason} -> ${started.action} ${started.instanceId}`));
 };
 
 app.eventGrid("onArmEvent", { extraInputs: [df.input.durableClient()], handler: onArmEvent });

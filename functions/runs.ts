@@ -13,6 +13,7 @@ import { formatRunReport } from "../orchestrations/runReport";
 import type { RunReport } from "../orchestrations/runReport";
 import { getRuntime } from "../orchestrations/runtime";
 import { subscriptionsInScope } from "../orchestrations/scope";
+import { runLog } from "../orchestrations/runLog";
 import { getRunStatus, startReconcile, startSweep } from "./startRun";
 import type { StartedRun } from "./startRun";
 
@@ -59,7 +60,7 @@ export function parseRunRequest(body: unknown, runScope: RunScope): RunRequest |
   const { scope } = parsed.data;
   const scopeIds = { subscriptionIds: runScope.subscriptionIds };
   if (scope === "all") return parsed.data;
-  const id = "endpointId" in scope ? scope.endpointId : "resourceId" in scope ? scope.resourceId : `/subscriptions/${scope.subscriptionId}`;
+  const id = "endpointId" in scope ? scope.endpointId : "resourceId" in scope ? scope.resourceId : `/subscriptions/${scope.subscriptionId.toLowerCase()}`;
   try {
     const parsedId = parseResourceId(id);
     if ("endpointId" in scope && resourceTypeOf(parsedId).toLowerCase() !== "microsoft.network/privateendpoints") {
@@ -89,7 +90,7 @@ export const startRunHttp: HttpHandler = async (request: HttpRequest, context: I
   try {
     subscriptionIds = await subscriptionsInScope(clients, config);
   } catch (error) {
-    context.error(error instanceof Error ? error.message : String(error));
+    context.error(runLog(undefined, undefined, `manual run refused: ${error instanceof Error ? error.message : String(error)}`));
     return new HttpResponse({ status: 503, jsonBody: { error: { code: "ScopeUnavailable", message: error instanceof Error ? error.message : String(error) } } });
   }
   const runScope: RunScope = { subscriptionIds, ...(config.managementGroupId !== undefined ? { managementGroupId: config.managementGroupId } : {}) };
@@ -99,13 +100,16 @@ export const startRunHttp: HttpHandler = async (request: HttpRequest, context: I
   const { scope, dryRun } = runRequest;
   const reason = `manual run${dryRun ? " (dry run)" : ""}`;
   let started: StartedRun;
+  let resourceId: string | undefined;
   if (scope === "all" || "subscriptionId" in scope) {
+    resourceId = scope === "all" ? undefined : `/subscriptions/${scope.subscriptionId.toLowerCase()}`;
     started = await startSweep(client, config, { dryRun, reason, subscriptionIds, ...(scope !== "all" ? { subscriptionId: scope.subscriptionId } : {}) });
   } else {
     const target: ReconcileRequest = "endpointId" in scope ? { kind: "endpoint", id: scope.endpointId, reason } : { kind: "resource", id: scope.resourceId, reason };
+    resourceId = target.id;
     started = await startReconcile(client, config, target, { dryRun, reason, subscriptionIds });
   }
-  context.log(`manual run: ${started.action} ${started.instanceId}${dryRun ? " (dry run)" : ""}`);
+  context.log(runLog(started.instanceId, resourceId, `manual run: ${started.action} ${started.instanceId}${dryRun ? " (dry run)" : ""}`));
   const statusUrl = new URL(`/api/runs/${started.instanceId}`, request.url).href;
   return new HttpResponse({
     status: 202,

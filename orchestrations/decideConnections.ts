@@ -18,7 +18,7 @@ export function* decideConnections(context: OrchestrationContext, pending: reado
     const { action, ruleName, reason } = p.decision;
     let outcome = WOULD[action] ?? "leftPending";
     if (!dryRun && action !== "leavePending") {
-      const input: SetConnectionStateInput = { connectionId: p.connectionId, decision: p.decision };
+      const input: SetConnectionStateInput = { runId: context.df.instanceId, connectionId: p.connectionId, decision: p.decision };
       const result = (yield context.df.callActivityWithRetry(Activities.setConnectionState, armRetry(), input)) as SetConnectionStateResult;
       outcome = result.outcome;
     }

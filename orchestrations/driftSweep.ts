@@ -15,6 +15,7 @@ import { Activities, Orchestrations } from "./names";
 import { armRetry } from "./armRetry";
 import { dnsReportOf, mergeDnsReports, newRunReport, summarizeRunReport } from "./runReport";
 import type { DnsReport, RunError, RunReport } from "./runReport";
+import { runLog } from "./runLog";
 
 export interface DriftSweepInput {
   /** The configured scope, for the resource runs to tell our endpoints from other tenants'. */
@@ -33,13 +34,16 @@ const driftSweepOrchestrator: OrchestrationHandler = function* (context: Orchest
   const input = context.df.getInput<DriftSweepInput>();
   const dryRun = input.dryRun === true;
   const concurrency = input.concurrency ?? 8;
+  // A sweep of one subscription names it as its resource; a sweep of the whole scope names none.
+  const only = input.onlySubscriptionIds;
+  const scopeId = only?.length === 1 ? `/subscriptions/${only[0]}` : undefined;
   const log = (message: string) => {
-    if (!context.df.isReplaying) context.log(`sweep: ${message}`);
+    if (!context.df.isReplaying) context.log(runLog(context.df.instanceId, scopeId, `sweep: ${message}`));
   };
   const report = newRunReport("sweep", "scope", { dryRun, startedAt: context.df.currentUtcDateTime, reason: input.reason });
   try {
     context.df.setCustomStatus({ phase: "reading" });
-    const planInput: PlanSweepInput = input.onlySubscriptionIds === undefined ? {} : { subscriptionIds: input.onlySubscriptionIds };
+    const planInput: PlanSweepInput = { runId: context.df.instanceId, ...(only === undefined ? {} : { subscriptionIds: only }) };
     const plan = (yield context.df.callActivityWithRetry(Activities.planSweep, armRetry(), planInput)) as PlanSweepResult;
     const { counts } = plan;
     report.notes.push(`read ${counts.endpoints} endpoints in ${counts.subscriptions} subscriptions, ${counts.recordSets} record sets in ${counts.zones} zones, ${counts.linkTargets} link targets`);
@@ -69,7 +73,7 @@ const driftSweepOrchestrator: OrchestrationHandler = function* (context: Orchest
         for (let i = 0; i < wave.length; i += concurrency) {
           context.df.setCustomStatus({ phase: "applying", done: results.length, total });
           const tasks: Task[] = wave.slice(i, i + concurrency).map((changes) => {
-            const batch: ApplyDnsChangesInput = { changes };
+            const batch: ApplyDnsChangesInput = { runId: context.df.instanceId, changes };
             return context.df.callActivityWithRetry(Activities.applyDnsChanges, armRetry(), batch);
           });
           results.push(...((yield context.df.Task.all(tasks)) as { dns: DnsReport; errors: RunError[] }[]));

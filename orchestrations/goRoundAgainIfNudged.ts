@@ -6,13 +6,15 @@
 
 import type { OrchestrationContext, Task } from "durable-functions";
 import { NUDGE_EVENT } from "./names";
+import { runLog } from "./runLog";
 
-export function* goRoundAgainIfNudged(context: OrchestrationContext, nextInput: unknown): Generator<Task, boolean, unknown> {
+/** `resourceId` is the run's key, for the log line. */
+export function* goRoundAgainIfNudged(context: OrchestrationContext, nextInput: unknown, resourceId: string): Generator<Task, boolean, unknown> {
   const nudge = context.df.waitForExternalEvent(NUDGE_EVENT);
   const now = context.df.createTimer(context.df.currentUtcDateTime);
   const winner = yield context.df.Task.any([nudge, now]);
   if (winner !== nudge) return false;
-  if (!context.df.isReplaying) context.log("more events arrived during the run: going round once more");
+  if (!context.df.isReplaying) context.log(runLog(context.df.instanceId, resourceId, "more events arrived during the run: going round once more"));
   context.df.continueAsNew(nextInput);
   return true;
 }

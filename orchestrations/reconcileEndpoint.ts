@@ -15,6 +15,7 @@ import { Activities, Orchestrations } from "./names";
 import { armRetry } from "./armRetry";
 import { carryOver, newRunReport, summarizeRunReport } from "./runReport";
 import type { RunReport } from "./runReport";
+import { runLog } from "./runLog";
 
 export interface ReconcileEndpointInput {
   endpointId: string;
@@ -39,12 +40,12 @@ const reconcileEndpointOrchestrator: OrchestrationHandler = function* (context: 
   const previous = input.previous;
   try {
     if (input.skipDecisions !== true) {
-      const evaluateInput: EvaluateEndpointInput = { endpointId: input.endpointId };
+      const evaluateInput: EvaluateEndpointInput = { runId: context.df.instanceId, endpointId: input.endpointId };
       const evaluation = (yield context.df.callActivityWithRetry(Activities.evaluateEndpoint, armRetry(), evaluateInput)) as EvaluateEndpointResult;
       report.notes.push(...evaluation.notes);
       report.decisions = yield* decideConnections(context, evaluation.pending, dryRun);
     }
-    const dnsInput: ReconcileEndpointDnsInput = { endpointId: input.endpointId, dryRun };
+    const dnsInput: ReconcileEndpointDnsInput = { runId: context.df.instanceId, endpointId: input.endpointId, dryRun };
     for (let attempt = 1; ; attempt++) {
       const result = (yield context.df.callActivityWithRetry(Activities.reconcileEndpointDns, armRetry(), dnsInput)) as ReconcileEndpointDnsResult;
       report.dns = result.dns;
@@ -62,8 +63,8 @@ const reconcileEndpointOrchestrator: OrchestrationHandler = function* (context: 
   }
   report.finishedAt = context.df.currentUtcDateTime.toISOString();
   if (previous !== undefined) Object.assign(report, carryOver(previous, report));
-  if (!context.df.isReplaying) context.log(`${summarizeRunReport(report)} (${input.endpointId})`);
-  if (yield* goRoundAgainIfNudged(context, { ...input, round: report.rounds, previous: report })) return undefined;
+  if (!context.df.isReplaying) context.log(runLog(context.df.instanceId, input.endpointId, summarizeRunReport(report)));
+  if (yield* goRoundAgainIfNudged(context, { ...input, round: report.rounds, previous: report }, input.endpointId)) return undefined;
   return report;
 };
 df.app.orchestration(Orchestrations.reconcileEndpoint, reconcileEndpointOrchestrator);

@@ -15,6 +15,7 @@ import { Activities, Orchestrations } from "./names";
 import { armRetry } from "./armRetry";
 import { carryOver, newRunReport, mergeDnsReports, summarizeRunReport } from "./runReport";
 import type { RunReport } from "./runReport";
+import { runLog } from "./runLog";
 
 export interface ReconcileResourceInput {
   resourceId: string;
@@ -35,7 +36,7 @@ const reconcileResourceOrchestrator: OrchestrationHandler = function* (context: 
   const report = newRunReport("resource", input.resourceId, { dryRun, startedAt: context.df.currentUtcDateTime, reason: input.reason, round: input.round });
   const previous = input.previous;
   try {
-    const evaluateInput: EvaluateResourceInput = { resourceId: input.resourceId };
+    const evaluateInput: EvaluateResourceInput = { runId: context.df.instanceId, resourceId: input.resourceId };
     const evaluation = (yield context.df.callActivityWithRetry(Activities.evaluateResource, armRetry(), evaluateInput)) as EvaluateResourceResult;
     report.notes.push(...evaluation.notes);
     report.decisions = yield* decideConnections(context, evaluation.pending, dryRun);
@@ -75,8 +76,8 @@ const reconcileResourceOrchestrator: OrchestrationHandler = function* (context: 
   }
   report.finishedAt = context.df.currentUtcDateTime.toISOString();
   if (previous !== undefined) Object.assign(report, carryOver(previous, report));
-  if (!context.df.isReplaying) context.log(`${summarizeRunReport(report)} (${input.resourceId})`);
-  if (yield* goRoundAgainIfNudged(context, { ...input, round: report.rounds, previous: report })) return undefined;
+  if (!context.df.isReplaying) context.log(runLog(context.df.instanceId, input.resourceId, summarizeRunReport(report)));
+  if (yield* goRoundAgainIfNudged(context, { ...input, round: report.rounds, previous: report }, input.resourceId)) return undefined;
   return report;
 };
 df.app.orchestration(Orchestrations.reconcileResource, reconcileResourceOrchestrator);

@@ -11,14 +11,17 @@ import { applyPlan } from "../applyPlan";
 import type { DnsReport, RunError } from "../runReport";
 import { Activities } from "../names";
 import { getRuntime } from "../runtime";
+import { runLog } from "../runLog";
 
 export interface ApplyDnsChangesInput {
+  /** The orchestration instance that called, for the log lines. */
+  runId: string;
   changes: DnsChanges;
 }
 
 export async function applyDnsChanges(input: ApplyDnsChangesInput, context?: InvocationContext): Promise<{ dns: DnsReport; errors: RunError[] }> {
   const { clients, config } = getRuntime();
-  return applyPlan(clients, input.changes, { ownerId: config.ownerId, dryRun: false, log: (m) => context?.log(m) });
+  return applyPlan(clients, input.changes, { ownerId: config.ownerId, dryRun: false, log: (m, resourceId) => context?.log(runLog(input.runId, resourceId, m)) });
 }
 
 const applyDnsChangesHandler: ActivityHandler = (input: ApplyDnsChangesInput, context: InvocationContext) => applyDnsChanges(input, context);

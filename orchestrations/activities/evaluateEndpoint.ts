@@ -14,8 +14,11 @@ import { getLinkTarget, listConnections } from "../../shared/azure/connections";
 import { Activities } from "../names";
 import { getRuntime } from "../runtime";
 import { subscriptionsInScope } from "../scope";
+import { runLog } from "../runLog";
 
 export interface EvaluateEndpointInput {
+  /** The orchestration instance that called, for the log lines. */
+  runId: string;
   endpointId: string;
 }
 
@@ -58,7 +61,7 @@ export async function evaluateEndpoint(input: EvaluateEndpointInput, context?: I
       continue;
     }
     const decision = decide(policy, connection, { target, ...(link.requestMessage !== undefined ? { requestMessage: link.requestMessage } : {}) });
-    context?.log(`policy: ${decision.action} ${connection.id} (rule ${decision.ruleName}: ${decision.reason})`);
+    context?.log(runLog(input.runId, connection.id, `policy: ${decision.action} for ${endpoint.id} (rule ${decision.ruleName}: ${decision.reason})`));
     pending.push({ connectionId: connection.id, endpointId: endpoint.id, targetResourceId: target.id, decision });
   }
   return { exists: true, pending, notes };

@@ -16,8 +16,11 @@ import { listRecordSets, listZones } from "../../shared/azure/privateDns";
 import type { PendingDecision } from "./evaluateEndpoint";
 import { Activities } from "../names";
 import { getRuntime } from "../runtime";
+import { runLog } from "../runLog";
 
 export interface EvaluateResourceInput {
+  /** The orchestration instance that called, for the log lines. */
+  runId: string;
   resourceId: string;
 }
 
@@ -47,7 +50,7 @@ export async function evaluateResource(input: EvaluateResourceInput, context?: I
   for (const connection of connections.filter((c) => c.status === "Pending")) {
     if (target === undefined) break;
     const decision = decide(policy, connection, { target });
-    context?.log(`policy: ${decision.action} ${connection.id} (rule ${decision.ruleName}: ${decision.reason})`);
+    context?.log(runLog(input.runId, connection.id, `policy: ${decision.action} for ${connection.privateEndpointId} (rule ${decision.ruleName}: ${decision.reason})`));
     pending.push({ connectionId: connection.id, endpointId: connection.privateEndpointId, targetResourceId: target.id, decision });
   }
   return { exists: target !== undefined, pending, endpointIds, notes };

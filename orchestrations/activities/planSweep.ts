@@ -11,6 +11,7 @@ import { planScope } from "../planScope";
 import type { ScopePlan } from "../planScope";
 import { Activities } from "../names";
 import { getRuntime } from "../runtime";
+import { runLog } from "../runLog";
 
 export interface PlanSweepResult {
   changes: DnsChanges;
@@ -22,13 +23,18 @@ export interface PlanSweepResult {
 }
 
 export interface PlanSweepInput {
+  /** The orchestration instance that called, for the log lines. */
+  runId: string;
   /** The subscriptions to sweep; the whole configured scope when left out. */
   subscriptionIds?: string[];
 }
 
 export async function planSweep(input: PlanSweepInput, context?: InvocationContext): Promise<PlanSweepResult> {
   const { clients, config } = getRuntime();
-  const plan = await planScope(clients, config, { ...(input.subscriptionIds !== undefined ? { subscriptionIds: input.subscriptionIds } : {}), onProgress: (m) => context?.log(`sweep ${m}`) });
+  // A sweep of one subscription names it as its resource, as the sweep's own lines do.
+  const scopeId = input.subscriptionIds?.length === 1 ? `/subscriptions/${input.subscriptionIds[0]}` : undefined;
+  const onProgress = (m: string) => context?.log(runLog(input.runId, scopeId, `sweep ${m}`));
+  const plan = await planScope(clients, config, { ...(input.subscriptionIds !== undefined ? { subscriptionIds: input.subscriptionIds } : {}), onProgress });
   return {
     changes: { ...plan.changes, unchanged: [] },
     unchangedCount: plan.changes.unchanged.length,

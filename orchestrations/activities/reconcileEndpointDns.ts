@@ -17,8 +17,11 @@ import { applyPlan } from "../applyPlan";
 import type { DnsReport, RunError } from "../runReport";
 import { Activities } from "../names";
 import { getRuntime } from "../runtime";
+import { runLog } from "../runLog";
 
 export interface ReconcileEndpointDnsInput {
+  /** The orchestration instance that called, for the log lines. */
+  runId: string;
   endpointId: string;
   dryRun: boolean;
 }
@@ -38,7 +41,7 @@ export async function reconcileEndpointDns(input: ReconcileEndpointDnsInput, con
   const zonesToRead = endpoint === undefined ? zones : [...new Set(endpoint.links.flatMap((l) => zonesServing(resourceTypeOf(l.targetResourceId), zones)))];
   const current = (await Promise.all(zonesToRead.map((zone) => listRecordSets(clients, zone)))).flat();
   const changes = planChanges({ current, desired: desired?.records ?? [], ownerId: config.ownerId, endpointIds: [input.endpointId] });
-  const { dns, errors } = await applyPlan(clients, changes, { ownerId: config.ownerId, dryRun: input.dryRun || config.dryRun, log: (m) => context?.log(m) });
+  const { dns, errors } = await applyPlan(clients, changes, { ownerId: config.ownerId, dryRun: input.dryRun || config.dryRun, log: (m, resourceId) => context?.log(runLog(input.runId, resourceId, m)) });
   dns.skipped = desired?.skipped.map((s) => ({ fqdn: s.fqdn, reason: s.reason, detail: s.detail })) ?? [];
   dns.servedByZoneGroup = desired?.servedByZoneGroup ?? [];
   const approved = endpoint?.links.some((l) => l.status === "Approved") ?? false;

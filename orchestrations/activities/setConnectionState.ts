@@ -13,8 +13,11 @@ import { isTransientArmError } from "../../shared/azure/errors";
 import type { DecisionOutcome } from "../runReport";
 import { Activities } from "../names";
 import { getRuntime } from "../runtime";
+import { runLog } from "../runLog";
 
 export interface SetConnectionStateInput {
+  /** The orchestration instance that called, for the log lines. */
+  runId: string;
   connectionId: string;
   decision: Decision;
 }
@@ -35,7 +38,7 @@ export async function setConnectionState(input: SetConnectionStateInput, context
     const change = decision.action === "approve" ? approveConnection : rejectConnection;
     await change(clients, connectionId, decision.description);
     const outcome = decision.action === "approve" ? "approved" : "rejected";
-    context?.log(`${outcome} ${connectionId} by rule ${decision.ruleName}: ${decision.reason}`);
+    context?.log(runLog(input.runId, connectionId, `${outcome} by rule ${decision.ruleName}: ${decision.reason}`));
     return { outcome, detail: decision.description };
   } catch (error) {
     // Transient errors go back to the orchestrator's bounded retry; permanent ones are reported, not retried.
