@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { EstateSeed } from "../../local/emulator";
+import type { LogEntry } from "../../local/host";
+import { parseRunLog } from "../../orchestrations/runLog";
+import type { RunLogLine } from "../../orchestrations/runLog";
+import { demoEstate, OWNER, SPOKE, startStack, UNKNOWN } from "./stack";
+import type { Stack } from "./stack";
+
+const BATCH = `/subscriptions/${SPOKE}/resourceGroups/rg-batch/providers/Microsoft.Batch/batchAccounts/batchprod`;
+const STORAGE = `/subscriptions/${SPOKE}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stdata`;
+const HUB_DNS = "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones";
+
+async function emptyEstate(): Promise<EstateSeed> {
+  return { ...(await demoEstate()), privateEndpoints: [] };
+}
+
+interface AppLine {
+  entry: LogEntry;
+  line: RunLogLine;
+}
+
+/** The lines the app's own code wrote (the host's and the durable runner's lines carry a category). */
+function appLines(logs: readonly LogEntry[]): LogEntry[] {
+  return logs.filter((l) => l.category === undefined && l.functionName !== undefined);
+}
+
+/**
+ * Checks that every app line is in the run-log shape, that an orchestrator's or activity's line names
+ * the instance it ran in, and that a starter's line names an instance that really ran. Lines about no
+ * run are only the events the app ignored. Returns the parsed lines.
+ */
+function expectRunLogLines(logs: readonly LogEntry[]): AppLine[] {
+  const instances = new Set(logs.map((l) => l.instanceId).filter((id): id is string => id !== undefined));
+  const lines = appLines(logs).map((entry) => ({ entry, line: parseRunLog(entry.message) }));
+  expect(lines.filter((l) => l.line === undefined).map((l) => l.entry.message)).toEqual([]);
+  const parsed = lines as AppLine[];
+  for (const { entry, line } of parsed) {
+    expect(entry.message).toMatch(/^run=\S+ resource=\S+ /);
+    if (line.runId === undefined) {
+      expect({ functionName: entry.functionName, level: entry.level, text: line.text }).toEqual({ functionName: "onArmEvent", level: "debug", text: expect.stringMatching(/^ignored event /) });
+      expect(line.resourceId).toBeDefined();
+    } else if (entry.instanceId !== undefined) {
+      expect(line.runId, entry.message).toBe(entry.instanceId);
+    } else {
+      expect([...instances], entry.message).toContain(line.runId);
+    }
+  }
+  return parsed;
+}
+
+const same = (a: string | undefined, b: string) => a?.toLowerCase() === b.toLowerCase();
+
+describe("run log lines through the local host", () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ estate: await emptyEstate() });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+  beforeEach(async () => {
+    await stack.reseed(await emptyEstate());
+    await stack.settle();
+    stack.logs.length = 0;
+  });
+
+  it("tags every line of an event-driven run with its instance id and the resource it is about", async () => {
+    const endpoint = stack.emulator.control.createPrivateEndpoint({ subscriptionId: SPOKE, resourceGroup: "rg-endpoints", name: "pe-batch", targetResourceId: BATCH, groupIds: ["batchAccount"], manual: true });
+    await stack.settle();
+    stack.emulator.control.deletePrivateEndpoint(endpoint.id);
+    await stack.settle();
+
+    const lines = expectRunLogLines(stack.logs);
+    const byFunction = (name: string) => lines.filter((l) => l.entry.functionName === name && l.line.runId !== undefined);
+    // Every run's line names a resource: the endpoint, its connection, or the record's endpoint.
+    expect(lines.filter((l) => l.line.runId !== undefined && l.line.resourceId === undefined).map((l) => l.entry.message)).toEqual([]);
+
+    const started = byFunction("onArmEvent");
+    expect(started.length).toBeGreaterThan(0);
+    expect(started.some((l) => same(l.line.resourceId, endpoint.id) && / -> started /.test(l.line.text))).toBe(true);
+    const decision = byFunction("evaluateEndpoint").find((l) => l.line.text.startsWith("policy: approve"));
+    expect(decision?.line.resourceId).toMatch(new RegExp(`^${BATCH}/privateEndpointConnections/`, "i"));
+    expect(byFunction("setConnectionState").map((l) => l.line.text)).toContainEqual(expect.stringMatching(/^approved by rule platform-subscriptions/));
+    const recordLines = byFunction("reconcileEndpointDns").filter((l) => /^(create|delete)d /.test(l.line.text));
+    expect(recordLines.map((l) => l.line.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^created A batchprod\.eastus\./), expect.stringMatching(/^deleted A batchprod\.eastus\./)]));
+    for (const l of recordLines) expect(same(l.line.resourceId, endpoint.id), l.entry.message).toBe(true);
+    expect(byFunction("reconcileEndpoint").some((l) => same(l.line.resourceId, endpoint.id) && /^endpoint run/.test(l.line.text))).toBe(true);
+  });
+
+  it("tags every line of a drift sweep, its resource runs and its record batches with their instance ids", async () => {
+    // Drift the sweep must find: a stranger's connection whose events were lost, and a stale owned record.
+    stack.emulator.control.setEventChaos({ dropProbability: 1 });
+    stack.emulator.control.createPrivateEndpoint({ subscriptionId: UNKNOWN, resourceGroup: "rg-rogue", name: "pe-rogue", targetResourceId: STORAGE, groupIds: ["blob"], manual: true });
+    const gone = `/subscriptions/${SPOKE}/resourceGroups/rg-endpoints/providers/Microsoft.Network/privateEndpoints/pe-long-gone`;
+    const zoneId = `${HUB_DNS}/privatelink.blob.core.windows.net`;
+    stack.emulator.control.putRecordSet({ zoneId, type: "A", name: "stale", ipv4Addresses: ["10.20.1.99"], metadata: { managedBy: "privatelink-autopilot", owner: OWNER, endpointId: gone.toLowerCase() } });
+    await stack.settle();
+    stack.emulator.control.clearEventChaos();
+
+    await stack.host.runTimer("driftSweepTimer");
+    await stack.settle();
+    const { instanceId: subscriptionSweep } = await stack.run({ subscriptionId: SPOKE }, true);
+
+    const lines = expectRunLogLines(stack.logs);
+    const ofRun = (id: string) => lines.filter((l) => l.line.runId === id || l.line.runId?.startsWith(`${id}:`));
+    const timer = lines.find((l) => l.entry.functionName === "driftSweepTimer");
+    expect(timer?.line.text).toMatch(/^drift sweep started: /);
+    const sweepId = timer?.line.runId ?? "";
+    const sweep = ofRun(sweepId);
+    // The sweep, its planning and its resource run (a child instance `<sweep>:<n>`) all log under the sweep's id.
+    expect(new Set(sweep.map((l) => l.entry.functionName))).toEqual(new Set(["driftSweepTimer", "driftSweep", "planSweep", "reconcileResource", "evaluateResource", "setConnectionState", "applyDnsChanges"]));
+    // Lines about the whole scope name no resource; every other line does.
+    for (const l of sweep) {
+      const wholeScope = ["driftSweepTimer", "driftSweep", "planSweep"].includes(l.entry.functionName ?? "");
+      expect(l.line.resourceId === undefined, l.entry.message).toBe(wholeScope);
+    }
+    expect(sweep.find((l) => l.entry.functionName === "setConnectionState")?.line).toMatchObject({ resourceId: expect.stringMatching(new RegExp(`^${STORAGE}/privateEndpointConnections/`, "i")), text: expect.stringMatching(/^rejected by rule unknown-subscriptions/) });
+    expect(sweep.find((l) => l.entry.functionName === "applyDnsChanges")?.line).toMatchObject({ resourceId: gone.toLowerCase(), text: expect.stringMatching(/^deleted A stale\.privatelink\.blob\.core\.windows\.net/) });
+
+    // A sweep of one subscription names it as the resource of every line.
+    const oneSubscription = ofRun(subscriptionSweep);
+    expect(oneSubscription.map((l) => l.entry.functionName)).toEqual(expect.arrayContaining(["startRun", "driftSweep", "planSweep"]));
+    for (const l of oneSubscription.filter((x) => x.entry.functionName !== "reconcileResource")) expect(l.line.resourceId, l.entry.message).toBe(`/subscriptions/${SPOKE}`);
+  });
+});
