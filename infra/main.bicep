@@ -60,6 +60,9 @@ param dryRun bool = true
 @description('AUTOPILOT_SWEEP_CONCURRENCY: endpoints or DNS batches a sweep works on at once.')
 param sweepConcurrency int = 8
 
+@description('AUTOPILOT_ARM_WRITE_PACING: the write bucket ARM writes and deletes are paced to, per subscription (<capacity>/<refill per second>, ARM\'s published limits by default), or off.')
+param armWritePacing string = '200/10'
+
 @minValue(1)
 @maxValue(1000)
 @description('Flex Consumption: the most instances the app scales out to. Runs are singletons per key and ARM throttles per identity, so more instances rarely help.')
@@ -171,6 +174,7 @@ module api 'app/api.bicep' = {
     recordTtl: recordTtl
     dryRun: dryRun
     sweepConcurrency: sweepConcurrency
+    armWritePacing: armWritePacing
   }
   dependsOn: [
     rbac
