@@ -194,7 +194,9 @@ describe(`the app under chaos (seed ${SEED})`, () => {
       journal.push(`-- round ${round}: faults and event chaos on`);
       // The actions of a round run with no await between them, so the app never races a human's action.
       for (let i = 0; i < ACTIONS_PER_ROUND; i++) act();
-      await stack.settle();
+      // Each injected 429 empties the app's write bucket, so it may pace a round's writes down to ARM's
+      // refill rate (10/s): slower, and correct.
+      await stack.settle({ timeoutMs: 90_000 });
     }
     control.clearFaults();
     control.clearEventChaos();

@@ -59,7 +59,8 @@ export interface Stack {
   policyFile: string;
   logs: LogEntry[];
   /** Waits until events are delivered and every run they started is done. */
-  settle(): Promise<void>;
+  /** `timeoutMs` bounds each wait for the host to go idle (default 20 s). */
+  settle(options?: { timeoutMs?: number }): Promise<void>;
   /** Empties the estate, seeds it again and re-subscribes the host. */
   reseed(estate: EstateSeed): Promise<void>;
   post(path: string, body: unknown): Promise<{ status: number; body: unknown }>;
@@ -131,10 +132,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     stateDir,
     policyFile,
     logs,
-    async settle() {
+    async settle(options = {}) {
       for (let i = 0; i < 4; i++) {
         await emulator.control.flushEvents();
-        await host.waitForIdle({ timeoutMs: 20_000 });
+        await host.waitForIdle({ timeoutMs: options.timeoutMs ?? 20_000 });
       }
     },
     async reseed(estate) {
