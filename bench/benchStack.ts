@@ -106,11 +106,19 @@ export async function startBench(seed: EstateSeed, subscribe: boolean, emulatorO
 type HostRequestBody = HostRequest extends infer R ? (R extends HostRequest ? Omit<R, "id"> : never) : never;
 
 async function startHostProcess(stateDir: string): Promise<BenchHost> {
-  const child: ChildProcess = fork(join(__dirname, "hostProcess.js"), [stateDir], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // BENCH_HOST_NODE_ARGS, e.g. --max-old-space-size=160: the Node flags of the app's process alone
+  // (Azure Functions: languageWorkers__node__arguments).
+  const execArgv = (process.env["BENCH_HOST_NODE_ARGS"] ?? "").split(" ").filter((a) => a !== "");
+  const child: ChildProcess = fork(join(__dirname, "hostProcess.js"), [stateDir], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv });
   const waiting = new Map<number, { resolve: (value: number | undefined) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   const url = await new Promise<string>((resolveUrl, reject) => {
-    child.once("exit", (code) => reject(new Error(`the bench host exited with code ${code} before it was ready`)));
+    child.once("exit", (code, signal) => {
+      const error = new Error(`the bench host exited (code ${code}, signal ${signal})`);
+      reject(error);
+      for (const pending of waiting.values()) pending.reject(error);
+      waiting.clear();
+    });
     child.on("message", (message: HostReply | HostReady) => {
       if ("ready" in message) return resolveUrl(message.url);
       const pending = waiting.get(message.id);
