@@ -263,9 +263,9 @@ export class Estate {
    * list a thousand times, and must not filter and sort each time. Items are live records; only the
    * membership and order are cached.
    */
-  cachedList<T>(cacheKey: string, compute: () => T[]): readonly T[] {
+  cached<T>(cacheKey: string, compute: () => T): T {
     const hit = this.listCache.get(cacheKey);
-    if (hit !== undefined && hit.version === this.version) return hit.value as T[];
+    if (hit !== undefined && hit.version === this.version) return hit.value as T;
     const value = compute();
     this.listCache.set(cacheKey, { version: this.version, value });
     return value;
@@ -487,7 +487,7 @@ export class Estate {
   }
 
   listEndpoints(subscriptionId: string, resourceGroup?: string): readonly EndpointRecord[] {
-    return this.cachedList(`endpoints|${key(subscriptionId)}|${key(resourceGroup ?? "")}`, () => [...this.endpoints.values()].filter(
+    return this.cached(`endpoints|${key(subscriptionId)}|${key(resourceGroup ?? "")}`, () => [...this.endpoints.values()].filter(
       (e) => key(e.subscriptionId) === key(subscriptionId) && (resourceGroup === undefined || key(e.resourceGroup) === key(resourceGroup)),
     ));
   }
@@ -506,18 +506,15 @@ export class Estate {
 
   /** Every connection grouped by its resource (lower-case id), for rendering a list of resources in one pass. */
   connectionsByResource(): ReadonlyMap<string, readonly ConnectionRecord[]> {
-    const [cached] = this.cachedList("connectionsByResource", () => [this.groupConnectionsByResource()]);
-    return cached ?? this.groupConnectionsByResource();
-  }
-
-  private groupConnectionsByResource(): Map<string, ConnectionRecord[]> {
-    const byResource = new Map<string, ConnectionRecord[]>();
-    for (const c of this.connections.values()) {
-      const list = byResource.get(key(c.resourceId));
-      if (list === undefined) byResource.set(key(c.resourceId), [c]);
-      else list.push(c);
-    }
-    return byResource;
+    return this.cached("connectionsByResource", () => {
+      const byResource = new Map<string, ConnectionRecord[]>();
+      for (const c of this.connections.values()) {
+        const list = byResource.get(key(c.resourceId));
+        if (list === undefined) byResource.set(key(c.resourceId), [c]);
+        else list.push(c);
+      }
+      return byResource;
+    });
   }
 
   /**
@@ -792,7 +789,7 @@ export class Estate {
 
   /** Record sets of a zone, optionally of one type, in a stable order. */
   listRecordSets(zone: ZoneRecord, type?: string): readonly RecordSetRecord[] {
-    return this.cachedList(`recordSets|${key(zone.id)}|${type?.toUpperCase() ?? ""}`, () =>
+    return this.cached(`recordSets|${key(zone.id)}|${type?.toUpperCase() ?? ""}`, () =>
       [...this.recordSets.values()]
         .filter((r) => key(r.zoneId) === key(zone.id) && (type === undefined || r.type === type.toUpperCase()))
         .sort((a, b) => (a.name === b.name ? a.type.localeCompare(b.type) : a.name.localeCompare(b.name))),

@@ -105,7 +105,7 @@ function routesFor(service: PrivateLinkService): Route[] {
       context.estate.requireScope(param(request, "sub"));
       const sub = param(request, "sub").toLowerCase();
       const wanted = service.resourceType.toLowerCase();
-      const resources = context.estate.cachedList(`resources|${sub}|${wanted}`, () => context.estate.listResources().filter((r) => r.subscriptionId.toLowerCase() === sub && r.type.toLowerCase() === wanted));
+      const resources = context.estate.cached(`resources|${sub}|${wanted}`, () => context.estate.listResources().filter((r) => r.subscriptionId.toLowerCase() === sub && r.type.toLowerCase() === wanted));
       const connections = context.estate.connectionsByResource();
       return page(resources, request, context, (r) => resourceBody(context.estate, r, connections.get(r.id.toLowerCase()) ?? []));
     }),

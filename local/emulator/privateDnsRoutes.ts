@@ -131,7 +131,7 @@ export const PRIVATE_DNS_ROUTES: readonly Route[] = [
   route("GET", `${RG}/{zone}`, "privateDnsZones:get", "privateDns", ZONE_TYPE, (request, context) => ({ status: 200, body: zoneBody(context.estate, zoneOf(request, context)) })),
   route("GET", `${RG}/{zone}/ALL`, "privateDnsZones/recordSets:list", "privateDns", `${ZONE_TYPE}/ALL`, (request, context) => {
     const zone = zoneOf(request, context);
-    const items = context.estate.cachedList<Listed>(`listed|${zone.id.toLowerCase()}`, () => [{ soa: zone }, ...context.estate.listRecordSets(zone).map((record) => ({ record }))]);
+    const items = context.estate.cached<Listed[]>(`listed|${zone.id.toLowerCase()}`, () => [{ soa: zone }, ...context.estate.listRecordSets(zone).map((record) => ({ record }))]);
     return page(items, request, context, renderListed, true);
   }),
   route("GET", `${RG}/{zone}/virtualNetworkLinks`, "privateDnsZones/virtualNetworkLinks:list", "privateDns", `${ZONE_TYPE}/virtualNetworkLinks`, (request, context) => {
@@ -147,7 +147,7 @@ export const PRIVATE_DNS_ROUTES: readonly Route[] = [
   route("GET", `${RG}/{zone}/{type}`, "privateDnsZones/recordSets:listByType", "privateDns", `${ZONE_TYPE}/recordSets`, (request, context) => {
     const zone = zoneOf(request, context);
     const type = recordType(request);
-    const items = type === "SOA" ? [{ soa: zone }] : context.estate.cachedList<Listed>(`listed|${zone.id.toLowerCase()}|${type}`, () => context.estate.listRecordSets(zone, type).map((record) => ({ record })));
+    const items = type === "SOA" ? [{ soa: zone }] : context.estate.cached<Listed[]>(`listed|${zone.id.toLowerCase()}|${type}`, () => context.estate.listRecordSets(zone, type).map((record) => ({ record })));
     return page(items, request, context, renderListed, true);
   }),
   route("GET", `${RG}/{zone}/{type}/{name}`, "privateDnsZones/recordSets:get", "privateDns", `${ZONE_TYPE}/recordSets`, getRecordSet),
