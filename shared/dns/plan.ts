@@ -111,10 +111,15 @@ function sameOwnership(a: DnsRecord, b: DnsRecord): boolean {
   return keys(a) === keys(b);
 }
 
+/** Same type, and the same addresses (A) or target (CNAME). */
+function sameContent(a: DnsRecord, b: DnsRecord): boolean {
+  if (a.type !== b.type) return false;
+  return a.type === "A" ? sameAddresses(a.ipv4Addresses, b.ipv4Addresses) : normalizeCname(a.cname) === normalizeCname(b.cname);
+}
+
 /** True when `current` already is what `desired` asks for (extra metadata entries are not compared). */
 export function sameRecord(current: DnsRecord, desired: DnsRecord): boolean {
-  if (current.type !== desired.type || current.ttl !== desired.ttl || !sameOwnership(current, desired)) return false;
-  return current.type === "A" ? sameAddresses(current.ipv4Addresses, desired.ipv4Addresses) : normalizeCname(current.cname) === normalizeCname(desired.cname);
+  return current.ttl === desired.ttl && sameOwnership(current, desired) && sameContent(current, desired);
 }
 
 /**
@@ -123,9 +128,7 @@ export function sameRecord(current: DnsRecord, desired: DnsRecord): boolean {
  * zone groups from the zones instead of reading every endpoint's, leaves these out of its report.
  */
 export function isServedByZoneGroup(conflict: Conflict): boolean {
-  const { record, current } = conflict;
-  if (conflict.reason !== "zoneGroup" || current === undefined || current.type !== record.type) return false;
-  return record.type === "A" ? sameAddresses(current.ipv4Addresses, record.ipv4Addresses) : normalizeCname(current.cname) === normalizeCname(record.cname);
+  return conflict.reason === "zoneGroup" && conflict.current !== undefined && sameContent(conflict.current, conflict.record);
 }
 
 /** The desired record, keeping metadata entries that others added to the record set. */
