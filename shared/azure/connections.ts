@@ -15,6 +15,7 @@ import type { ArmOperation } from "./operations";
 import { ArmOperations } from "./operations";
 import { linkProviderFor } from "./providers";
 import { toConnectionStatus } from "./privateEndpoints";
+import { isRecord } from "../isRecord";
 
 type AbortSignalLike = NonNullable<PipelineRequest["abortSignal"]>;
 
@@ -29,10 +30,6 @@ export type RejectConnectionOptions = UpdateConnectionOptions;
 
 /** A guard against a service that hands back the same `nextLink` forever. */
 const MAX_PAGES = 10_000;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function stringOf(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;

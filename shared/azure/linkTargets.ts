@@ -12,15 +12,12 @@ import { iteratePages, toConnection } from "./connections";
 import { armCall } from "./errors";
 import { ArmOperations } from "./operations";
 import type { LinkProvider } from "./providers";
+import { isRecord } from "../isRecord";
 
 /** A PaaS resource and its connections, from one list entry. */
 export interface LinkTargetWithConnections {
   target: LinkTarget;
   connections: Connection[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function toLinkTargetWithConnections(raw: unknown, resourceType: string): LinkTargetWithConnections {

@@ -9,6 +9,7 @@ import type { ArmClients } from "./clients";
 import { listAllPages } from "./connections";
 import { armCall, ArmRequestError } from "./errors";
 import { ArmOperations } from "./operations";
+import { isRecord } from "../isRecord";
 
 type AbortSignalLike = NonNullable<PipelineRequest["abortSignal"]>;
 
@@ -35,10 +36,6 @@ export function managementGroupIdOf(group: string): string {
     throw new TypeError(`${JSON.stringify(group)} is not a management group id; expected e.g. mg-landing-zones or /providers/Microsoft.Management/managementGroups/{id}`);
   }
   return id;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The subscription id (lower case) of one `descendants` item, or `undefined` for a group or anything else. */
