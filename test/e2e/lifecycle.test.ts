@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { CreatePrivateEndpointRequest, EstateSeed } from "../../local/emulator";
+import type { CreatePrivateEndpointRequest } from "../../local/emulator";
 import { createArmClients, StaticTokenCredential } from "../../shared/azure/clients";
-import { demoEstate, HUB, OWNER, recordsIn, SPOKE, startStack, UNKNOWN } from "./stack";
+import { emptyEstate, HUB, OWNER, recordsIn, SPOKE, startStack, UNKNOWN } from "./stack";
 import type { Stack } from "./stack";
 
 const BATCH = `/subscriptions/${SPOKE}/resourceGroups/rg-batch/providers/Microsoft.Batch/batchAccounts/batchprod`;
@@ -11,11 +11,6 @@ const KEYVAULT = `/subscriptions/${SPOKE}/resourceGroups/rg-security/providers/M
 const DNS_RG = `/subscriptions/${HUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones`;
 
 /** The demo estate without its seeded endpoints, so each test creates the ones it is about. */
-async function emptyEstate(): Promise<EstateSeed> {
-  const demo = await demoEstate();
-  return { ...demo, privateEndpoints: [] };
-}
-
 function newEndpoint(name: string, targetResourceId: string, groupIds: string[], subscriptionId = SPOKE): CreatePrivateEndpointRequest {
   return { subscriptionId, resourceGroup: subscriptionId === SPOKE ? "rg-endpoints" : "rg-rogue", name, targetResourceId, groupIds, manual: true, requestMessage: `please, for ${name}` };
 }

@@ -1,18 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { EstateSeed } from "../../local/emulator";
 import type { LogEntry } from "../../local/host";
 import { parseRunLog } from "../../orchestrations/runLog";
 import type { RunLogLine } from "../../orchestrations/runLog";
-import { demoEstate, OWNER, SPOKE, startStack, UNKNOWN } from "./stack";
+import { emptyEstate, OWNER, SPOKE, startStack, UNKNOWN } from "./stack";
 import type { Stack } from "./stack";
 
 const BATCH = `/subscriptions/${SPOKE}/resourceGroups/rg-batch/providers/Microsoft.Batch/batchAccounts/batchprod`;
 const STORAGE = `/subscriptions/${SPOKE}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stdata`;
 const HUB_DNS = "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones";
-
-async function emptyEstate(): Promise<EstateSeed> {
-  return { ...(await demoEstate()), privateEndpoints: [] };
-}
 
 interface AppLine {
   entry: LogEntry;

@@ -25,6 +25,11 @@ export function demoEstate(): Promise<EstateSeed> {
   return loadEstateSeed(join(ROOT, "local", "estates", "demo.json"));
 }
 
+/** The demo estate without its endpoints: the subscriptions, PaaS resources and zones a test starts from. */
+export async function emptyEstate(): Promise<EstateSeed> {
+  return { ...(await demoEstate()), privateEndpoints: [] };
+}
+
 export const TEST_POLICY = `
 defaultAction: leavePending
 rules:
