@@ -1,23 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { EstateSeed } from "../../local/emulator";
 import { resetRuntime } from "../../orchestrations/runtime";
-import { demoEstate, SPOKE, startStack, UNKNOWN } from "../e2e/stack";
+import { emptyEstate, SPOKE, startStack, UNKNOWN } from "../e2e/stack";
 import type { Stack } from "../e2e/stack";
 
 const BATCH = `/subscriptions/${SPOKE}/resourceGroups/rg-batch/providers/Microsoft.Batch/batchAccounts/batchprod`;
 const DESCENDANTS = "GET managementGroups/descendants:list";
 
-/** The demo estate (mg-platform > mg-landing-zones > the spoke; the stranger in no group) without endpoints. */
-async function estate(): Promise<EstateSeed> {
-  return { ...(await demoEstate()), privateEndpoints: [] };
-}
-
+// The demo estate puts the spoke in mg-platform > mg-landing-zones; the stranger is in no group.
 describe("onArmEvent with the scope given by a management group only", () => {
   let stack: Stack;
   const saved = { subscriptions: process.env.AUTOPILOT_SUBSCRIPTIONS, group: process.env.AUTOPILOT_MANAGEMENT_GROUP };
 
   beforeAll(async () => {
-    stack = await startStack({ estate: await estate(), settings: { AUTOPILOT_SUBSCRIPTIONS: "", AUTOPILOT_MANAGEMENT_GROUP: "mg-platform" } });
+    stack = await startStack({ estate: await emptyEstate(), settings: { AUTOPILOT_SUBSCRIPTIONS: "", AUTOPILOT_MANAGEMENT_GROUP: "mg-platform" } });
   });
   afterAll(async () => {
     await stack.close();
@@ -25,7 +20,7 @@ describe("onArmEvent with the scope given by a management group only", () => {
     resetRuntime();
   });
   beforeEach(async () => {
-    await stack.reseed(await estate());
+    await stack.reseed(await emptyEstate());
     stack.logs.length = 0;
   });
 
