@@ -1,38 +1,87 @@
 #!/usr/bin/env node
 /**
- * @module The read-only what-if CLI: `privatelink-autopilot plan` reads a real tenant (or the emulator)
- * the way a drift sweep does, and prints what the app would decide and which records it would change;
- * `privatelink-autopilot explain <connection id>` shows which rule decides a connection and why.
- * It never changes anything.
+ * @module The read-only CLI. `plan` reads a real tenant (or the emulator) the way a drift sweep does and
+ * prints what the app would decide and which records it would change; `explain` shows how the policy
+ * decides a connection, rule by rule, from ARM or from a facts file; `validate` checks a policy file
+ * offline. It never changes anything.
  */
 
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadConfig, Settings } from "../shared/config";
 import type { Config } from "../shared/config";
-import { decide } from "../shared/policy";
-import { parentResourceId } from "../shared/resourceId";
+import { decide, explainDecision } from "../shared/policy";
+import { isResourceId } from "../shared/resourceId";
 import { createArmClients, defaultCredential, StaticTokenCredential } from "../shared/azure/clients";
 import type { ArmClients } from "../shared/azure/clients";
-import { getConnection, getLinkTarget } from "../shared/azure/connections";
+import { getLinkTarget } from "../shared/azure/connections";
 import { PolicyStore } from "../orchestrations/policyStore";
 import { planScope } from "../orchestrations/planScope";
-import { resolveScope } from "../orchestrations/scope";
+import { readConnectionFacts } from "../orchestrations/readConnectionFacts";
+import { resolveScope, subscriptionsInScope } from "../orchestrations/scope";
 import { summarizeConflict, summarizeRecord } from "../orchestrations/runReport";
+import type { CliIo } from "./cliIo";
+import { CLI_SCHEMA_VERSION } from "./cliIo";
+import { explainById, printExplanations, readFactsFile } from "./explain";
+import { validate } from "./validate";
+
+export type { CliIo } from "./cliIo";
+
+const SETTINGS_NOTE = `Settings come from the environment, as the app's do (AUTOPILOT_SUBSCRIPTIONS and/or
+AUTOPILOT_MANAGEMENT_GROUP, AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS, AUTOPILOT_OWNER_ID, AUTOPILOT_POLICY_PATH
+or AUTOPILOT_POLICY, AUTOPILOT_ARM_*; see docs/configuration.md). Credentials: DefaultAzureCredential
+(e.g. after az login); \`npm start\` prints the settings that point the CLI at its emulator.`;
+
+const EXIT_CODES = `Exit codes: 0 done (validate: the policy is valid); 1 the policy is invalid, or what was asked
+for could not be read; 2 usage error or bad settings.`;
+
+/** Each command's flags and help; \`--help\` and \`--json\` are every command's. */
+const COMMANDS: Record<"plan" | "explain" | "validate", { usage: string; help: string; options: Record<string, { type: "string" }> }> = {
+  plan: {
+    usage: "privatelink-autopilot plan [--subscription <guid>] [--json]",
+    help: `Reads the scope the way a drift sweep does and prints the decisions it would make for Pending
+connections and the DNS record changes it would write. Reads only.
+
+  --subscription <guid>  read only this subscription of the scope
+  --json                 print one JSON document (with schemaVersion)
+
+${SETTINGS_NOTE}`,
+    options: { subscription: { type: "string" } },
+  },
+  explain: {
+    usage: "privatelink-autopilot explain (<connection id> | <endpoint id> | --facts <file>) [--policy <file>] [--json]",
+    help: `Shows how the policy decides a connection: each rule in order, each criterion (holds, fails, or
+unknown when the facts lack what it needs) and the rule that decides.
+
+  <connection id>   a private endpoint connection on a PaaS resource (read from ARM)
+  <endpoint id>     a private endpoint: every connection it has is explained (read from ARM)
+  --facts <file>    offline: a JSON file of connection facts (see docs/policy.md); needs --policy
+  --policy <file>   decide with this policy file (a draft) instead of the configured one
+  --json            print one JSON document (with schemaVersion)
+
+${SETTINGS_NOTE} With --facts and --policy, no settings and no Azure are needed.`,
+    options: { facts: { type: "string" }, policy: { type: "string" } },
+  },
+  validate: {
+    usage: "privatelink-autopilot validate <policy file> [--json]",
+    help: `Checks a policy file offline, with the app's own loader and messages: every problem at once,
+each at its path. Exit 0 when valid, 1 when not.
+
+  --json  print one JSON document (with schemaVersion): valid, issues[] of { path, message, line }`,
+    options: {},
+  },
+};
+
+type Command = keyof typeof COMMANDS;
 
 const USAGE = `Usage:
-  privatelink-autopilot plan [--json] [--subscription <guid>]
-  privatelink-autopilot explain <connection id> [--json]
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.usage}`)
+  .join("\n")}
+  privatelink-autopilot <command> --help
 
-Reads only; changes nothing. Configuration comes from the app settings in the environment
-(AUTOPILOT_SUBSCRIPTIONS and/or AUTOPILOT_MANAGEMENT_GROUP, AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS,
-AUTOPILOT_OWNER_ID, AUTOPILOT_POLICY_PATH or AUTOPILOT_POLICY; see docs/configuration.md).
-Credentials: DefaultAzureCredential (e.g. after az login).`;
-
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
+Reads only; changes nothing.
+${EXIT_CODES}`;
 
 function clientsFor(config: Config): ArmClients {
   const { endpoint, caFile, staticToken } = config.arm;
@@ -66,11 +115,14 @@ async function plan(config: Config, options: { json: boolean; subscription?: str
   for (const { resourceId, connections } of scopePlan.pending) {
     const target = await getLinkTarget(clients, resourceId);
     if (target === undefined) continue;
-    for (const connection of connections) decisions.push({ connectionId: connection.id, endpointId: connection.privateEndpointId, ...decide(policy, connection, { target }) });
+    for (const connection of connections) {
+      const facts = await readConnectionFacts(clients, connection, target, { subscriptionIds: scope.subscriptionIds });
+      decisions.push({ connectionId: connection.id, endpointId: connection.privateEndpointId, ...decide(policy, facts) });
+    }
   }
   const { changes } = scopePlan;
   if (options.json) {
-    io.out(JSON.stringify({ scope: scope.managementGroup === undefined ? { subscriptionIds: scope.subscriptionIds } : { subscriptionIds: scope.subscriptionIds, managementGroup: scope.managementGroup.id }, counts: scopePlan.counts, decisions, create: changes.create.map(summarizeRecord), update: changes.update.map((u) => summarizeRecord(u.after)), delete: changes.delete.map(summarizeRecord), conflicts: changes.conflicts.map(summarizeConflict), unchanged: changes.unchanged.length, errors: scopePlan.errors }, null, 2));
+    io.out(JSON.stringify({ schemaVersion: CLI_SCHEMA_VERSION, scope: scope.managementGroup === undefined ? { subscriptionIds: scope.subscriptionIds } : { subscriptionIds: scope.subscriptionIds, managementGroup: scope.managementGroup.id }, counts: scopePlan.counts, decisions, create: changes.create.map(summarizeRecord), update: changes.update.map((u) => summarizeRecord(u.after)), delete: changes.delete.map(summarizeRecord), conflicts: changes.conflicts.map(summarizeConflict), unchanged: changes.unchanged.length, errors: scopePlan.errors }, null, 2));
     return 0;
   }
   const c = scopePlan.counts;
@@ -93,65 +145,98 @@ async function plan(config: Config, options: { json: boolean; subscription?: str
   return 0;
 }
 
-async function explain(config: Config, connectionId: string, options: { json: boolean }, io: CliIo): Promise<number> {
-  const clients = clientsFor(config);
-  const { policy, source } = new PolicyStore(config.policy).current();
-  const connection = await getConnection(clients, connectionId);
-  const resourceId = parentResourceId(connectionId);
-  const target = resourceId === undefined ? undefined : await getLinkTarget(clients, resourceId);
-  if (connection === undefined || target === undefined) {
-    io.err(`${connectionId}: no such private endpoint connection (expected .../<provider>/<type>/<name>/privateEndpointConnections/<name>)`);
-    return 1;
-  }
-  const decision = decide(policy, connection, { target });
-  if (options.json) {
-    io.out(JSON.stringify({ connection, decision, policy: source }, null, 2));
+/** \`explain\`: from a facts file offline, or from ARM by connection or endpoint id. */
+async function explain(env: Record<string, string | undefined>, target: string | undefined, options: { json: boolean; facts?: string; policy?: string }, io: CliIo): Promise<number> {
+  if (options.facts !== undefined) {
+    if (options.policy === undefined || target !== undefined) return usageError("explain", "--facts needs --policy <file> and no id", io);
+    const { policy, source } = new PolicyStore({ path: options.policy }).current();
+    const facts = readFactsFile(options.facts);
+    printExplanations([{ facts, ...explainDecision(policy, facts) }], source, options, io);
     return 0;
   }
-  io.out(`connection  ${connection.id}`);
-  io.out(`endpoint    ${connection.privateEndpointId}`);
-  io.out(`status      ${connection.status}${connection.status === "Pending" ? "" : " (the app decides only Pending connections)"}`);
-  io.out(`groupIds    ${connection.groupIds.join(", ")}`);
-  io.out(`policy      ${source}`);
-  io.out(`decision    ${decision.action} by rule ${decision.ruleName}: ${decision.reason}`);
-  io.out(`description ${decision.description}`);
+  if (target === undefined || !isResourceId(target)) return usageError("explain", target === undefined ? "expected a connection id, an endpoint id or --facts <file>" : `${JSON.stringify(target)} is not an ARM resource id`, io);
+  // A draft policy given on the command line stands in for the configured one.
+  const config = configFrom(options.policy === undefined ? env : { ...env, [Settings.policyPath]: options.policy, [Settings.policy]: undefined }, io);
+  if (config === undefined) return 2;
+  const clients = clientsFor(config);
+  const { policy, source } = new PolicyStore(config.policy).current();
+  const explanations = await explainById(clients, policy, target, await subscriptionsInScope(clients, config));
+  if (explanations.length === 0) {
+    io.err(`${target}: no such private endpoint connection, or a private endpoint with none (expected .../<provider>/<type>/<name>/privateEndpointConnections/<name> or .../Microsoft.Network/privateEndpoints/<name>)`);
+    return 1;
+  }
+  printExplanations(explanations, source, options, io);
   return 0;
 }
 
-/** Runs the CLI; returns the exit code. */
-export async function runCli(argv: readonly string[], env: Record<string, string | undefined>, io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: "boolean", default: false }, subscription: { type: "string" }, help: { type: "boolean", default: false } } });
-  const [command, ...rest] = positionals;
-  if (values.help || command === undefined) {
-    io.out(USAGE);
-    return command === undefined && !values.help ? 2 : 0;
-  }
-  let config: Config;
+function configFrom(env: Record<string, string | undefined>, io: CliIo): Config | undefined {
   try {
-    config = loadConfig(env);
+    return loadConfig(env);
   } catch (error) {
     io.err(error instanceof Error ? error.message : String(error));
     io.err(`(set them in the environment; ${Settings.subscriptions} and the others are described in docs/configuration.md)`);
-    return 2;
+    return undefined;
   }
+}
+
+function usageError(command: Command | undefined, problem: string, io: CliIo): number {
+  io.err(`${problem}\n\nUsage: ${command === undefined ? USAGE.replace(/^Usage:\n/, "") : COMMANDS[command].usage}`);
+  return 2;
+}
+
+function isCommand(name: string | undefined): name is Command {
+  return name !== undefined && Object.hasOwn(COMMANDS, name);
+}
+
+/** Runs the CLI; returns the exit code. Never throws for bad input: usage errors exit 2 with the usage. */
+export async function runCli(argv: readonly string[], env: Record<string, string | undefined>, io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    const topic = command === "help" ? rest[0] : undefined;
+    io.out(isCommand(topic) ? `Usage: ${COMMANDS[topic].usage}\n\n${COMMANDS[topic].help}` : USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (!isCommand(command)) return usageError(undefined, `Unknown command ${JSON.stringify(command)}.`, io);
+  const spec = COMMANDS[command];
+  let parsed;
   try {
-    if (command === "plan" && rest.length === 0) {
-      return await plan(config, { json: values.json, ...(values.subscription !== undefined ? { subscription: values.subscription } : {}) }, io);
+    parsed = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { ...spec.options, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+  } catch (error) {
+    return usageError(command, error instanceof Error ? error.message : String(error), io);
+  }
+  const { positionals } = parsed;
+  const values = parsed.values as { json?: boolean; help?: boolean } & Partial<Record<string, string>>;
+  if (values.help === true) {
+    io.out(`Usage: ${spec.usage}\n\n${spec.help}`);
+    return 0;
+  }
+  const json = values.json === true;
+  try {
+    switch (command) {
+      case "validate":
+        if (positionals.length !== 1) return usageError(command, "expected one policy file", io);
+        return validate(positionals[0] as string, { json }, io);
+      case "explain":
+        if (positionals.length > 1) return usageError(command, "expected at most one id", io);
+        return await explain(env, positionals[0], { json, ...(values.facts !== undefined ? { facts: values.facts } : {}), ...(values.policy !== undefined ? { policy: values.policy } : {}) }, io);
+      case "plan": {
+        if (positionals.length > 0) return usageError(command, `unexpected argument ${JSON.stringify(positionals[0])}`, io);
+        const config = configFrom(env, io);
+        if (config === undefined) return 2;
+        return await plan(config, { json, ...(values.subscription !== undefined ? { subscription: values.subscription } : {}) }, io);
+      }
     }
-    if (command === "explain" && rest.length === 1 && rest[0] !== undefined) return await explain(config, rest[0], { json: values.json }, io);
   } catch (error) {
     io.err(error instanceof Error ? error.message : String(error));
     return 1;
   }
-  io.err(`Unknown command ${JSON.stringify([command, ...rest].join(" "))}.\n${USAGE}`);
-  return 2;
 }
 
 if (require.main === module) {
   runCli(process.argv.slice(2), process.env, { out: (l) => console.log(l), err: (l) => console.error(l) }).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      console.error(error);
+      console.error(error instanceof Error ? error.message : String(error));
       process.exit(1);
     },
   );

@@ -12,6 +12,7 @@ import { isWithinScope, sameResourceId } from "../../shared/resourceId";
 import { getPrivateEndpoint } from "../../shared/azure/privateEndpoints";
 import { getLinkTarget, listConnections } from "../../shared/azure/connections";
 import { Activities } from "../names";
+import { readConnectionFacts } from "../readConnectionFacts";
 import { getRuntime } from "../runtime";
 import { subscriptionsInScope } from "../scope";
 import { runLog } from "../runLog";
@@ -60,7 +61,7 @@ export async function evaluateEndpoint(input: EvaluateEndpointInput, context?: I
       notes.push(`${connection.id} is already ${connection.status} on the resource side`);
       continue;
     }
-    const decision = decide(policy, connection, { target, ...(link.requestMessage !== undefined ? { requestMessage: link.requestMessage } : {}) });
+    const decision = decide(policy, await readConnectionFacts(clients, connection, target, { ...scope, endpoint }));
     context?.log(runLog(input.runId, connection.id, `policy: ${decision.action} for ${endpoint.id} (rule ${decision.ruleName}: ${decision.reason})`));
     pending.push({ connectionId: connection.id, endpointId: endpoint.id, targetResourceId: target.id, decision });
   }

@@ -15,6 +15,8 @@ import { getLinkTarget, listConnections } from "../../shared/azure/connections";
 import { listRecordSets, listZones } from "../../shared/azure/privateDns";
 import type { PendingDecision } from "./evaluateEndpoint";
 import { Activities } from "../names";
+import { readConnectionFacts } from "../readConnectionFacts";
+import { subscriptionsInScope } from "../scope";
 import { getRuntime } from "../runtime";
 import { runLog } from "../runLog";
 
@@ -47,9 +49,11 @@ export async function evaluateResource(input: EvaluateResourceInput, context?: I
   const { policy, error: policyError } = policies.current();
   if (policyError !== undefined) notes.push(`policy file change not taken, last valid policy in force: ${policyError}`);
   const pending: PendingDecision[] = [];
-  for (const connection of connections.filter((c) => c.status === "Pending")) {
+  const waiting = target === undefined ? [] : connections.filter((c) => c.status === "Pending");
+  const scope = { subscriptionIds: waiting.some((c) => c.groupIds.length === 0) ? await subscriptionsInScope(clients, config) : [] };
+  for (const connection of waiting) {
     if (target === undefined) break;
-    const decision = decide(policy, connection, { target });
+    const decision = decide(policy, await readConnectionFacts(clients, connection, target, scope));
     context?.log(runLog(input.runId, connection.id, `policy: ${decision.action} for ${connection.privateEndpointId} (rule ${decision.ruleName}: ${decision.reason})`));
     pending.push({ connectionId: connection.id, endpointId: connection.privateEndpointId, targetResourceId: target.id, decision });
   }

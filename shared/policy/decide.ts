@@ -1,27 +1,23 @@
 /**
  * @module Decides, by policy, what to do with a Pending private endpoint connection: the first rule whose
  * match holds wins; when none does, the policy's default action applies (rule name `default`).
+ * `explainDecision` gives the same decision with a trace: each rule, each criterion, and why.
  *
- * `decide` is total and pure: for any policy, connection and context it returns a decision and never
- * throws. Criteria that need a part of the input that is missing or malformed (an endpoint id that does not
- * parse, a connection without group ids) do not hold, so an `approve` rule never matches on missing data,
- * while a `not` block around such a criterion does hold.
+ * `decide` is total and pure over `ConnectionFacts` (see `connectionFactsOf`): it returns a decision and
+ * never throws. Each criterion holds, fails, or is unknown when the facts lack what it needs (group ids no
+ * side could tell, an endpoint id that does not parse). A rule matches only when its criteria all hold and
+ * its `not` block, if any, certainly fails: an unknown criterion, inside `not` or not, keeps the rule from
+ * matching, so missing data never decides anything.
  */
 
-import type { Connection, Decision, LinkTarget } from "../domain";
-import { normalizeResourceId, parseResourceId } from "../resourceId";
-import type { ResourceId } from "../resourceId";
+import type { Decision } from "../domain";
+import { normalizeResourceId } from "../resourceId";
+import { capRequestMessage } from "./connectionFacts";
+import type { ConnectionFacts } from "./connectionFacts";
 import { matchesGlob } from "./glob";
+import { compileRequestMessagePattern } from "./requestMessagePattern";
 import { DEFAULT_RULE_NAME } from "./schema";
-import type { Policy, PolicyAction, PolicyCriteria } from "./schema";
-
-/** What the policy may look at besides the connection itself. */
-export interface DecisionContext {
-  /** The PaaS resource the connection is on. */
-  target: LinkTarget;
-  /** The requester's message; defaults to `connection.description` (the request message while Pending). */
-  requestMessage?: string;
-}
+import type { Policy, PolicyAction, PolicyCriteria, PolicyMatch, PolicyRule } from "./schema";
 
 /** The name written at the start of every description, so people can tell who decided. */
 export const APP_NAME = "privatelink-autopilot";
@@ -43,14 +39,49 @@ export const DESCRIPTION_MAX_LENGTH = 128;
 const DEFAULT_REASON = "no rule matched";
 const ELLIPSIS = "...";
 
+/** Whether a criterion holds for the facts; `unknown` when the facts lack what it needs. */
+export type Verdict = "holds" | "fails" | "unknown";
+
+/** One criterion of a rule, evaluated. */
+export interface CriterionTrace {
+  /** The criterion's key, e.g. `groupIds`. */
+  criterion: keyof PolicyCriteria;
+  /** True for a criterion inside the rule's `not` block. */
+  negated: boolean;
+  verdict: Verdict;
+  /** What was compared, in words: `blob (from the endpoint) is listed`. */
+  why: string;
+}
+
+/** One rule, evaluated. */
+export interface RuleTrace {
+  name: string;
+  action: PolicyAction;
+  matched: boolean;
+  criteria: CriterionTrace[];
+  /** Why the rule matched or not, in words. */
+  why: string;
+}
+
+/** A decision with the trace that led to it: every rule in order, matched or not and why. */
+export interface DecisionTrace {
+  decision: Decision;
+  rules: RuleTrace[];
+}
+
 /** Decides what to do with one connection. Total, deterministic and free of I/O. */
-export function decide(policy: Policy, connection: Connection, context: DecisionContext): Decision {
-  const facts = factsOf(connection, context);
-  for (const rule of policy.rules) {
-    if (matches(rule.match, facts)) return decision(rule.action, rule.name, rule.reason);
-  }
+export function decide(policy: Policy, facts: ConnectionFacts): Decision {
+  for (const rule of policy.rules) if (traceRule(rule, facts).matched) return decision(rule.action, rule.name, rule.reason);
   return decision(policy.defaultAction, DEFAULT_RULE_NAME, DEFAULT_REASON);
 }
+
+/** The same decision as `decide`, with every rule evaluated and explained, those after the winner too. */
+export function explainDecision(policy: Policy, facts: ConnectionFacts): DecisionTrace {
+  const rules = policy.rules.map((rule) => traceRule(rule, facts));
+  const winner = policy.rules.find((_, i) => rules[i]?.matched === true);
+  return { decision: winner === undefined ? decision(policy.defaultAction, DEFAULT_RULE_NAME, DEFAULT_REASON) : decision(winner.action, winner.name, winner.reason), rules };
+}
+
 
 /**
  * The description written onto the connection: app, outcome, rule and reason, on one line and at most
@@ -67,95 +98,113 @@ function decision(action: PolicyAction, ruleName: string, reason: string): Decis
   return { action, ruleName, reason, description: describeDecision(action, ruleName, reason) };
 }
 
-/** What the criteria compare against, read once per decision. */
-interface Facts {
-  targetType: string;
-  groupIds: readonly string[];
-  endpoint: ResourceId | undefined;
-  target: ResourceId | undefined;
-  targetId: string | undefined;
-  targetTags: ReadonlyMap<string, string>;
-  requestMessage: string;
+/** The criteria in the order the trace lists them (the schema's order). */
+const CRITERIA = [
+  "targetResourceTypes",
+  "groupIds",
+  "endpointSubscriptions",
+  "endpointResourceGroups",
+  "endpointNames",
+  "targetResourceIds",
+  "targetResourceGroups",
+  "targetTags",
+  "requestMessage",
+] as const satisfies readonly (keyof PolicyCriteria)[];
+
+function traceRule(rule: PolicyRule, facts: ConnectionFacts): RuleTrace {
+  const match: PolicyMatch = rule.match ?? {};
+  const positive = evaluateAll(match, facts, false);
+  const negated = match.not === undefined ? [] : evaluateAll(match.not, facts, true);
+  const all = allOf(positive);
+  // The not block holds as a whole only when all of its criteria do; the rule needs it certainly not to.
+  const notBlock = match.not === undefined ? "fails" : allOf(negated);
+  const matched = all === "holds" && notBlock === "fails";
+  let why: string;
+  if (positive.length === 0 && match.not === undefined) why = "empty match: takes every connection";
+  else if (matched) why = "every criterion holds";
+  else if (all === "fails") why = `not matched: ${names(positive, "fails")} failed`;
+  else if (all === "unknown") why = `not matched: ${names(positive, "unknown")} cannot be evaluated, the facts lack what it needs`;
+  else if (notBlock === "holds") why = "not matched: every criterion of the not block holds";
+  else why = `not matched: the not block's ${names(negated, "unknown")} cannot be evaluated, the facts lack what it needs`;
+  return { name: rule.name, action: rule.action, matched, criteria: [...positive, ...negated], why };
 }
 
-function factsOf(connection: Connection, context: DecisionContext): Facts {
-  const targetId = context.target?.id || connection.resourceId;
-  const tags = new Map<string, string>();
-  for (const [name, value] of Object.entries(context.target?.tags ?? {})) {
-    // ARM tag names are case-insensitive; values are not.
-    if (typeof value === "string") tags.set(name.toLowerCase(), value);
+function allOf(traces: readonly CriterionTrace[]): Verdict {
+  if (traces.some((t) => t.verdict === "fails")) return "fails";
+  return traces.some((t) => t.verdict === "unknown") ? "unknown" : "holds";
+}
+
+function names(traces: readonly CriterionTrace[], verdict: Verdict): string {
+  return traces.filter((t) => t.verdict === verdict).map((t) => t.criterion).join(", ");
+}
+
+function evaluateAll(criteria: PolicyCriteria, facts: ConnectionFacts, negated: boolean): CriterionTrace[] {
+  const traces: CriterionTrace[] = [];
+  for (const criterion of CRITERIA) {
+    if (criteria[criterion] === undefined) continue;
+    const [verdict, why] = evaluate(criterion, criteria, facts);
+    traces.push({ criterion, negated, verdict, why });
   }
-  return {
-    targetType: context.target?.type || connection.resourceType || "",
-    groupIds: Array.isArray(connection.groupIds) ? connection.groupIds : [],
-    endpoint: tryParse(connection.privateEndpointId),
-    target: tryParse(targetId),
-    targetId: tryNormalize(targetId),
-    targetTags: tags,
-    requestMessage: context.requestMessage ?? connection.description ?? "",
-  };
+  return traces;
 }
 
-function matches(match: PolicyCriteria & { not?: PolicyCriteria }, facts: Facts): boolean {
-  if (!holds(match, facts)) return false;
-  return match.not === undefined || !holds(match.not, facts);
+type Evaluation = [Verdict, string];
+
+const unknown = (what: string): Evaluation => ["unknown", `${what} is not known`];
+const verdictOf = (holds: boolean, yes: string, no: string): Evaluation => (holds ? ["holds", yes] : ["fails", no]);
+
+function evaluate(criterion: (typeof CRITERIA)[number], c: PolicyCriteria, facts: ConnectionFacts): Evaluation {
+  switch (criterion) {
+    case "targetResourceTypes":
+      return listed(c.targetResourceTypes ?? [], facts.targetResourceType, "the target's type", sameText);
+    case "groupIds": {
+      const groupIds = facts.groupIds ?? [];
+      if (groupIds.length === 0) return unknown("the requested group ids (the resource side carries none and the endpoint could not be read)");
+      const from = facts.groupIdsSource === undefined || facts.groupIdsSource === "unknown" ? "" : ` (from the ${facts.groupIdsSource})`;
+      const missing = groupIds.filter((g) => !(c.groupIds ?? []).some((allowed) => sameText(allowed, g)));
+      return verdictOf(missing.length === 0, `${groupIds.join(", ")}${from} ${groupIds.length === 1 ? "is" : "are"} listed`, `${missing.join(", ")}${from} ${missing.length === 1 ? "is" : "are"} not listed`);
+    }
+    case "endpointSubscriptions":
+      return listed(c.endpointSubscriptions ?? [], facts.endpointSubscriptionId, "the endpoint's subscription", sameText);
+    case "endpointResourceGroups":
+      return listed(c.endpointResourceGroups ?? [], facts.endpointResourceGroup, "the endpoint's resource group", matchesGlob);
+    case "endpointNames":
+      return listed(c.endpointNames ?? [], facts.endpointName, "the endpoint's name", matchesGlob);
+    case "targetResourceIds":
+      return listed(c.targetResourceIds ?? [], facts.targetResourceId, "the target's id", (id, wanted) => tryNormalize(id) !== undefined && tryNormalize(id) === tryNormalize(wanted));
+    case "targetResourceGroups":
+      return listed(c.targetResourceGroups ?? [], facts.targetResourceGroup, "the target's resource group", matchesGlob);
+    case "targetTags": {
+      if (facts.targetTags === undefined) return unknown("the target's tags");
+      const tags = new Map(Object.entries(facts.targetTags).map(([name, value]) => [name.toLowerCase(), value] as const));
+      // ARM tag names are case-insensitive; values are not.
+      const missing = Object.entries(c.targetTags ?? {}).filter(([name, value]) => {
+        const actual = tags.get(name.toLowerCase());
+        return actual === undefined || (value !== "*" && actual !== value);
+      });
+      const shown = (entries: [string, string][]) => entries.map(([name, value]) => `${name}=${value}`).join(", ");
+      return verdictOf(missing.length === 0, `the target has ${shown(Object.entries(c.targetTags ?? {}))}`, `the target lacks ${shown(missing)}`);
+    }
+    case "requestMessage": {
+      if (facts.requestMessage === undefined) return unknown("the request message");
+      const message = capRequestMessage(facts.requestMessage);
+      const { pattern } = compileRequestMessagePattern(c.requestMessage ?? "");
+      return verdictOf(pattern?.test(message) === true, `${JSON.stringify(message)} matches`, `${JSON.stringify(message)} does not match`);
+    }
+  }
 }
 
-/** True when every criterion given holds; a criterion left out holds trivially. */
-function holds(criteria: PolicyCriteria, facts: Facts): boolean {
-  const c = criteria;
-  if (c.targetResourceTypes && !c.targetResourceTypes.some((t) => sameText(t, facts.targetType))) return false;
-  if (c.groupIds && !(facts.groupIds.length > 0 && facts.groupIds.every((g) => c.groupIds!.some((allowed) => sameText(allowed, g))))) return false;
-  if (c.endpointSubscriptions && !c.endpointSubscriptions.some((s) => facts.endpoint !== undefined && sameText(s, facts.endpoint.subscriptionId))) return false;
-  if (c.endpointResourceGroups && !anyGlob(c.endpointResourceGroups, facts.endpoint?.resourceGroup)) return false;
-  if (c.endpointNames && !anyGlob(c.endpointNames, facts.endpoint?.names.at(-1))) return false;
-  if (c.targetResourceIds && !c.targetResourceIds.some((id) => facts.targetId !== undefined && tryNormalize(id) === facts.targetId)) return false;
-  if (c.targetResourceGroups && !anyGlob(c.targetResourceGroups, facts.target?.resourceGroup)) return false;
-  if (c.targetTags && !Object.entries(c.targetTags).every(([name, value]) => tagHolds(facts.targetTags.get(name.toLowerCase()), value))) return false;
-  if (c.requestMessage !== undefined && !regexOf(c.requestMessage)?.test(facts.requestMessage)) return false;
-  return true;
-}
-
-function tagHolds(actual: string | undefined, wanted: string): boolean {
-  return actual !== undefined && (wanted === "*" || actual === wanted);
-}
-
-function anyGlob(patterns: readonly string[], name: string | undefined): boolean {
-  return name !== undefined && patterns.some((p) => matchesGlob(name, p));
+/** Whether a known value is one of the entries; unknown when the value is. */
+function listed(entries: readonly string[], value: string | undefined, what: string, same: (value: string, entry: string) => boolean): Evaluation {
+  if (value === undefined || value === "") return unknown(what);
+  return verdictOf(entries.some((e) => same(value, e)), `${what} ${value} is listed`, `${what} ${value} is not listed`);
 }
 
 function sameText(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
 
-const regexCache = new Map<string, RegExp | null>();
-
-/** The compiled `requestMessage` pattern; `undefined` for a pattern that does not compile (never from `loadPolicy`). */
-function regexOf(pattern: string): RegExp | undefined {
-  let regex = regexCache.get(pattern);
-  if (regex === undefined) {
-    try {
-      regex = new RegExp(pattern, "u");
-    } catch {
-      regex = null;
-    }
-    if (regexCache.size > 10_000) regexCache.clear();
-    regexCache.set(pattern, regex);
-  }
-  return regex ?? undefined;
-}
-
-function tryParse(id: string | undefined): ResourceId | undefined {
-  if (typeof id !== "string") return undefined;
-  try {
-    return parseResourceId(id);
-  } catch {
-    return undefined;
-  }
-}
-
-function tryNormalize(id: string | undefined): string | undefined {
-  if (typeof id !== "string") return undefined;
+function tryNormalize(id: string): string | undefined {
   try {
     return normalizeResourceId(id);
   } catch {

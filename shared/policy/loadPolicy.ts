@@ -6,6 +6,7 @@
 import { LineCounter, parseDocument } from "yaml";
 import type { Document } from "yaml";
 import type { z } from "zod";
+import { didYouMean } from "./closest";
 import { knownKeysAt, PolicySchema } from "./schema";
 import type { Policy } from "./schema";
 
@@ -50,7 +51,7 @@ export function loadPolicy(text: string, options: LoadPolicyOptions = {}): Polic
   const { value, document, lineCounter } = format === "json" ? parseJson(text, source) : parseYaml(text, source);
   const result = PolicySchema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.flatMap(rawIssues).map((issue) => toPolicyIssue(issue, document, lineCounter));
+  const issues = withoutFalseCatchAlls(result.error.issues).flatMap(rawIssues).map((issue) => toPolicyIssue(issue, document, lineCounter));
   // In file order, which is how people fix them.
   issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   throw new PolicyError(issues, source, { cause: result.error });
@@ -96,14 +97,19 @@ interface RawIssue {
   message: string;
 }
 
+/**
+ * A rule whose only fault is a misspelt key (`mach:` for `match:`) looks like a catch-all; its key is
+ * reported, not every later rule as "never reached".
+ */
+function withoutFalseCatchAlls(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const misspelt = new Set(issues.filter((i) => i.code === "unrecognized_keys" && i.path.length === 2 && i.path[0] === "rules").map((i) => i.path[1]));
+  return issues.filter((i) => !(i.code === "custom" && misspelt.has((i.params as { catchAll?: number } | undefined)?.catchAll)));
+}
+
 function rawIssues(issue: z.core.$ZodIssue): RawIssue[] {
   if (issue.code !== "unrecognized_keys") return [{ path: issue.path, message: issue.message }];
   const known = knownKeysAt(issue.path) ?? [];
-  return issue.keys.map((key) => {
-    const suggestion = closest(key, known);
-    const hint = suggestion === undefined ? "" : ` (did you mean ${JSON.stringify(suggestion)}?)`;
-    return { path: [...issue.path, key], message: `unknown key${hint}; expected one of ${known.join(", ")}` };
-  });
+  return issue.keys.map((key) => ({ path: [...issue.path, key], message: `unknown key${didYouMean(key, known)}; expected one of ${known.join(", ")}` }));
 }
 
 function toPolicyIssue(issue: RawIssue, document: Document | undefined, lineCounter: LineCounter | undefined): PolicyIssue {
@@ -126,30 +132,4 @@ export function formatPath(path: readonly PropertyKey[]): string {
     else out += `[${JSON.stringify(String(part))}]`;
   }
   return out === "" ? ROOT : out;
-}
-
-/** The known key closest to a misspelt one, when it is close enough to be a likely typo. */
-function closest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 4)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

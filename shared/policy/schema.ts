@@ -6,7 +6,12 @@
  */
 
 import { z } from "zod";
+import { supportedResourceTypes } from "../azure/providers";
+import { SERVICE_ZONES } from "../dns/zones";
 import { isResourceId } from "../resourceId";
+import { closest, didYouMean } from "./closest";
+import { globProblem } from "./glob";
+import { compileRequestMessagePattern } from "./requestMessagePattern";
 
 export const POLICY_ACTIONS = ["approve", "reject", "leavePending"] as const;
 
@@ -15,7 +20,6 @@ export const DEFAULT_RULE_NAME = "default";
 
 // Spelled out in both cases (no i flag) so that policy.schema.json's pattern means the same.
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const RESOURCE_TYPE = /^[A-Za-z0-9]+(\.[A-Za-z0-9]+)+(\/[A-Za-z0-9]+)+$/;
 // Rule names go into the connection's description, whose length is limited: keep them short identifiers.
 const RULE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,47}$/;
 
@@ -44,14 +48,24 @@ function expecting(what: string) {
   };
 }
 
-/** Why `pattern` is not a valid regular expression for `requestMessage`, or `undefined` when it is. */
+/**
+ * The resource types a rule may name: those the app reads and decides (the provider registry,
+ * `shared/azure/providers`), spelt as there.
+ */
+export const KNOWN_RESOURCE_TYPES = supportedResourceTypes() as [string, ...string[]];
+
+/** The group ids Azure publishes private DNS zones for, per known resource type (the zone table, `shared/dns/zones`). */
+export function knownGroupIds(resourceType?: string): string[] {
+  const types = resourceType === undefined ? KNOWN_RESOURCE_TYPES.map((t) => t.toLowerCase()) : [resourceType.toLowerCase()];
+  return [...new Set(SERVICE_ZONES.filter((s) => types.includes(s.resourceType.toLowerCase())).flatMap((s) => s.groupIds))];
+}
+
+const KNOWN_GROUP_IDS = knownGroupIds() as [string, ...string[]];
+
+/** Why RE2 cannot take `pattern` for `requestMessage`, or `undefined` when it can. */
 export function regexProblem(pattern: string): string | undefined {
-  try {
-    new RegExp(pattern, "u");
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
+  const { problem } = compileRequestMessagePattern(pattern);
+  return problem === undefined ? undefined : `${problem} (RE2 syntax: no lookaround, backreferences or possessive quantifiers)`;
 }
 
 /** For "not empty" checks: a mapping that held only unknown keys is reported for those, not as empty. */
@@ -68,18 +82,31 @@ function list<T extends z.ZodType>(item: T, what: string, description: string) {
 }
 
 const text = (what: string) => z.string(expecting(what)).min(1, expecting(what));
-const glob = text("a glob pattern (* and ? wildcards)");
+const glob = text("a glob pattern (* and ? wildcards)").refine((pattern) => globProblem(pattern) === undefined, {
+  error: (issue: { input?: unknown }) => `${globProblem(String(issue.input))}, got ${showValue(issue.input)}`,
+});
+
+/** An enum of known names whose error names the nearest known ones. */
+function known(names: [string, ...string[]], what: string) {
+  return z.enum(names, {
+    error: (issue: { input?: unknown }) => {
+      if (typeof issue.input !== "string") return issue.input === undefined ? `missing; expected a ${what}` : `expected a ${what}, got ${showValue(issue.input)}`;
+      const near = closest(issue.input, names, 3);
+      return `unknown ${what} ${showValue(issue.input)}; ${near.length > 0 ? `nearest known: ${near.join(", ")}` : `expected one of ${names.join(", ")}`}`;
+    },
+  });
+}
 
 const criteriaShape = {
   targetResourceTypes: list(
-    z.string(expecting("a resource type such as Microsoft.Batch/batchAccounts")).regex(RESOURCE_TYPE, expecting("a resource type such as Microsoft.Batch/batchAccounts")),
+    known(KNOWN_RESOURCE_TYPES, "resource type"),
     "resource types",
-    "The target PaaS resource's type is one of these (case-insensitive), e.g. Microsoft.Batch/batchAccounts.",
+    "The target PaaS resource's type is one of these, e.g. Microsoft.Batch/batchAccounts (the types the app decides).",
   ),
   groupIds: list(
-    text("a group id such as blob or batchAccount"),
+    known(KNOWN_GROUP_IDS, "group id"),
     "group ids",
-    "Every sub-resource (groupId) the connection requests is one of these (case-insensitive).",
+    "Every sub-resource (groupId) the connection requests is one of these. Read from the connection, or from the private endpoint when the resource side carries none; when neither can be read the criterion is unknown and the rule does not match.",
   ),
   endpointSubscriptions: list(
     z.string(expecting("a subscription id (a GUID)")).regex(GUID, expecting("a subscription id (a GUID)")),
@@ -105,11 +132,8 @@ const criteriaShape = {
     .meta({ minProperties: 1, description: 'Every listed tag is on the target resource (names case-insensitive) with exactly this value; "*" means any value.' }),
   requestMessage: z
     .string(expecting("a regular expression"))
-    .refine((pattern) => regexProblem(pattern) === undefined, {
-      error: (issue: { input?: unknown }) => `expected a valid regular expression, got ${showValue(issue.input)}: ${regexProblem(String(issue.input))}`,
-    })
     .optional()
-    .meta({ description: "The request message (the connection's description while Pending) matches this JavaScript regular expression (u flag, unanchored)." }),
+    .meta({ description: "The request message (the connection's description while Pending, first 140 characters) matches this RE2 regular expression (unanchored, case-sensitive)." }),
 };
 
 function strictMapping<T extends z.core.$ZodLooseShape>(shape: T, what: string) {
@@ -129,6 +153,36 @@ export const MatchSchema = strictMapping(
   "a mapping of match criteria",
 ).meta({ description: "All given criteria must hold (AND); within a list, any entry may match (OR). Empty: matches every connection." });
 
+/**
+ * Checks across one rule's fields: each group id belongs to a resource type the rule names, and the
+ * `requestMessage` pattern compiles on RE2 (named with the rule, as the pattern may be long).
+ */
+function checkRule(rule: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
+  if (!isMapping(rule) || !isMapping(rule["match"])) return;
+  const match = rule["match"];
+  const name = typeof rule["name"] === "string" ? `rule ${JSON.stringify(rule["name"])}: ` : "";
+  const types = Array.isArray(match["targetResourceTypes"]) ? match["targetResourceTypes"].filter((t): t is string => KNOWN_RESOURCE_TYPES.includes(t as string)) : [];
+  for (const [path, criteria] of [[["match"], match], [["match", "not"], match["not"]]] as const) {
+    if (!isMapping(criteria)) continue;
+    const groupIds = criteria["groupIds"];
+    if (types.length > 0 && Array.isArray(groupIds)) {
+      const allowed = types.flatMap((t) => knownGroupIds(t));
+      groupIds.forEach((groupId, index) => {
+        if (typeof groupId !== "string" || !KNOWN_GROUP_IDS.includes(groupId) || allowed.includes(groupId)) return;
+        const hint = didYouMean(groupId, allowed);
+        ctx.addIssue({ code: "custom", path: [...path, "groupIds", index], input: groupId, message: `${JSON.stringify(groupId)} is not a group id of ${types.join(" or ")}${hint}; expected one of ${allowed.join(", ")}` });
+      });
+    }
+    const pattern = criteria["requestMessage"];
+    const problem = typeof pattern === "string" ? regexProblem(pattern) : undefined;
+    if (problem !== undefined) ctx.addIssue({ code: "custom", path: [...path, "requestMessage"], input: pattern, message: `${name}expected a regular expression RE2 can run, got ${showValue(pattern)}: ${problem}` });
+  }
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 export const RuleSchema = strictMapping(
   {
     name: z
@@ -141,7 +195,7 @@ export const RuleSchema = strictMapping(
     reason: text("a reason (why the rule decides so)").meta({ description: "Why; written onto the connection with the decision." }),
   },
   "a rule mapping with name, match, action and reason",
-);
+).superRefine(checkRule, { when: (payload) => isMapping(payload.value) });
 
 /**
  * Cross-rule checks: unique names (case-insensitive) and no rule after a catch-all. They run even when some
@@ -159,6 +213,8 @@ function checkRuleOrder(rules: readonly unknown[], ctx: z.core.$RefinementCtx<re
         path: [index],
         input: rule,
         message: `never reached: rules[${catchAll}] has an empty match and takes every connection; expected the catch-all rule last`,
+        // The loader drops this when rules[catchAll] has a misspelt key (`mach:`): that key is the problem.
+        params: { catchAll },
       });
     }
     if (typeof name === "string") {

@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Connection, LinkTarget } from "../../../shared/domain";
-import { APP_NAME, decide, describeDecision, DESCRIPTION_MAX_LENGTH, loadPolicy, POLICY_ACTIONS } from "../../../shared/policy";
-import type { DecisionContext, Policy, PolicyCriteria, PolicyMatch, PolicyRule } from "../../../shared/policy";
+import type { Connection, LinkTarget, PrivateEndpoint } from "../../../shared/domain";
+import { APP_NAME, connectionFactsOf, decide, describeDecision, DESCRIPTION_MAX_LENGTH, explainDecision, loadPolicy, POLICY_ACTIONS } from "../../../shared/policy";
+import type { ConnectionFacts, Policy, PolicyCriteria, PolicyMatch, PolicyRule } from "../../../shared/policy";
 
 const OURS = "8f3c2a1e-5b4d-4c6e-9a7f-0123456789ab";
 const PLATFORM = "0b6f3f3e-1c2d-4e5f-8a9b-c0d1e2f3a4b5";
@@ -36,6 +36,23 @@ function connection(overrides: Partial<Connection> = {}, on: LinkTarget = target
   };
 }
 
+/** What a run read besides the connection. */
+interface DecisionContext {
+  target: LinkTarget;
+  endpoint?: PrivateEndpoint;
+}
+
+function factsOf(conn: Connection, context: DecisionContext): ConnectionFacts {
+  return connectionFactsOf({ connection: conn, ...context });
+}
+
+/** A private endpoint with one link to `on`, requesting `groupIds`. */
+function endpointTo(on: LinkTarget, groupIds: string[], requestMessage?: string): PrivateEndpoint {
+  const id = endpointId();
+  const link = { name: "pe-batch", targetResourceId: on.id, groupIds, status: "Pending" as const, manual: true, ...(requestMessage === undefined ? {} : { requestMessage }) };
+  return { id, name: "pe-batch", location: "westeurope", provisioningState: "Succeeded", links: [link], dnsConfigs: [], zoneGroupZones: [] };
+}
+
 function rule(name: string, match: PolicyMatch, action: PolicyRule["action"] = "approve", reason = `because ${name}`): PolicyRule {
   return { name, match, action, reason };
 }
@@ -46,7 +63,7 @@ function policy(rules: PolicyRule[], defaultAction: Policy["defaultAction"] = "l
 
 /** Whether a one-rule policy with `match` takes the connection. */
 function takes(match: PolicyMatch, conn: Connection = connection(), context: DecisionContext = { target: target() }): boolean {
-  return decide(policy([rule("r", match)]), conn, context).ruleName === "r";
+  return decide(policy([rule("r", match)]), factsOf(conn, context)).ruleName === "r";
 }
 
 describe("decide", () => {
@@ -56,7 +73,7 @@ describe("decide", () => {
       rule("batch", { targetResourceTypes: ["Microsoft.Batch/batchAccounts"] }, "approve", "platform batch is trusted"),
       rule("batch-again", { groupIds: ["batchAccount"] }, "reject"),
     ]);
-    expect(decide(p, connection(), { target: target() })).toEqual({
+    expect(decide(p, factsOf(connection(), { target: target() }))).toEqual({
       action: "approve",
       ruleName: "batch",
       reason: "platform batch is trusted",
@@ -66,13 +83,13 @@ describe("decide", () => {
 
   it("applies the default action when no rule matches", () => {
     const p = policy([rule("storage", { targetResourceTypes: ["Microsoft.Storage/storageAccounts"] })], "reject");
-    expect(decide(p, connection(), { target: target() })).toEqual({
+    expect(decide(p, factsOf(connection(), { target: target() }))).toEqual({
       action: "reject",
       ruleName: "default",
       reason: "no rule matched",
       description: `${APP_NAME} rejected (rule default): no rule matched`,
     });
-    expect(decide(policy([]), connection(), { target: target() }).description).toBe(`${APP_NAME} left pending (rule default): no rule matched`);
+    expect(decide(policy([]), factsOf(connection(), { target: target() })).description).toBe(`${APP_NAME} left pending (rule default): no rule matched`);
   });
 
   it("matches every connection with an empty match", () => {
@@ -131,11 +148,25 @@ describe("decide", () => {
       expect(takes({ targetTags: { env: "prod", owner: "*" } }, connection(), tagged)).toBe(false);
     });
 
-    it("requestMessage tests the context's message, or the connection's description", () => {
+    it("requestMessage tests the connection's description, or the endpoint's request message when it is empty", () => {
       expect(takes({ requestMessage: "^ticket-[0-9]+" }, connection({ description: "ticket-42 please" }))).toBe(true);
       expect(takes({ requestMessage: "^ticket-[0-9]+" }, connection({ description: "please" }))).toBe(false);
-      expect(takes({ requestMessage: "^ticket-[0-9]+" }, connection({ description: "please" }), { target: target(), requestMessage: "ticket-7" })).toBe(true);
-      expect(takes({ requestMessage: "^$" }, connection({ description: "ticket-1" }), { target: target(), requestMessage: "" })).toBe(true);
+      expect(takes({ requestMessage: "^ticket-[0-9]+" }, connection({ description: "" }), { target: target(), endpoint: endpointTo(target(), ["batchAccount"], "ticket-7") })).toBe(true);
+      expect(takes({ requestMessage: "^$" }, connection({ description: "" }))).toBe(true);
+    });
+
+    it("requestMessage sees at most the first 140 characters, as Azure allows no more", () => {
+      const long = connection({ description: `${"x".repeat(140)}CHG1` });
+      expect(takes({ requestMessage: "CHG1" }, long)).toBe(false);
+      expect(takes({ requestMessage: "^x{140}$" }, long)).toBe(true);
+    });
+
+    it("decides a pathological pattern on a 140-character message at once: the engine is linear-time (RE2)", () => {
+      // On a backtracking engine (JavaScript's RegExp) this takes about 2^140 steps and would never finish.
+      const hostile = connection({ description: `${"a".repeat(139)}!` });
+      expect(takes({ requestMessage: "(a+)+$" }, hostile)).toBe(false);
+      expect(takes({ requestMessage: "(a|aa)+$" }, hostile)).toBe(false);
+      expect(takes({ requestMessage: "(a+)+!$" }, hostile)).toBe(true);
     });
 
     it("requestMessage is case-sensitive and unanchored unless written otherwise", () => {
@@ -155,12 +186,30 @@ describe("decide", () => {
       expect(takes({ targetResourceTypes: ["Microsoft.Storage/storageAccounts"], not: { endpointSubscriptions: [PLATFORM] } })).toBe(false);
     });
 
-    it("endpoint criteria do not hold for an endpoint id that does not parse, so not around them does", () => {
+    it("is unknown where the facts lack what a criterion needs, and then the rule does not match, with or without not", () => {
       const broken = connection({ privateEndpointId: "/subscriptions/unknown" });
       expect(takes({ endpointSubscriptions: [OURS] }, broken)).toBe(false);
       expect(takes({ endpointResourceGroups: ["*"] }, broken)).toBe(false);
       expect(takes({ endpointNames: ["*"] }, broken)).toBe(false);
-      expect(takes({ not: { endpointSubscriptions: [OURS] } }, broken)).toBe(true);
+      expect(takes({ not: { endpointSubscriptions: [OURS] } }, broken)).toBe(false);
+      const noGroups = connection({ groupIds: [] });
+      expect(takes({ groupIds: ["batchAccount"] }, noGroups)).toBe(false);
+      expect(takes({ not: { groupIds: ["blob"] } }, noGroups)).toBe(false);
+      // One criterion of the not block certainly fails, so the block as a whole does: the rule matches.
+      expect(takes({ not: { groupIds: ["blob"], endpointSubscriptions: [PLATFORM] } }, noGroups)).toBe(true);
+    });
+
+    it("takes group ids from the endpoint when the connection carries none (ML, Storage, Key Vault)", () => {
+      for (const [id, groupId] of [[WORKSPACE, "amlworkspace"], [STORAGE, "blob"], [VAULT, "vault"]] as const) {
+        const on = target(id);
+        const conn = connection({ groupIds: [] }, on);
+        const context = { target: on, endpoint: endpointTo(on, [groupId]) };
+        expect(takes({ groupIds: [groupId] }, conn, context)).toBe(true);
+        expect(takes({ not: { groupIds: [groupId] } }, conn, context)).toBe(false);
+        expect(factsOf(conn, context)).toMatchObject({ groupIds: [groupId], groupIdsSource: "endpoint" });
+      }
+      // The endpoint's links to other resources do not count.
+      expect(takes({ groupIds: ["blob"] }, connection({ groupIds: [] }, target(STORAGE)), { target: target(STORAGE), endpoint: endpointTo(target(VAULT), ["blob"]) })).toBe(false);
     });
   });
 
@@ -175,41 +224,42 @@ describe("decide", () => {
       rule("message", { requestMessage: "." }),
     ]);
     const empty = {} as Connection;
-    expect(decide(p, empty, {} as DecisionContext)).toMatchObject({ action: "leavePending", ruleName: "default" });
-    expect(decide(p, empty, { target: { tags: { env: 1 } } } as unknown as DecisionContext).ruleName).toBe("default");
+    expect(decide(p, factsOf(empty, {} as DecisionContext))).toMatchObject({ action: "leavePending", ruleName: "default" });
+    expect(decide(p, factsOf(empty, { target: { tags: { env: 1 } } } as unknown as DecisionContext)).ruleName).toBe("default");
   });
 
   describe("the documented scenarios", () => {
     const example = loadPolicy(readFileSync(join(__dirname, "..", "..", "..", "examples", "policy.yaml"), "utf8"));
 
     it("approves Batch from our landing zones", () => {
-      const decision = decide(example, connection(), { target: target() });
+      const decision = decide(example, factsOf(connection(), { target: target() }));
       expect(decision).toMatchObject({ action: "approve", ruleName: "allow-batch-from-landing-zones" });
     });
 
     it("rejects a cross-tenant endpoint: its subscription is not in our list", () => {
       const crossTenant = connection({ privateEndpointId: endpointId(FOREIGN, "rg-partner", "pe-to-contoso") });
-      expect(decide(example, crossTenant, { target: target() })).toMatchObject({ action: "reject", ruleName: "reject-unknown-subscriptions" });
+      expect(decide(example, factsOf(crossTenant, { target: target() }))).toMatchObject({ action: "reject", ruleName: "reject-unknown-subscriptions" });
     });
 
     it("leaves Key Vault for humans, even from our own subscriptions", () => {
       const vault = target(VAULT);
-      const decision = decide(example, connection({ groupIds: ["vault"] }, vault), { target: vault });
+      const decision = decide(example, factsOf(connection({ groupIds: ["vault"] }, vault), { target: vault }));
       expect(decision).toMatchObject({ action: "leavePending", ruleName: "keyvault-for-humans" });
       expect(decision.description).toBe(`${APP_NAME} left pending (rule keyvault-for-humans): Key Vault connections are reviewed by the security team`);
     });
 
     it("approves production storage only with a change ticket", () => {
       const prod = target(STORAGE, { env: "prod" });
-      expect(decide(example, connection({ groupIds: ["blob"], description: "CHG0012345 new app" }, prod), { target: prod }).ruleName).toBe("allow-prod-storage-with-ticket");
-      expect(decide(example, connection({ groupIds: ["blob"], description: "please" }, prod), { target: prod })).toMatchObject({ action: "leavePending", ruleName: "default" });
+      expect(decide(example, factsOf(connection({ groupIds: ["blob"], description: "CHG0012345 new app" }, prod), { target: prod })).ruleName).toBe("allow-prod-storage-with-ticket");
+      expect(decide(example, factsOf(connection({ groupIds: ["blob"], description: "please" }, prod), { target: prod }))).toMatchObject({ action: "leavePending", ruleName: "default" });
       const dev = target(STORAGE, { env: "dev" });
-      expect(decide(example, connection({ groupIds: ["blob"] }, dev), { target: dev }).ruleName).toBe("allow-nonprod-storage");
+      expect(decide(example, factsOf(connection({ groupIds: ["blob"] }, dev), { target: dev })).ruleName).toBe("allow-nonprod-storage");
     });
 
-    it("approves ML workspaces in the ML resource groups", () => {
+    it("approves ML workspaces in the ML resource groups, with the group id read from the endpoint", () => {
       const ml = target(WORKSPACE);
-      expect(decide(example, connection({ groupIds: ["amlworkspace"] }, ml), { target: ml }).ruleName).toBe("allow-ml-workspaces");
+      expect(decide(example, factsOf(connection({ groupIds: [] }, ml), { target: ml, endpoint: endpointTo(ml, ["amlworkspace"]) })).ruleName).toBe("allow-ml-workspaces");
+      expect(decide(example, factsOf(connection({ groupIds: [] }, ml), { target: ml })).ruleName).toBe("default");
     });
   });
 });
@@ -282,18 +332,18 @@ describe("decide properties", () => {
       groupIds: fc.subarray(["batchAccount", "vault", "blob", "amlworkspace"]),
       description: fc.oneof(fc.constantFrom("CHG0012345", "please", "", "ticket 123"), fc.string({ maxLength: 40 })),
       brokenEndpoint: fc.boolean(),
-      requestMessage: fc.option(fc.string({ maxLength: 40 }), { nil: undefined }),
+      endpointGroupIds: fc.option(fc.subarray(["batchAccount", "vault", "blob", "amlworkspace"], { minLength: 1 }), { nil: undefined }),
     })
-    .map(({ target: on, sub, rg, name, groupIds, description, brokenEndpoint, requestMessage }) => ({
+    .map(({ target: on, sub, rg, name, groupIds, description, brokenEndpoint, endpointGroupIds }) => ({
       connection: connection({ privateEndpointId: brokenEndpoint ? "garbage" : endpointId(sub, rg, name), groupIds, description }, on),
-      context: requestMessage === undefined ? { target: on } : { target: on, requestMessage },
+      context: endpointGroupIds === undefined ? { target: on } : { target: on, endpoint: endpointTo(on, endpointGroupIds) },
     }));
 
   it("is total and deterministic, and its description always fits and names the app", () => {
     fc.assert(
       fc.property(policies, connections, (p, { connection: conn, context }) => {
-        const first = decide(p, conn, context);
-        expect(decide(p, conn, context)).toEqual(first);
+        const first = decide(p, factsOf(conn, context));
+        expect(decide(p, factsOf(conn, context))).toEqual(first);
         expect(POLICY_ACTIONS).toContain(first.action);
         expect(first.description.length).toBeLessThanOrEqual(DESCRIPTION_MAX_LENGTH);
         expect(first.description.startsWith(APP_NAME)).toBe(true);
@@ -306,9 +356,9 @@ describe("decide properties", () => {
   it("lets the first rule that matches on its own decide", () => {
     fc.assert(
       fc.property(policies, connections, (p, { connection: conn, context }) => {
-        const alone = p.rules.map((r) => decide({ defaultAction: "leavePending", rules: [r] }, conn, context).ruleName === r.name);
+        const alone = p.rules.map((r) => decide({ defaultAction: "leavePending", rules: [r] }, factsOf(conn, context)).ruleName === r.name);
         const winner = alone.indexOf(true);
-        const decision = decide(p, conn, context);
+        const decision = decide(p, factsOf(conn, context));
         if (winner < 0) {
           expect(decision).toMatchObject({ action: p.defaultAction, ruleName: "default" });
         } else {
@@ -323,16 +373,32 @@ describe("decide properties", () => {
   it("gives the default action whenever the policy has no rules", () => {
     fc.assert(
       fc.property(action, connections, (defaultAction, { connection: conn, context }) => {
-        expect(decide({ defaultAction, rules: [] }, conn, context)).toMatchObject({ action: defaultAction, ruleName: "default", reason: "no rule matched" });
+        expect(decide({ defaultAction, rules: [] }, factsOf(conn, context))).toMatchObject({ action: defaultAction, ruleName: "default", reason: "no rule matched" });
       }),
       { numRuns: 100 },
     );
   });
 
-  it("agrees with a not block exactly when the criteria do not hold", () => {
+  it("never matches both a criteria set and its not block, and exactly one when the facts are complete", () => {
     fc.assert(
       fc.property(criteria.filter((c) => Object.keys(c).length > 0), connections, (c, { connection: conn, context }) => {
-        expect(takes({ not: c }, conn, context)).toBe(!takes(c, conn, context));
+        const facts = factsOf(conn, context);
+        const complete = (facts.groupIds ?? []).length > 0 && facts.endpointSubscriptionId !== undefined;
+        expect(takes({ not: c }, conn, context) && takes(c, conn, context)).toBe(false);
+        if (complete) expect(takes({ not: c }, conn, context)).toBe(!takes(c, conn, context));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("explains the same decision that it makes, rule by rule", () => {
+    fc.assert(
+      fc.property(policies, connections, (p, { connection: conn, context }) => {
+        const facts = factsOf(conn, context);
+        const trace = explainDecision(p, facts);
+        expect(trace.decision).toEqual(decide(p, facts));
+        expect(trace.rules.map((r) => r.name)).toEqual(p.rules.map((r) => r.name));
+        trace.rules.forEach((r, i) => expect(r.matched).toBe(decide({ defaultAction: "leavePending", rules: [p.rules[i]!] }, facts).ruleName === r.name));
       }),
       { numRuns: 200 },
     );

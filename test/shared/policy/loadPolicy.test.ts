@@ -158,13 +158,13 @@ rules:
   });
 
   it("reports duplicate rule names, ignoring case", () => {
-    const text = "rules:\n  - { name: allow, action: approve, reason: r, match: { groupIds: [a] } }\n  - { name: Allow, action: reject, reason: r, match: { groupIds: [b] } }\n";
+    const text = "rules:\n  - { name: allow, action: approve, reason: r, match: { groupIds: [blob] } }\n  - { name: Allow, action: reject, reason: r, match: { groupIds: [vault] } }\n";
     expect(issuesOf(text)).toEqual([{ path: "rules[1].name", message: 'duplicate rule name "Allow" (rules[0] has it); expected unique names', line: 3 }]);
   });
 
   it("reports a regular expression that does not compile", () => {
     const text = 'rules:\n  - name: a\n    action: approve\n    reason: r\n    match: { requestMessage: "^ticket-([0-9]+" }\n';
-    expect(messagesOf(text)).toEqual([expect.stringMatching(/^rules\[0\]\.match\.requestMessage: expected a valid regular expression, got "\^ticket-\(\[0-9\]\+": Invalid regular expression/)]);
+    expect(messagesOf(text)).toEqual([expect.stringMatching(/^rules\[0\]\.match\.requestMessage: rule "a": expected a regular expression RE2 can run, got "\^ticket-\(\[0-9\]\+": error parsing regexp: missing closing \)/)]);
   });
 
   it.each<[string, string, string]>([
@@ -178,9 +178,9 @@ rules:
     ["a rule name with spaces", "rules: [{ name: allow all, action: approve, reason: r }]", "rules[0].name: expected a rule name of letters, digits"],
     ["a rule name that is too long", `rules: [{ name: ${"r".repeat(49)}, action: approve, reason: r }]`, "(at most 48, starting with a letter or digit)"],
     ["an empty list", "rules: [{ name: a, action: approve, reason: r, match: { groupIds: [] } }]", "rules[0].match.groupIds: expected a non-empty array of group ids, got an array of 0"],
-    ["a number in a list", "rules: [{ name: a, action: approve, reason: r, match: { groupIds: [42] } }]", "rules[0].match.groupIds[0]: expected a group id such as blob or batchAccount, got 42 (quote it to make it a string)"],
+    ["a number in a list", "rules: [{ name: a, action: approve, reason: r, match: { groupIds: [42] } }]", "rules[0].match.groupIds[0]: expected a group id, got 42 (quote it to make it a string)"],
     ["a subscription that is not a GUID", "rules: [{ name: a, action: approve, reason: r, match: { endpointSubscriptions: [platform] } }]", 'rules[0].match.endpointSubscriptions[0]: expected a subscription id (a GUID), got "platform"'],
-    ["a malformed resource type", "rules: [{ name: a, action: approve, reason: r, match: { targetResourceTypes: [batchAccounts] } }]", 'rules[0].match.targetResourceTypes[0]: expected a resource type such as Microsoft.Batch/batchAccounts, got "batchAccounts"'],
+    ["a malformed resource type", "rules: [{ name: a, action: approve, reason: r, match: { targetResourceTypes: [batchAccounts] } }]", 'rules[0].match.targetResourceTypes[0]: unknown resource type "batchAccounts"; expected one of Microsoft.Batch/batchAccounts, '],
     ["a malformed resource id", "rules: [{ name: a, action: approve, reason: r, match: { targetResourceIds: [/subscriptions/x] } }]", 'rules[0].match.targetResourceIds[0]: expected an ARM resource id, got "/subscriptions/x"'],
     ["an empty glob", "rules: [{ name: a, action: approve, reason: r, match: { endpointNames: [''] } }]", 'rules[0].match.endpointNames[0]: expected a glob pattern (* and ? wildcards), got ""'],
     ["a tag value that is a number", "rules: [{ name: a, action: approve, reason: r, match: { targetTags: { costCenter: 4711 } } }]", "rules[0].match.targetTags.costCenter: expected a tag value (\"*\" for any value), got 4711 (quote it to make it a string)"],
@@ -197,10 +197,80 @@ rules:
   });
 
   it("reports a rule after a catch-all as never reached", () => {
-    const text = "rules:\n  - { name: all, action: reject, reason: r }\n  - { name: later, action: approve, reason: r, match: { groupIds: [a] } }\n";
+    const text = "rules:\n  - { name: all, action: reject, reason: r }\n  - { name: later, action: approve, reason: r, match: { groupIds: [blob] } }\n";
     expect(issuesOf(text)).toEqual([
       { path: "rules[1]", message: "never reached: rules[0] has an empty match and takes every connection; expected the catch-all rule last", line: 3 },
     ]);
+  });
+
+describe("the mistakes people make (issue: a policy people can trust)", () => {
+    it.each<[string, string, string]>([
+      [
+        "a misspelt resource type, with the nearest known names",
+        "rules: [{ name: a, action: reject, reason: r, match: { not: { targetResourceTypes: [Microsoft.Storage/storageAccount] } } }]",
+        'rules[0].match.not.targetResourceTypes[0]: unknown resource type "Microsoft.Storage/storageAccount"; nearest known: Microsoft.Storage/storageAccounts',
+      ],
+      [
+        "a resource type the app does not decide",
+        "rules: [{ name: a, action: approve, reason: r, match: { targetResourceTypes: [Microsoft.Synapse/workspaces] } }]",
+        'rules[0].match.targetResourceTypes[0]: unknown resource type "Microsoft.Synapse/workspaces"; expected one of Microsoft.Batch/batchAccounts, ',
+      ],
+      [
+        "a group id no provider has",
+        "rules: [{ name: a, action: approve, reason: r, match: { groupIds: [blobs] } }]",
+        'rules[0].match.groupIds[0]: unknown group id "blobs"; nearest known: blob',
+      ],
+      [
+        "a group id of another resource type than the rule names",
+        "rules: [{ name: a, action: approve, reason: r, match: { targetResourceTypes: [Microsoft.KeyVault/vaults], groupIds: [blob] } }]",
+        'rules[0].match.groupIds[0]: "blob" is not a group id of Microsoft.KeyVault/vaults; expected one of vault',
+      ],
+      [
+        "a group id in not of another resource type than the rule names",
+        "rules: [{ name: a, action: reject, reason: r, match: { targetResourceTypes: [Microsoft.Storage/storageAccounts], not: { groupIds: [vault] } } }]",
+        'rules[0].match.not.groupIds[0]: "vault" is not a group id of Microsoft.Storage/storageAccounts; expected one of blob, blob_secondary,',
+      ],
+      [
+        "a glob with a character class",
+        "rules: [{ name: a, action: approve, reason: r, match: { endpointResourceGroups: ['rg-[a-z]*-net'] } }]",
+        'rules[0].match.endpointResourceGroups[0]: unsupported glob syntax: character classes [...]; only * and ? are wildcards, got "rg-[a-z]*-net"',
+      ],
+      [
+        "a glob with **",
+        "rules: [{ name: a, action: approve, reason: r, match: { targetResourceGroups: ['rg-**'] } }]",
+        'rules[0].match.targetResourceGroups[0]: unsupported glob syntax: ** (one * already matches any run of characters); only * and ? are wildcards, got "rg-**"',
+      ],
+      [
+        "a pattern RE2 cannot run (lookahead), naming the rule and the construct",
+        "rules: [{ name: ticket, action: approve, reason: r, match: { requestMessage: '^(?=CHG)' } }]",
+        'rules[0].match.requestMessage: rule "ticket": expected a regular expression RE2 can run, got "^(?=CHG)": error parsing regexp: invalid or unsupported Perl syntax: `(?=`',
+      ],
+      [
+        "a pattern RE2 cannot run (backreference)",
+        "rules: [{ name: twice, action: approve, reason: r, match: { requestMessage: '(a)\\1' } }]",
+        "invalid escape sequence: `\\1`",
+      ],
+    ])("reports %s, once, at its path", (_what, text, message) => {
+      const messages = messagesOf(text);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toContain(message);
+    });
+
+    it("reports a mistyped key in a rule once, with a suggestion, and not the later rules as never reached", () => {
+      const text = [
+        "rules:",
+        "  - name: ml",
+        "    mach: { groupIds: [amlworkspace] }",
+        "    action: approve",
+        "    reason: r",
+        "  - { name: b, action: approve, reason: r, match: { groupIds: [blob] } }",
+        "  - { name: c, action: reject, reason: r, match: { groupIds: [vault] } }",
+        "",
+      ].join("\n");
+      expect(issuesOf(text)).toEqual([
+        { path: "rules[0].mach", message: 'unknown key (did you mean "match"?); expected one of name, match, action, reason', line: 3 },
+      ]);
+    });
   });
 
   it("reports every problem at once, in file order, with lines", () => {
