@@ -1,10 +1,11 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../local/emulator";
 import type { Emulator } from "../../local/emulator";
 import { runCli } from "../../cli/main";
+import { loadPolicy } from "../../shared/policy";
 import { demoEstate, HUB, SPOKE, TEST_POLICY, UNKNOWN } from "../e2e/stack";
 
 describe("the what-if CLI against the emulator", () => {
@@ -121,5 +122,146 @@ describe("the what-if CLI against the emulator", () => {
       expect(missing.code).toBe(1);
       expect(missing.err).toMatch(/Could not resolve management group "mg-typo" \(AUTOPILOT_MANAGEMENT_GROUP\) to its subscriptions: .*not found/);
     });
+  });
+});
+
+describe("the CLI offline: validate, explain --facts and its conventions", () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "plautopilot-cli-offline-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Runs the CLI with no settings at all: these commands need none. */
+  async function offline(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(argv, {}, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  }
+  async function file(name: string, text: string): Promise<string> {
+    const path = join(dir, name);
+    await writeFile(path, text);
+    return path;
+  }
+
+  it("validate accepts a valid policy with exit 0", async () => {
+    const { code, out } = await offline("validate", await file("ok.yaml", TEST_POLICY));
+    expect(code).toBe(0);
+    expect(out).toMatch(/ok\.yaml: valid \(3 rules, default action leavePending\)$/);
+  });
+
+  it("validate rejects each mistake with one message per problem at its path, as the app words it, exit 1", async () => {
+    const path = await file(
+      "bad.yaml",
+      [
+        "rules:",
+        "  - name: storage-typo",
+        "    match: { not: { targetResourceTypes: [Microsoft.Storage/storageAccount] } }",
+        "    action: reject",
+        "    reason: r",
+        "  - name: glob-class",
+        "    match: { endpointResourceGroups: ['rg-[a-z]*-net'], targetResourceGroups: ['rg-**'] }",
+        "    action: approve",
+        "    reason: r",
+        "  - name: ml",
+        "    mach: { groupIds: [amlworkspace] }",
+        "    action: approve",
+        "    reason: r",
+        "  - name: later",
+        "    match: { targetResourceTypes: [Microsoft.KeyVault/vaults], groupIds: [blob] }",
+        "    action: approve",
+        "    reason: r",
+        "",
+      ].join("\n"),
+    );
+    const { code, err } = await offline("validate", path);
+    expect(code).toBe(1);
+    expect(err.split("\n")).toEqual([
+      `Invalid policy in ${path}: 5 problems`,
+      '  rules[0].match.not.targetResourceTypes[0]: unknown resource type "Microsoft.Storage/storageAccount"; nearest known: Microsoft.Storage/storageAccounts (line 3)',
+      '  rules[1].match.endpointResourceGroups[0]: unsupported glob syntax: character classes [...]; only * and ? are wildcards, got "rg-[a-z]*-net" (line 7)',
+      '  rules[1].match.targetResourceGroups[0]: unsupported glob syntax: ** (one * already matches any run of characters); only * and ? are wildcards, got "rg-**" (line 7)',
+      '  rules[2].mach: unknown key (did you mean "match"?); expected one of name, match, action, reason (line 11)',
+      '  rules[3].match.groupIds[0]: "blob" is not a group id of Microsoft.KeyVault/vaults; expected one of vault (line 15)',
+    ]);
+    let appMessage = "";
+    try {
+      loadPolicy(await readFile(path, "utf8"), { source: path });
+    } catch (error) {
+      appMessage = (error as Error).message;
+    }
+    expect(err).toBe(appMessage);
+
+    const json = await offline("validate", path, "--json");
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out)).toMatchObject({ schemaVersion: 1, valid: false, issues: expect.arrayContaining([{ path: "rules[2].mach", message: expect.stringContaining("did you mean"), line: 11 }]) });
+    expect((await offline("validate", join(dir, "missing.yaml"))).code).toBe(1);
+  });
+
+  it("explain --facts traces every rule and criterion, offline", async () => {
+    const policy = await file("policy.yaml", TEST_POLICY);
+    const facts = await file("facts.json", JSON.stringify({ targetResourceType: "Microsoft.Storage/storageAccounts", endpointSubscriptionId: UNKNOWN, groupIds: ["blob"], requestMessage: "let me in" }));
+    const { code, out } = await offline("explain", "--facts", facts, "--policy", policy);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^ {2}1\. keyvault-for-humans -> leavePending: not matched: targetResourceTypes failed$/m);
+    expect(out).toMatch(/^ {7}fails {4}targetResourceTypes: the target's type Microsoft.Storage\/storageAccounts is not listed$/m);
+    expect(out).toMatch(/^ {2}3\. unknown-subscriptions -> reject: MATCHED, decides$/m);
+    expect(out).toMatch(/^ {7}fails {4}not\.endpointSubscriptions: the endpoint's subscription 33333333-3333-3333-3333-333333333333 is not listed$/m);
+    expect(out).toMatch(/^decision\s+reject by rule unknown-subscriptions: the endpoint is in a subscription we do not know$/m);
+
+    const json = JSON.parse((await offline("explain", "--facts", facts, "--policy", policy, "--json")).out) as { schemaVersion: number; explanations: { decision: { ruleName: string } }[] };
+    expect(json.schemaVersion).toBe(1);
+    expect(json.explanations[0]?.decision.ruleName).toBe("unknown-subscriptions");
+  });
+
+  it("explain --facts says when a rule cannot tell for lack of facts, and never approves on it", async () => {
+    const policy = await file("groups.yaml", "rules:\n  - { name: blobs, action: approve, reason: r, match: { groupIds: [blob] } }\n  - { name: not-blobs, action: reject, reason: r, match: { not: { groupIds: [blob] } } }\n");
+    const facts = await file("unknown.json", JSON.stringify({ targetResourceType: "Microsoft.Storage/storageAccounts", groupIdsSource: "unknown" }));
+    const { code, out } = await offline("explain", "--facts", facts, "--policy", policy);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^ {2}1\. blobs -> approve: not matched: groupIds cannot be evaluated, the facts lack what it needs$/m);
+    expect(out).toMatch(/^ {7}unknown {2}groupIds: the requested group ids .* is not known$/m);
+    expect(out).toMatch(/^ {2}2\. not-blobs -> reject: not matched: the not block's groupIds cannot be evaluated/m);
+    expect(out).toMatch(/^decision\s+leavePending by rule default: no rule matched$/m);
+  });
+
+  it("explain --facts refuses a facts file with an unknown key, naming it", async () => {
+    const policy = await file("p.yaml", TEST_POLICY);
+    const facts = await file("typo.json", JSON.stringify({ groupId: ["blob"] }));
+    const { code, err } = await offline("explain", "--facts", facts, "--policy", policy);
+    expect(code).toBe(1);
+    expect(err).toContain("invalid connection facts: 1 problem\n  groupId: unknown key");
+  });
+
+  it.each(["plan", "explain", "validate"])("%s --help prints its usage and exits 0", async (command) => {
+    const { code, out } = await offline(command, "--help");
+    expect(code).toBe(0);
+    expect(out).toMatch(new RegExp(`^Usage: privatelink-autopilot ${command} `));
+  });
+
+  it.each([
+    ["an unknown flag", ["validate", "x.yaml", "--strict"], /Unknown option '--strict'/],
+    ["a flag of another command", ["validate", "x.yaml", "--facts", "f.json"], /Unknown option '--facts'/],
+    ["a missing flag value", ["explain", "--facts"], /--facts/],
+    ["--facts without --policy", ["explain", "--facts", "f.json"], /--facts needs --policy <file>/],
+    ["explain without anything to explain", ["explain"], /expected a connection id, an endpoint id or --facts <file>/],
+    ["validate without a file", ["validate"], /expected one policy file/],
+    ["an unknown command", ["apply"], /Unknown command "apply"/],
+  ])("answers %s with the usage and exit 2, no stack trace", async (_what, argv, message) => {
+    const { code, err } = await offline(...argv);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+    expect(err).toMatch(/Usage: /);
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  it("documents its exit codes", async () => {
+    const { code, out } = await offline("--help");
+    expect(code).toBe(0);
+    expect(out).toContain("Exit codes: 0 done (validate: the policy is valid); 1 the policy is invalid");
   });
 });
