@@ -12,6 +12,7 @@ import { loadEstateSeed, startEmulator } from "./emulator";
 import type { Emulator } from "./emulator";
 import { startLocalHost } from "./host";
 import type { LocalHost } from "./host";
+import { shellExports } from "../cli/shellExports";
 
 const ROOT = resolve(__dirname, "..", "..");
 const HUB = "11111111-1111-1111-1111-111111111111";
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   const caFile = join(stateDir, "emulator-ca.pem");
   writeFileSync(caFile, emulator.ca);
   const policyFile = join(ROOT, "local", "demo", "policy.yaml");
-  Object.assign(process.env, {
+  const settings = {
     AUTOPILOT_SUBSCRIPTIONS: `${HUB},${SPOKE}`,
     AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS: `/subscriptions/${HUB}/resourceGroups/rg-dns`,
     AUTOPILOT_OWNER_ID: "local-demo",
@@ -59,14 +60,15 @@ async function main(): Promise<void> {
     AUTOPILOT_ARM_ENDPOINT: emulator.url,
     AUTOPILOT_ARM_CA_FILE: caFile,
     AUTOPILOT_ARM_STATIC_TOKEN: "local-emulator",
-  });
+  };
+  Object.assign(process.env, settings);
   process.env["AUTOPILOT_SWEEP_SCHEDULE"] ??= "0 */15 * * * *";
 
   const host = await startLocalHost({ entry: join(ROOT, "dist", "functions", "index.js"), port: Number(values.port), stateDir: join(stateDir, "durable") });
   const webhook = `${host.url}/runtime/webhooks/eventgrid?functionName=onArmEvent`;
   await emulator.control.subscribe({ url: webhook });
 
-  printWelcome(emulator, host, policyFile, caFile);
+  printWelcome(emulator, host, policyFile, caFile, settings);
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
@@ -127,7 +129,7 @@ async function playLifecycle(emulator: Emulator, host: LocalHost): Promise<void>
   }
 }
 
-function printWelcome(emulator: Emulator, host: LocalHost, policyFile: string, caFile: string): void {
+function printWelcome(emulator: Emulator, host: LocalHost, policyFile: string, caFile: string, settings: Record<string, string>): void {
   const pe = `/subscriptions/${SPOKE}/resourceGroups/rg-endpoints/providers/Microsoft.Network/privateEndpoints/pe-batchprod-account`;
   console.log(`
 privatelink-autopilot, running locally against an emulated Azure estate
@@ -142,7 +144,13 @@ Try:
   curl -s '${host.url}/api/runs/<instanceId>?format=text'
   curl -s --cacert ${caFile} ${emulator.url}/_emulator/snapshot
   curl -s --cacert ${caFile} -X POST ${emulator.url}/_emulator/removeConnection -d '{"connectionId":"<connection id from the snapshot>"}'
-  curl -s -X POST ${host.url}/admin/functions/driftSweepTimer -d '{}'`);
+  curl -s -X POST ${host.url}/admin/functions/driftSweepTimer -d '{}'
+
+Point the read-only CLI at this emulator (in another shell, from this directory):
+${shellExports(settings)}
+  npx privatelink-autopilot plan
+  npx privatelink-autopilot explain ${pe}
+  npx privatelink-autopilot validate ${policyFile}`);
 }
 
 main().catch((error: unknown) => {

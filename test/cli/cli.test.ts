@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../local/emulator";
 import type { Emulator } from "../../local/emulator";
+import { execFileSync } from "node:child_process";
 import { runCli } from "../../cli/main";
+import { shellExports } from "../../cli/shellExports";
 import { loadPolicy } from "../../shared/policy";
 import { demoEstate, HUB, SPOKE, TEST_POLICY, UNKNOWN } from "../e2e/stack";
 
@@ -73,6 +75,30 @@ describe("the what-if CLI against the emulator", () => {
     expect(code).toBe(0);
     expect(out).toMatch(/decision\s+leavePending by rule keyvault-for-humans: Key Vault connections are reviewed by the security team/);
     expect(out).toMatch(/description privatelink-autopilot/);
+  });
+
+  it("explains with a draft policy, and exits 1 for a connection that does not exist", async () => {
+    const connection = emulator.control.snapshot().connections.find((c) => c.resourceType === "Microsoft.KeyVault/vaults");
+    const draft = join(dir, "draft.yaml");
+    await writeFile(draft, "rules:\n  - { name: vaults, action: approve, reason: vault endpoint, match: { groupIds: [vault] } }\n");
+    const { code, out } = await cli("explain", connection?.id ?? "", "--policy", draft);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^groupIds\s+vault \(from the endpoint\)$/m);
+    expect(out).toMatch(/^decision\s+approve by rule vaults: vault endpoint$/m);
+    const missing = await cli("explain", `${connection?.id ?? ""}-gone`);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/no such private endpoint connection/);
+  });
+
+  it("reads its settings from the export block npm start prints, quoted for any value", async () => {
+    const block = shellExports({ ...env, AUTOPILOT_EXTRA: "it's $HOME `x` \\ \"q\"" });
+    const seen = JSON.parse(execFileSync("sh", ["-c", `${block}\nexec node -e 'console.log(JSON.stringify(process.env))'`], { env: {}, encoding: "utf8" })) as Record<string, string>;
+    expect(seen["AUTOPILOT_EXTRA"]).toBe("it's $HOME `x` \\ \"q\"");
+    const settings = Object.fromEntries(Object.keys(env).map((name) => [name, seen[name]]));
+    expect(settings).toEqual(env);
+    const out: string[] = [];
+    expect(await runCli(["plan", "--json"], settings, { out: (l) => out.push(l), err: () => undefined })).toBe(0);
+    expect(JSON.parse(out.join("\n"))).toMatchObject({ schemaVersion: 1 });
   });
 
   it("stops with a message naming each bad setting, and a usage for an unknown command", async () => {

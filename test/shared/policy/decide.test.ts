@@ -172,6 +172,7 @@ describe("decide", () => {
     it("requestMessage is case-sensitive and unanchored unless written otherwise", () => {
       expect(takes({ requestMessage: "CHG[0-9]{3}" }, connection({ description: "see CHG123" }))).toBe(true);
       expect(takes({ requestMessage: "CHG[0-9]{3}" }, connection({ description: "see chg123" }))).toBe(false);
+      expect(takes({ requestMessage: "(?i)CHG[0-9]{3}" }, connection({ description: "see chg123" }))).toBe(true);
     });
 
     it("a pattern that does not compile never holds (loadPolicy rejects such patterns)", () => {

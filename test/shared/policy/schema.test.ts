@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { POLICY_SCHEMA_PATH, policySchemaText } from "../../../scripts/writePolicySchema";
-import { policyJsonSchema, PolicySchema } from "../../../shared/policy";
+import { knownGroupIds, policyJsonSchema, PolicySchema } from "../../../shared/policy";
+import { supportedResourceTypes } from "../../../shared/azure/providers";
 import { knownKeysAt } from "../../../shared/policy/schema";
 
 describe("policy.schema.json", () => {
@@ -20,6 +21,18 @@ describe("policy.schema.json", () => {
     const rule = schema.properties.rules?.items;
     expect(rule?.required).toEqual(["name", "action", "reason"]);
     expect(Object.keys(rule?.properties.match?.properties ?? {})).toEqual(knownKeysAt(["rules", 0, "match"]));
+  });
+});
+
+describe("policy.schema.json enums", () => {
+  it("lists the resource types the app decides and the group ids of the zone table, so editors complete them", () => {
+    const text = readFileSync(POLICY_SCHEMA_PATH, "utf8");
+    const schema = JSON.parse(text) as { properties: { rules: { items: { properties: { match: { properties: Record<string, { items?: { enum?: string[] } }> } } } } } };
+    const match = schema.properties.rules.items.properties.match.properties;
+    expect(match["targetResourceTypes"]?.items?.enum).toEqual(supportedResourceTypes());
+    expect(match["targetResourceTypes"]?.items?.enum).toContain("Microsoft.Storage/storageAccounts");
+    expect(match["groupIds"]?.items?.enum).toEqual(knownGroupIds());
+    expect(match["groupIds"]?.items?.enum).toEqual(expect.arrayContaining(["amlworkspace", "blob", "vault", "batchAccount", "nodeManagement"]));
   });
 });
 
