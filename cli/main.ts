@@ -97,7 +97,7 @@ function table(rows: string[][]): string[] {
   return rows.map((row) => `  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ")}`);
 }
 
-async function plan(config: Config, options: { json: boolean; subscription?: string }, io: CliIo): Promise<number> {
+async function plan(config: Config, options: { json: boolean; subscription: string | undefined }, io: CliIo): Promise<number> {
   const clients = clientsFor(config);
   const { policy } = new PolicyStore(config.policy).current();
   if (config.managementGroupId !== undefined) io.err(`.. resolving management group ${config.managementGroupId}`);
@@ -146,7 +146,7 @@ async function plan(config: Config, options: { json: boolean; subscription?: str
 }
 
 /** \`explain\`: from a facts file offline, or from ARM by connection or endpoint id. */
-async function explain(env: Record<string, string | undefined>, target: string | undefined, options: { json: boolean; facts?: string; policy?: string }, io: CliIo): Promise<number> {
+async function explain(env: Record<string, string | undefined>, target: string | undefined, options: { json: boolean; facts: string | undefined; policy: string | undefined }, io: CliIo): Promise<number> {
   if (options.facts !== undefined) {
     if (options.policy === undefined || target !== undefined) return usageError("explain", "--facts needs --policy <file> and no id", io);
     const { policy, source } = new PolicyStore({ path: options.policy }).current();
@@ -204,8 +204,11 @@ export async function runCli(argv: readonly string[], env: Record<string, string
   } catch (error) {
     return usageError(command, error instanceof Error ? error.message : String(error), io);
   }
-  const { positionals } = parsed;
-  const values = parsed.values as { json?: boolean; help?: boolean } & Partial<Record<string, string>>;
+  const { values, positionals } = parsed;
+  const option = (name: string): string | undefined => {
+    const value: unknown = (values as Record<string, unknown>)[name];
+    return typeof value === "string" ? value : undefined;
+  };
   if (values.help === true) {
     io.out(`Usage: ${spec.usage}\n\n${spec.help}`);
     return 0;
@@ -218,12 +221,12 @@ export async function runCli(argv: readonly string[], env: Record<string, string
         return validate(positionals[0] as string, { json }, io);
       case "explain":
         if (positionals.length > 1) return usageError(command, "expected at most one id", io);
-        return await explain(env, positionals[0], { json, ...(values.facts !== undefined ? { facts: values.facts } : {}), ...(values.policy !== undefined ? { policy: values.policy } : {}) }, io);
+        return await explain(env, positionals[0], { json, facts: option("facts"), policy: option("policy") }, io);
       case "plan": {
         if (positionals.length > 0) return usageError(command, `unexpected argument ${JSON.stringify(positionals[0])}`, io);
         const config = configFrom(env, io);
         if (config === undefined) return 2;
-        return await plan(config, { json, ...(values.subscription !== undefined ? { subscription: values.subscription } : {}) }, io);
+        return await plan(config, { json, subscription: option("subscription") }, io);
       }
     }
   } catch (error) {

@@ -82,7 +82,6 @@ export function explainDecision(policy: Policy, facts: ConnectionFacts): Decisio
   return { decision: winner === undefined ? decision(policy.defaultAction, DEFAULT_RULE_NAME, DEFAULT_REASON) : decision(winner.action, winner.name, winner.reason), rules };
 }
 
-
 /**
  * The description written onto the connection: app, outcome, rule and reason, on one line and at most
  * `DESCRIPTION_MAX_LENGTH` long. When too long the reason is cut first, then the rule name; the app name
