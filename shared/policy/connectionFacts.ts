@@ -131,5 +131,5 @@ export const ConnectionFactsSchema = z.strictObject({
   endpointName: optionalText,
   groupIds: z.array(z.string()).optional(),
   groupIdsSource: z.enum(["connection", "endpoint", "unknown"]).optional(),
-  requestMessage: z.string().max(REQUEST_MESSAGE_MAX_LENGTH).optional(),
+  requestMessage: optionalText,
 });

@@ -120,7 +120,7 @@ function traceRule(rule: PolicyRule, facts: ConnectionFacts): RuleTrace {
   const matched = all === "holds" && notBlock === "fails";
   let why: string;
   if (positive.length === 0 && match.not === undefined) why = "empty match: takes every connection";
-  else if (matched) why = "every criterion holds";
+  else if (matched) why = match.not === undefined ? "every criterion holds" : positive.length === 0 ? "the not block fails" : "every criterion holds and the not block fails";
   else if (all === "fails") why = `not matched: ${names(positive, "fails")} failed`;
   else if (all === "unknown") why = `not matched: ${names(positive, "unknown")} cannot be evaluated, the facts lack what it needs`;
   else if (notBlock === "holds") why = "not matched: every criterion of the not block holds";
@@ -158,7 +158,7 @@ function evaluate(criterion: (typeof CRITERIA)[number], c: PolicyCriteria, facts
       return listed(c.targetResourceTypes ?? [], facts.targetResourceType, "the target's type", sameText);
     case "groupIds": {
       const groupIds = facts.groupIds ?? [];
-      if (groupIds.length === 0) return unknown("the requested group ids (the resource side carries none and the endpoint could not be read)");
+      if (groupIds.length === 0) return ["unknown", "the requested group ids are not known (the resource side carries none and the endpoint could not be read)"];
       const from = facts.groupIdsSource === undefined || facts.groupIdsSource === "unknown" ? "" : ` (from the ${facts.groupIdsSource})`;
       const missing = groupIds.filter((g) => !(c.groupIds ?? []).some((allowed) => sameText(allowed, g)));
       return verdictOf(missing.length === 0, `${groupIds.join(", ")}${from} ${groupIds.length === 1 ? "is" : "are"} listed`, `${missing.join(", ")}${from} ${missing.length === 1 ? "is" : "are"} not listed`);

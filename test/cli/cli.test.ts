@@ -250,7 +250,7 @@ describe("the CLI offline: validate, explain --facts and its conventions", () =>
     const { code, out } = await offline("explain", "--facts", facts, "--policy", policy);
     expect(code).toBe(0);
     expect(out).toMatch(/^ {2}1\. blobs -> approve: not matched: groupIds cannot be evaluated, the facts lack what it needs$/m);
-    expect(out).toMatch(/^ {7}unknown {2}groupIds: the requested group ids .* is not known$/m);
+    expect(out).toMatch(/^ {7}unknown {2}groupIds: the requested group ids are not known \(the resource side carries none and the endpoint could not be read\)$/m);
     expect(out).toMatch(/^ {2}2\. not-blobs -> reject: not matched: the not block's groupIds cannot be evaluated/m);
     expect(out).toMatch(/^decision\s+leavePending by rule default: no rule matched$/m);
   });

@@ -392,6 +392,22 @@ describe("decide properties", () => {
     );
   });
 
+  it("never matches a rule that needs group ids when no side could tell them, and the trace says so", () => {
+    fc.assert(
+      fc.property(policies, connections, (p, { connection: conn, context }) => {
+        const facts = factsOf({ ...conn, groupIds: [] }, { target: context.target });
+        const trace = explainDecision(p, facts);
+        p.rules.forEach((r, i) => {
+          const notOnlyGroupIds = r.match.not !== undefined && Object.keys(r.match.not).join() === "groupIds";
+          if (r.match.groupIds === undefined && !notOnlyGroupIds) return;
+          expect(trace.rules[i]?.matched).toBe(false);
+          expect(trace.rules[i]?.criteria).toContainEqual(expect.objectContaining({ criterion: "groupIds", verdict: "unknown" }));
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("explains the same decision that it makes, rule by rule", () => {
     fc.assert(
       fc.property(policies, connections, (p, { connection: conn, context }) => {
