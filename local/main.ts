@@ -12,7 +12,7 @@ import { loadEstateSeed, startEmulator } from "./emulator";
 import type { Emulator } from "./emulator";
 import { startLocalHost } from "./host";
 import type { LocalHost } from "./host";
-import { shellExports } from "../cli/shellExports";
+import { welcomeText } from "./welcome";
 
 const ROOT = resolve(__dirname, "..", "..");
 const HUB = "11111111-1111-1111-1111-111111111111";
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   const webhook = `${host.url}/runtime/webhooks/eventgrid?functionName=onArmEvent`;
   await emulator.control.subscribe({ url: webhook });
 
-  printWelcome(emulator, host, policyFile, caFile, settings);
+  console.log(welcomeText({ hostUrl: host.url, emulatorUrl: emulator.url, policyFile, caFile, settings }));
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
@@ -127,30 +127,6 @@ async function playLifecycle(emulator: Emulator, host: LocalHost): Promise<void>
     control.deletePrivateEndpoint(ml.id);
     await settle(emulator, host);
   }
-}
-
-function printWelcome(emulator: Emulator, host: LocalHost, policyFile: string, caFile: string, settings: Record<string, string>): void {
-  const pe = `/subscriptions/${SPOKE}/resourceGroups/rg-endpoints/providers/Microsoft.Network/privateEndpoints/pe-batchprod-account`;
-  console.log(`
-privatelink-autopilot, running locally against an emulated Azure estate
-
-  Functions host   ${host.url}   (health: ${host.url}/api/health)
-  ARM emulator     ${emulator.url}   (CA: ${caFile}; control API: ${emulator.url}/_emulator/)
-  policy           ${policyFile}   (edit it: the next run uses it)
-
-Try:
-  curl -s -X POST ${host.url}/api/runs -d '{"scope":"all","dryRun":true}'
-  curl -s -X POST ${host.url}/api/runs -d '{"scope":{"endpointId":"${pe}"}}'
-  curl -s '${host.url}/api/runs/<instanceId>?format=text'
-  curl -s --cacert ${caFile} ${emulator.url}/_emulator/snapshot
-  curl -s --cacert ${caFile} -X POST ${emulator.url}/_emulator/removeConnection -d '{"connectionId":"<connection id from the snapshot>"}'
-  curl -s -X POST ${host.url}/admin/functions/driftSweepTimer -d '{}'
-
-Point the read-only CLI at this emulator (in another shell, from this directory):
-${shellExports(settings)}
-  npx privatelink-autopilot plan
-  npx privatelink-autopilot explain ${pe}
-  npx privatelink-autopilot validate ${policyFile}`);
 }
 
 main().catch((error: unknown) => {

@@ -7,6 +7,7 @@ import type { Emulator } from "../../local/emulator";
 import { execFileSync } from "node:child_process";
 import { runCli } from "../../cli/main";
 import { shellExports } from "../../cli/shellExports";
+import { welcomeText } from "../../local/welcome";
 import { loadPolicy } from "../../shared/policy";
 import { demoEstate, HUB, SPOKE, TEST_POLICY, UNKNOWN } from "../e2e/stack";
 
@@ -90,15 +91,17 @@ describe("the what-if CLI against the emulator", () => {
     expect(missing.err).toMatch(/no such private endpoint connection/);
   });
 
-  it("reads its settings from the export block npm start prints, quoted for any value", async () => {
-    const block = shellExports({ ...env, AUTOPILOT_EXTRA: "it's $HOME `x` \\ \"q\"" });
+  it("runs with the export block npm start prints, pasted into a shell", async () => {
+    const settings = { ...env, AUTOPILOT_EXTRA: "it's $HOME `x` \\ \"q\"" };
+    const banner = welcomeText({ hostUrl: "http://127.0.0.1:7071", emulatorUrl: emulator.url, policyFile: "local/demo/policy.yaml", caFile: env["AUTOPILOT_ARM_CA_FILE"] ?? "", settings });
+    const block = /from this directory\):\n([^]*?)\n {2}npx /.exec(banner)?.[1] ?? "";
+    expect(block).toBe(shellExports(settings));
     const seen = JSON.parse(execFileSync("sh", ["-c", `${block}\nexec node -e 'console.log(JSON.stringify(process.env))'`], { env: {}, encoding: "utf8" })) as Record<string, string>;
-    expect(seen["AUTOPILOT_EXTRA"]).toBe("it's $HOME `x` \\ \"q\"");
-    const settings = Object.fromEntries(Object.keys(env).map((name) => [name, seen[name]]));
-    expect(settings).toEqual(env);
+    expect(Object.fromEntries(Object.keys(settings).map((name) => [name, seen[name]]))).toEqual(settings);
     const out: string[] = [];
-    expect(await runCli(["plan", "--json"], settings, { out: (l) => out.push(l), err: () => undefined })).toBe(0);
+    expect(await runCli(["plan", "--json"], seen, { out: (l) => out.push(l), err: () => undefined })).toBe(0);
     expect(JSON.parse(out.join("\n"))).toMatchObject({ schemaVersion: 1 });
+    expect(banner).toContain("npx privatelink-autopilot plan");
   });
 
   it("stops with a message naming each bad setting, and a usage for an unknown command", async () => {
