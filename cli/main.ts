@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { loadConfig, Settings } from "../shared/config";
 import type { Config } from "../shared/config";
 import { decide, explainDecision } from "../shared/policy";
+import type { PolicyAction } from "../shared/policy";
 import { isResourceId } from "../shared/resourceId";
 import { createArmClients, defaultCredential, StaticTokenCredential } from "../shared/azure/clients";
 import type { ArmClients } from "../shared/azure/clients";
@@ -19,7 +20,8 @@ import { PolicyStore } from "../orchestrations/policyStore";
 import { planScope } from "../orchestrations/planScope";
 import { readConnectionFacts } from "../orchestrations/readConnectionFacts";
 import { resolveScope, subscriptionsInScope } from "../orchestrations/scope";
-import { summarizeConflict, summarizeRecord } from "../orchestrations/runReport";
+import { dnsReportOf, newRunReport, summarizeRecord } from "../orchestrations/runReport";
+import type { DecisionOutcome } from "../orchestrations/runReport";
 import type { CliIo } from "./cliIo";
 import { CLI_SCHEMA_VERSION } from "./cliIo";
 import { explainById, printExplanations, readFactsFile } from "./explain";
@@ -43,7 +45,8 @@ const COMMANDS: Record<"plan" | "explain" | "validate", { usage: string; help: s
 connections and the DNS record changes it would write. Reads only.
 
   --subscription <guid>  read only this subscription of the scope
-  --json                 print one JSON document (with schemaVersion)
+  --json                 print the report a dry-run sweep returns (kind, dryRun, decisions,
+                         dns, errors, ...) with schemaVersion, the resolved scope and the counts
 
 ${SETTINGS_NOTE}`,
     options: { subscription: { type: "string" } },
@@ -97,7 +100,11 @@ function table(rows: string[][]): string[] {
   return rows.map((row) => `  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ")}`);
 }
 
+/** What a dry run reports for each action. */
+const WOULD: Record<PolicyAction, DecisionOutcome> = { approve: "wouldApprove", reject: "wouldReject", leavePending: "leftPending" };
+
 async function plan(config: Config, options: { json: boolean; subscription: string | undefined }, io: CliIo): Promise<number> {
+  const startedAt = new Date();
   const clients = clientsFor(config);
   const { policy } = new PolicyStore(config.policy).current();
   if (config.managementGroupId !== undefined) io.err(`.. resolving management group ${config.managementGroupId}`);
@@ -122,7 +129,14 @@ async function plan(config: Config, options: { json: boolean; subscription: stri
   }
   const { changes } = scopePlan;
   if (options.json) {
-    io.out(JSON.stringify({ schemaVersion: CLI_SCHEMA_VERSION, scope: scope.managementGroup === undefined ? { subscriptionIds: scope.subscriptionIds } : { subscriptionIds: scope.subscriptionIds, managementGroup: scope.managementGroup.id }, counts: scopePlan.counts, decisions, create: changes.create.map(summarizeRecord), update: changes.update.map((u) => summarizeRecord(u.after)), delete: changes.delete.map(summarizeRecord), conflicts: changes.conflicts.map(summarizeConflict), unchanged: changes.unchanged.length, errors: scopePlan.errors }, null, 2));
+    // The report a dry-run sweep returns, plus what only the CLI knows: the scope it resolved and the counts.
+    const report = newRunReport("sweep", "scope", { dryRun: true, startedAt, reason: "privatelink-autopilot plan" });
+    report.decisions = decisions.map(({ connectionId, endpointId, action, ruleName, reason }) => ({ connectionId, endpointId, action, ruleName, reason, outcome: WOULD[action] }));
+    report.dns = dnsReportOf(changes);
+    report.errors = scopePlan.errors;
+    report.finishedAt = new Date().toISOString();
+    const resolved = scope.managementGroup === undefined ? { subscriptionIds: scope.subscriptionIds } : { subscriptionIds: scope.subscriptionIds, managementGroup: scope.managementGroup.id };
+    io.out(JSON.stringify({ schemaVersion: CLI_SCHEMA_VERSION, ...report, scope: resolved, counts: scopePlan.counts }, null, 2));
     return 0;
   }
   const c = scopePlan.counts;

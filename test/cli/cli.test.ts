@@ -65,9 +65,11 @@ describe("the what-if CLI against the emulator", () => {
     emulator.control.putRecordSet({ zoneId, type: "A", name: "stale", ipv4Addresses: ["10.1.1.1"], metadata: { managedBy: "privatelink-autopilot", owner: "cli-test", endpointId: "/subscriptions/22222222-2222-2222-2222-222222222222/resourcegroups/rg/providers/microsoft.network/privateendpoints/gone" } });
     const { code, out } = await cli("plan", "--json");
     expect(code).toBe(0);
-    const result = JSON.parse(out) as { delete: { name: string }[]; decisions: unknown[] };
-    expect(result.delete).toEqual([expect.objectContaining({ name: "stale", zone: "privatelink.blob.core.windows.net" })]);
+    const result = JSON.parse(out) as { schemaVersion: number; kind: string; dryRun: boolean; dns: { deleted: { name: string }[] }; decisions: { outcome: string }[] };
+    expect(result).toMatchObject({ schemaVersion: 1, kind: "sweep", dryRun: true });
+    expect(result.dns.deleted).toEqual([expect.objectContaining({ name: "stale", zone: "privatelink.blob.core.windows.net" })]);
     expect(result.decisions).toHaveLength(6);
+    expect(result.decisions.map((d) => d.outcome).sort()).toEqual(["leftPending", "wouldApprove", "wouldApprove", "wouldApprove", "wouldApprove", "wouldReject"]);
   });
 
   it("explains which rule decides a connection and why", async () => {
@@ -124,9 +126,11 @@ describe("the what-if CLI against the emulator", () => {
       expect(grouped.code).toBe(0);
       expect(grouped.err).toMatch(/^\.\. resolving management group mg-platform$/m);
       expect(grouped.err).toMatch(/^\.\. 2 subscriptions in scope \(0 listed, 2 from management group mg-platform\)$/m);
-      const { scope, ...plan } = JSON.parse(grouped.out) as { scope: unknown };
+      // Everything but the scope and the run's times is the same.
+      const { scope, startedAt, finishedAt, ...plan } = JSON.parse(grouped.out) as { scope: unknown; startedAt: string; finishedAt: string };
       expect(scope).toEqual({ subscriptionIds: [HUB, SPOKE], managementGroup: "mg-platform" });
-      const { scope: listedScope, ...listedPlan } = JSON.parse(listed.out) as { scope: unknown };
+      expect(Date.parse(finishedAt)).toBeGreaterThanOrEqual(Date.parse(startedAt));
+      const { scope: listedScope, startedAt: _s, finishedAt: _f, ...listedPlan } = JSON.parse(listed.out) as { scope: unknown; startedAt: string; finishedAt: string };
       expect(listedScope).toEqual({ subscriptionIds: [HUB, SPOKE] });
       expect(plan).toEqual(listedPlan);
     });
