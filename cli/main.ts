@@ -40,6 +40,8 @@ function clientsFor(config: Config): ArmClients {
     endpoint,
     credential: staticToken !== undefined ? new StaticTokenCredential(staticToken) : defaultCredential(),
     ...(caFile !== undefined ? { ca: readFileSync(caFile, "utf8") } : {}),
+    // The CLI only reads: its clients refuse every write, as a dry run's do.
+    readOnly: true,
   });
 }
 

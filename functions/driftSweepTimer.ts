@@ -16,7 +16,7 @@ export const driftSweepTimer: TimerHandler = async (timer: Timer, context: Invoc
   const started = await startSweep(df.getClient(context), config, { reason: `timer${timer.isPastDue ? " (past due)" : ""}` });
   // The whole scope: no one resource.
   if (started.action === "alreadyRunning") context.log(runLog(started.instanceId, undefined, `drift sweep skipped: ${started.instanceId} is still running`));
-  else context.log(runLog(started.instanceId, undefined, `drift sweep started: ${started.instanceId}`));
+  else context.log(runLog(started.instanceId, undefined, `drift sweep started: ${started.instanceId}${started.dryRun ? " (dry run)" : ""}`));
 };
 
 // Read at registration: app settings are in the environment before the worker loads the app.

@@ -32,7 +32,7 @@ export const onArmEvent: EventGridHandler = async (event, context: InvocationCon
   }
   const target = request.kind === "networkInterface" ? { kind: "endpoint" as const, id: endpointId ?? "", reason: request.reason } : request;
   const started = await startReconcile(df.getClient(context), config, target, { reason: `event ${target.reason}`, subscriptionIds });
-  context.log(runLog(started.instanceId, target.id, `event ${target.reason} -> ${started.action} ${started.instanceId}`));
+  context.log(runLog(started.instanceId, target.id, `event ${target.reason} -> ${started.action} ${started.instanceId}${started.dryRun ? " (dry run)" : ""}`));
 };
 
 app.eventGrid("onArmEvent", { extraInputs: [df.input.durableClient()], handler: onArmEvent });

@@ -97,8 +97,9 @@ export const startRunHttp: HttpHandler = async (request: HttpRequest, context: I
   const runRequest = parseRunRequest(body, runScope);
   if (typeof runRequest === "string") return badRequest(runRequest);
   const client = df.getClient(context);
-  const { scope, dryRun } = runRequest;
-  const reason = `manual run${dryRun ? " (dry run)" : ""}`;
+  const { scope } = runRequest;
+  const reason = `manual run${runRequest.dryRun || config.dryRun ? " (dry run)" : ""}`;
+  const dryRun = runRequest.dryRun;
   let started: StartedRun;
   let resourceId: string | undefined;
   if (scope === "all" || "subscriptionId" in scope) {
@@ -109,12 +110,12 @@ export const startRunHttp: HttpHandler = async (request: HttpRequest, context: I
     resourceId = target.id;
     started = await startReconcile(client, config, target, { dryRun, reason, subscriptionIds });
   }
-  context.log(runLog(started.instanceId, resourceId, `manual run: ${started.action} ${started.instanceId}${dryRun ? " (dry run)" : ""}`));
+  context.log(runLog(started.instanceId, resourceId, `manual run: ${started.action} ${started.instanceId}${started.dryRun ? " (dry run)" : ""}`));
   const statusUrl = new URL(`/api/runs/${started.instanceId}`, request.url).href;
   return new HttpResponse({
     status: 202,
     headers: { Location: statusUrl },
-    jsonBody: { ...started, dryRun, statusUrl, management: client.createHttpManagementPayload(started.instanceId) },
+    jsonBody: { ...started, statusUrl, management: client.createHttpManagementPayload(started.instanceId) },
   });
 };
 

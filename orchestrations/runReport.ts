@@ -25,6 +25,8 @@ export interface DecisionEntry {
   ruleName: string;
   reason: string;
   outcome: DecisionOutcome;
+  /** Why a decision was not carried out: what failed, or who decided first. */
+  detail?: string;
 }
 
 /** A record set, summarised: `value` is the sorted IPs of an A record or the CNAME target. */
@@ -148,7 +150,7 @@ export function summarizeRunReport(report: RunReport): string {
 export function formatRunReport(report: RunReport): string {
   const lines = [`${summarizeRunReport(report)}`, `  target: ${report.target}`, `  ${report.startedAt} .. ${report.finishedAt}, ${report.rounds} round(s)`];
   for (const note of report.notes) lines.push(`  note: ${note}`);
-  for (const d of report.decisions) lines.push(`  ${d.outcome.padEnd(14)} ${d.connectionId}  rule ${d.ruleName}: ${d.reason}`);
+  for (const d of report.decisions) lines.push(`  ${d.outcome.padEnd(14)} ${d.connectionId}  rule ${d.ruleName}: ${d.reason}${d.detail !== undefined ? ` (${d.detail})` : ""}`);
   const would = report.dryRun ? "would " : "";
   const record = (r: RecordSummary) => `${r.type} ${r.name}.${r.zone} -> ${r.value}`;
   for (const r of report.dns.created) lines.push(`  ${would}create ${record(r)}`);

@@ -13,8 +13,11 @@ import { clearScopeCache } from "./scope";
 
 export interface Runtime {
   config: Config;
+  /** The clients for a run that may write; read-only (they refuse every write) when `AUTOPILOT_DRY_RUN` is on. */
   clients: ArmClients;
   policies: PolicyStore;
+  /** The clients a run uses: read-only when the run is a dry run or `AUTOPILOT_DRY_RUN` is on. */
+  clientsFor(run: { dryRun?: boolean }): ArmClients;
 }
 
 let runtime: Runtime | undefined;
@@ -33,13 +36,15 @@ export function resetRuntime(): void {
 
 export function createRuntime(config: Config): Runtime {
   const { endpoint, caFile, staticToken } = config.arm;
-  const clients = createArmClients({
+  const options = {
     endpoint,
     credential: staticToken !== undefined ? new StaticTokenCredential(staticToken) : defaultCredential(),
     ...(caFile !== undefined ? { ca: readFileSync(caFile, "utf8") } : {}),
-    writePacing: config.arm.writePacing,
-  });
+  };
+  // The backstop of dry run: its clients refuse every write, whatever branch a run takes.
+  const readOnlyClients = createArmClients({ ...options, writePacing: false, readOnly: true });
+  const clients = config.dryRun ? readOnlyClients : createArmClients({ ...options, writePacing: config.arm.writePacing });
   const policies = new PolicyStore(config.policy);
   policies.current();
-  return { config, clients, policies };
+  return { config, clients, policies, clientsFor: (run) => (run.dryRun === true ? readOnlyClients : clients) };
 }

@@ -20,6 +20,8 @@ export interface SetConnectionStateInput {
   runId: string;
   connectionId: string;
   decision: Decision;
+  /** The run's dry-run flag: a dry run's clients refuse every write (the orchestrator does not call this then). */
+  dryRun: boolean;
 }
 
 export interface SetConnectionStateResult {
@@ -28,7 +30,7 @@ export interface SetConnectionStateResult {
 }
 
 export async function setConnectionState(input: SetConnectionStateInput, context?: InvocationContext): Promise<SetConnectionStateResult> {
-  const { clients } = getRuntime();
+  const clients = getRuntime().clientsFor(input);
   const { connectionId, decision } = input;
   if (decision.action === "leavePending") return { outcome: "leftPending", detail: decision.reason };
   try {

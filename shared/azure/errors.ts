@@ -18,6 +18,20 @@ export class PreconditionFailedError extends Error {
   }
 }
 
+/**
+ * A dry run's clients refused a write (see `ArmClientOptions.readOnly`): a code path missed the run's
+ * dry-run flag. Permanent: retrying never helps, and nothing was sent.
+ */
+export class WriteRefusedError extends Error {
+  override readonly name = "WriteRefused";
+  constructor(
+    readonly method: string,
+    readonly url: string,
+  ) {
+    super(`dry run: refused ${method.toUpperCase()} ${url.split("?")[0]}; a dry run never writes to ARM`);
+  }
+}
+
 /** ARM refused the call (403): the app's identity lacks `actions` on `scope`. Permanent until granted. */
 export class PermissionDeniedError extends Error {
   override readonly name = "PermissionDenied";
