@@ -21,7 +21,7 @@ export function* decideConnections(context: OrchestrationContext, pending: reado
       const input: SetConnectionStateInput = { runId: context.df.instanceId, connectionId: p.connectionId, decision: p.decision, dryRun };
       const result = (yield context.df.callActivityWithRetry(Activities.setConnectionState, armRetry(), input)) as SetConnectionStateResult;
       entry.outcome = result.outcome;
-      if (result.outcome === "failed" || result.outcome === "alreadyDecided") entry.detail = result.detail;
+      if (result.outcome !== "approved" && result.outcome !== "rejected") entry.detail = result.detail;
     }
     entries.push(entry);
   }

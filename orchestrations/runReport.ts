@@ -16,6 +16,8 @@ export type DecisionOutcome =
   | "wouldReject"
   /** Someone else decided it between our read and our write; we left it as they did. */
   | "alreadyDecided"
+  /** Someone else changed it (still Pending) between our read and our write; left alone, the next run decides. */
+  | "contended"
   | "failed";
 
 export interface DecisionEntry {
@@ -135,7 +137,7 @@ export function mergeDnsReports(reports: readonly DnsReport[]): DnsReport {
 /** One line that says what a run did. */
 export function summarizeRunReport(report: RunReport): string {
   const count = (n: number, what: string) => `${n} ${what}`;
-  const decided = report.decisions.filter((d) => d.outcome !== "leftPending" && d.outcome !== "alreadyDecided");
+  const decided = report.decisions.filter((d) => d.outcome !== "leftPending" && d.outcome !== "alreadyDecided" && d.outcome !== "contended");
   const verb = report.dryRun ? "would change" : "changed";
   return [
     `${report.kind} run${report.dryRun ? " (dry run)" : ""}: ${count(decided.length, "decisions")}`,

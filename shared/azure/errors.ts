@@ -9,7 +9,7 @@ import { isRestError } from "@azure/core-rest-pipeline";
 import type { ActionParameters, ArmOperation } from "./operations";
 import { actionsOf } from "./operations";
 
-/** Someone changed the record set (or created it) since we read it: re-read and re-plan, never overwrite. */
+/** Someone changed the record set or connection (or created it) since we read it: never overwrite; the next run re-reads. */
 export class PreconditionFailedError extends Error {
   override readonly name = "PreconditionFailed";
   readonly statusCode = 412;
@@ -126,7 +126,7 @@ export function toArmError(error: unknown, context: ArmCallContext): unknown {
   const { operation, scope } = context;
   const detail = error.message.split("\n")[0];
   if (error.statusCode === 412) {
-    return new PreconditionFailedError(`${operation.name} on ${scope}: the ETag precondition failed (412); the record set changed since it was read. ${detail}`, {
+    return new PreconditionFailedError(`${operation.name} on ${scope}: the ETag precondition failed (412); it changed since it was read. ${detail}`, {
       cause: error,
     });
   }
