@@ -79,7 +79,15 @@ export function parseRunRequest(body: unknown, runScope: RunScope): RunRequest |
 }
 
 export const startRunHttp: HttpHandler = async (request: HttpRequest, context: InvocationContext) => {
-  const { config, clients } = getRuntime();
+  let runtime: ReturnType<typeof getRuntime>;
+  try {
+    runtime = getRuntime();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    context.error(runLog(undefined, undefined, `manual run refused: ${message}`));
+    return new HttpResponse({ status: 503, jsonBody: { error: { code: "NotReady", message } } });
+  }
+  const { config, clients } = runtime;
   let body: unknown;
   try {
     body = await request.json();
