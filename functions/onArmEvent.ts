@@ -29,7 +29,7 @@ function idOf(event: unknown): string {
 }
 
 /** True for a failure that a redelivery cannot cure: bad input, or ARM refusing for good. */
-function isPermanent(error: unknown): boolean {
+export function isPermanent(error: unknown): boolean {
   if (error instanceof TypeError || error instanceof RangeError || error instanceof PermissionDeniedError) return true;
   return error instanceof ArmRequestError && !isTransientArmError(error);
 }

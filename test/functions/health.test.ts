@@ -38,6 +38,18 @@ describe("health and manual runs with the scope given by a management group", ()
     expect([authLevel("health"), authLevel("healthDetails"), authLevel("startRun"), authLevel("getRun")]).toEqual(["anonymous", "function", "function", "function"]);
   });
 
+  it("answers anonymous probes from a result at most 30 s old, so they cannot drive ARM reads; the details read afresh", async () => {
+    useGroup("mg-platform");
+    const zoneLists = () => stack.emulator.control.counters().operations["GET privateDnsZones:listByResourceGroup"] ?? 0;
+    stack.emulator.control.resetCounters();
+    for (let i = 0; i < 5; i++) expect((await stack.get("/api/health")).status).toBe(200);
+    expect(zoneLists()).toBeLessThanOrEqual(1);
+    const before = zoneLists();
+    await stack.get("/api/health/details");
+    await stack.get("/api/health/details");
+    expect(zoneLists()).toBe(before + 2);
+  });
+
   it("reports how many subscriptions are in scope and that they came from the group", async () => {
     useGroup("mg-platform");
     const { status, body } = await stack.get("/api/health/details");

@@ -1,6 +1,8 @@
 import { InvocationContext } from "@azure/functions";
 import { describe, expect, it } from "vitest";
-import { onArmEvent } from "../../functions/onArmEvent";
+import { isPermanent, onArmEvent } from "../../functions/onArmEvent";
+import { ArmRequestError, PermissionDeniedError } from "../../shared/azure/errors";
+import { ScopeResolutionError } from "../../orchestrations/scope";
 
 const PE = "/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-endpoints/providers/Microsoft.Network/privateEndpoints/pe-huge";
 
@@ -17,5 +19,25 @@ describe("onArmEvent on its own (as the Azure Functions host calls it)", () => {
     };
     await expect(onArmEvent(huge as never, context)).resolves.toBeUndefined();
     expect(lines).toEqual([{ level: "warning", message: expect.stringMatching(/event "huge-2" acknowledged without a run: it is 2097\d{3} bytes, over Event Grid's limit of 1048576 bytes \(1 MB\) per event$/) }]);
+  });
+});
+
+describe("which failures Event Grid redelivers", () => {
+  it("acknowledges failures a redelivery cannot cure, and rethrows the transient ones", () => {
+    const permanent = [
+      new TypeError("bad id"),
+      new RangeError("too many pages"),
+      new PermissionDeniedError("denied", "getNetworkInterface", ["Microsoft.Network/networkInterfaces/read"], "/subscriptions/x"),
+      new ArmRequestError("bad request", "getNetworkInterface", 400, "InvalidRequest"),
+    ];
+    const transient = [
+      new ArmRequestError("throttled", "getNetworkInterface", 429, "TooManyRequests"),
+      new ArmRequestError("down", "getNetworkInterface", 503, "ServiceUnavailable"),
+      new ArmRequestError("no answer", "getNetworkInterface", undefined, "ECONNRESET"),
+      new ScopeResolutionError("group not found", "mg-x"),
+      new Error("durable store: HTTP 500"),
+    ];
+    expect(permanent.map(isPermanent)).toEqual(permanent.map(() => true));
+    expect(transient.map(isPermanent)).toEqual(transient.map(() => false));
   });
 });
