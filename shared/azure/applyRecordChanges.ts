@@ -69,7 +69,7 @@ function valueOf(record: DnsRecord): string {
 }
 
 /** `A name.zone -> value (etag …, owner …)`: one version of a record set, for contended reports. */
-export function describeVersion(record: DnsRecord): string {
+function describeVersion(record: DnsRecord): string {
   const owner = ownerOf(record);
   const etag = record.etag === undefined ? "" : `etag ${record.etag}, `;
   return `${record.type} ${record.name}.${record.zone} -> ${valueOf(record)} (${etag}${owner === undefined ? "no marker" : `owner ${owner}`})`;
