@@ -34,7 +34,8 @@ export interface CliIo {
   err: (line: string) => void;
 }
 
-function clientsFor(config: Config): ArmClients {
+/** The CLI's ARM clients: read-only, so it cannot write whatever a command does. */
+export function clientsFor(config: Config): ArmClients {
   const { endpoint, caFile, staticToken } = config.arm;
   return createArmClients({
     endpoint,

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../local/emulator";
 import type { Emulator } from "../../local/emulator";
-import { runCli } from "../../cli/main";
+import { clientsFor, runCli } from "../../cli/main";
+import { loadConfig } from "../../shared/config";
 import { demoEstate, HUB, SPOKE, TEST_POLICY, UNKNOWN } from "../e2e/stack";
 
 describe("the what-if CLI against the emulator", () => {
@@ -64,6 +65,10 @@ describe("the what-if CLI against the emulator", () => {
     const result = JSON.parse(out) as { delete: { name: string }[]; decisions: unknown[] };
     expect(result.delete).toEqual([expect.objectContaining({ name: "stale", zone: "privatelink.blob.core.windows.net" })]);
     expect(result.decisions).toHaveLength(6);
+  });
+
+  it("reads through clients that refuse every write", () => {
+    expect(clientsFor(loadConfig(env)).readOnly).toBe(true);
   });
 
   it("explains which rule decides a connection and why", async () => {

@@ -46,6 +46,9 @@ describe("AUTOPILOT_DRY_RUN=true over the demo estate (local host + ARM emulator
     await stack.settle();
     const eventLines = stack.logs.filter((l) => /event .* -> started \S+ \(dry run\)$/.test(l.message));
     expect(eventLines.length).toBeGreaterThanOrEqual(2);
+    const eventRuns = await Promise.all([...new Set(eventLines.map((l) => /-> started (\S+)/.exec(l.message)?.[1] ?? ""))].map((id) => reportOf(stack, id)));
+    for (const report of eventRuns) expect(report).toMatchObject({ dryRun: true, errors: [] });
+    expect(eventRuns.flatMap((r) => r.decisions.map((d) => d.outcome))).toContain("wouldApprove");
 
     // A manual run that does not ask for a dry run: the setting makes it one.
     const manual = await stack.run("all");
