@@ -31,7 +31,7 @@ function failed(error: unknown): Check {
 }
 
 /** Runs every check now. A runtime that cannot start (bad settings or policy) is the one failed check. */
-export async function checkHealth(): Promise<HealthReport> {
+async function checkHealth(): Promise<HealthReport> {
   const checks: Record<string, Check> = {};
   let runtime: Runtime | undefined;
   try {
@@ -67,11 +67,6 @@ export async function checkHealth(): Promise<HealthReport> {
 }
 
 let cached: { at: number; report: Promise<HealthReport> } | undefined;
-
-/** Forgets the cached anonymous answer (tests). */
-export function clearHealthCache(): void {
-  cached = undefined;
-}
 
 export const health: HttpHandler = async () => {
   const now = Date.now();

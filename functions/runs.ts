@@ -105,9 +105,8 @@ export const startRunHttp: HttpHandler = async (request: HttpRequest, context: I
   const runRequest = parseRunRequest(body, runScope);
   if (typeof runRequest === "string") return badRequest(runRequest);
   const client = df.getClient(context);
-  const { scope } = runRequest;
-  const reason = `manual run${runRequest.dryRun || config.dryRun ? " (dry run)" : ""}`;
-  const dryRun = runRequest.dryRun;
+  const { scope, dryRun } = runRequest;
+  const reason = `manual run${dryRun || config.dryRun ? " (dry run)" : ""}`;
   let started: StartedRun;
   let resourceId: string | undefined;
   if (scope === "all" || "subscriptionId" in scope) {

@@ -13,6 +13,7 @@
  */
 
 import type { DnsRecord } from "../domain";
+import { sameRecord } from "../dns/plan";
 import type { DnsChanges } from "../dns/plan";
 import { isOwnedBy, ownerOf } from "../dns/ownership";
 import type { ArmClients } from "./clients";
@@ -147,7 +148,8 @@ function contendedWith(change: RecordChange, current: DnsRecord | undefined, why
   const record = recordOf(change);
   const ours =
     change.kind === "create" ? `ours: ${describeVersion(change.after)}` : `ours as read: ${describeVersion(change.before)}${change.kind === "update" ? `, to become ${valueOf(change.after)}` : ""}`;
-  const theirs = current === undefined ? "theirs: none (the record set is gone)" : `theirs: ${describeVersion(current)}`;
+  const same = current !== undefined && change.kind !== "delete" && sameRecord(current, change.after) ? ", already what we wanted" : "";
+  const theirs = current === undefined ? "theirs: none (the record set is gone)" : `theirs: ${describeVersion(current)}${same}`;
   return {
     status: "contended",
     change,

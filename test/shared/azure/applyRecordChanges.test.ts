@@ -91,6 +91,16 @@ describe("applyRecordChanges: the one DNS writer", () => {
     expect(await contentOf(fx, "taken")).toBe("10.0.0.9 (unmarked)");
   });
 
+  it("says so when the other writer already wrote what we wanted (another run of ours), and still does not write", async () => {
+    const want = desired("same", "10.0.0.4");
+    fx.emulator.control.putRecordSet({ zoneId: blob.id, type: "A", name: "same", ttl: want.ttl, ipv4Addresses: want.ipv4Addresses, metadata: OURS });
+    fx.emulator.control.resetCounters();
+    const [outcome] = await applyRecordChanges(fx.clients, [{ kind: "create", after: want }], { ownerId: OWNER });
+
+    expect(outcome).toMatchObject({ status: "contended", detail: expect.stringMatching(/theirs: A same\.\S+ -> 10\.0\.0\.4 \(etag \S+, owner owner-test\), already what we wanted; /) });
+    expect(Object.keys(fx.emulator.control.counters().operations).filter((op) => op.startsWith("PUT "))).toHaveLength(1);
+  });
+
   it("re-checks the marker at apply: a record set that lost it is neither updated nor deleted", async () => {
     const a = await ourRecord("lost-a", "10.0.0.1");
     const b = await ourRecord("lost-b", "10.0.0.2");
