@@ -86,12 +86,15 @@ ${Object.values(COMMANDS)
 Reads only; changes nothing.
 ${EXIT_CODES}`;
 
-function clientsFor(config: Config): ArmClients {
+/** The CLI's ARM clients: read-only, so it cannot write whatever a command does. */
+export function clientsFor(config: Config): ArmClients {
   const { endpoint, caFile, staticToken } = config.arm;
   return createArmClients({
     endpoint,
     credential: staticToken !== undefined ? new StaticTokenCredential(staticToken) : defaultCredential(),
     ...(caFile !== undefined ? { ca: readFileSync(caFile, "utf8") } : {}),
+    // The CLI only reads: its clients refuse every write, as a dry run's do.
+    readOnly: true,
   });
 }
 

@@ -6,7 +6,7 @@
 import { app } from "@azure/functions";
 import type { InvocationContext, Timer, TimerHandler } from "@azure/functions";
 import * as df from "durable-functions";
-import { DEFAULT_SWEEP_SCHEDULE, Settings } from "../shared/config";
+import { sweepScheduleSetting } from "../shared/config";
 import { getRuntime } from "../orchestrations/runtime";
 import { startSweep } from "./startRun";
 import { runLog } from "../orchestrations/runLog";
@@ -16,9 +16,9 @@ export const driftSweepTimer: TimerHandler = async (timer: Timer, context: Invoc
   const started = await startSweep(df.getClient(context), config, { reason: `timer${timer.isPastDue ? " (past due)" : ""}` });
   // The whole scope: no one resource.
   if (started.action === "alreadyRunning") context.log(runLog(started.instanceId, undefined, `drift sweep skipped: ${started.instanceId} is still running`));
-  else context.log(runLog(started.instanceId, undefined, `drift sweep started: ${started.instanceId}`));
+  else context.log(runLog(started.instanceId, undefined, `drift sweep started: ${started.instanceId}${started.dryRun ? " (dry run)" : ""}`));
 };
 
 // Read at registration: app settings are in the environment before the worker loads the app.
-const schedule = process.env[Settings.sweepSchedule]?.trim() || DEFAULT_SWEEP_SCHEDULE;
+const schedule = sweepScheduleSetting();
 app.timer("driftSweepTimer", { schedule, extraInputs: [df.input.durableClient()], handler: driftSweepTimer });

@@ -4,6 +4,7 @@
  */
 
 import { getRuntime } from "../orchestrations/runtime";
+import { runLog } from "../orchestrations/runLog";
 import "./onArmEvent";
 import "./runs";
 import "./driftSweepTimer";
@@ -18,6 +19,12 @@ import "../orchestrations/activities/reconcileEndpointDns";
 import "../orchestrations/activities/planSweep";
 import "../orchestrations/activities/applyDnsChanges";
 
-// Validate the configuration and the policy now: a bad setting stops start-up with a message that
-// names it, instead of failing the first event.
-getRuntime();
+// Validate the configuration and the policy now, and say so at once when they are bad. A bad setting
+// does not stop the host: every function stays registered, /api/health answers 503 (the details name
+// each bad setting), and every run refuses to start with the same message until it is fixed. A host
+// that fails to load would show only "no functions" and make Event Grid give up on its deliveries.
+try {
+  getRuntime();
+} catch (error) {
+  console.error(runLog(undefined, undefined, `not ready, every run refuses to start: ${error instanceof Error ? error.message : String(error)}`));
+}

@@ -79,7 +79,15 @@ export function parseRunRequest(body: unknown, runScope: RunScope): RunRequest |
 }
 
 export const startRunHttp: HttpHandler = async (request: HttpRequest, context: InvocationContext) => {
-  const { config, clients } = getRuntime();
+  let runtime: ReturnType<typeof getRuntime>;
+  try {
+    runtime = getRuntime();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    context.error(runLog(undefined, undefined, `manual run refused: ${message}`));
+    return new HttpResponse({ status: 503, jsonBody: { error: { code: "NotReady", message } } });
+  }
+  const { config, clients } = runtime;
   let body: unknown;
   try {
     body = await request.json();
@@ -98,7 +106,7 @@ export const startRunHttp: HttpHandler = async (request: HttpRequest, context: I
   if (typeof runRequest === "string") return badRequest(runRequest);
   const client = df.getClient(context);
   const { scope, dryRun } = runRequest;
-  const reason = `manual run${dryRun ? " (dry run)" : ""}`;
+  const reason = `manual run${dryRun || config.dryRun ? " (dry run)" : ""}`;
   let started: StartedRun;
   let resourceId: string | undefined;
   if (scope === "all" || "subscriptionId" in scope) {
@@ -109,12 +117,12 @@ export const startRunHttp: HttpHandler = async (request: HttpRequest, context: I
     resourceId = target.id;
     started = await startReconcile(client, config, target, { dryRun, reason, subscriptionIds });
   }
-  context.log(runLog(started.instanceId, resourceId, `manual run: ${started.action} ${started.instanceId}${dryRun ? " (dry run)" : ""}`));
+  context.log(runLog(started.instanceId, resourceId, `manual run: ${started.action} ${started.instanceId}${started.dryRun ? " (dry run)" : ""}`));
   const statusUrl = new URL(`/api/runs/${started.instanceId}`, request.url).href;
   return new HttpResponse({
     status: 202,
     headers: { Location: statusUrl },
-    jsonBody: { ...started, dryRun, statusUrl, management: client.createHttpManagementPayload(started.instanceId) },
+    jsonBody: { ...started, statusUrl, management: client.createHttpManagementPayload(started.instanceId) },
   });
 };
 

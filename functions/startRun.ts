@@ -2,6 +2,9 @@
  * @module Starts runs from every entry point. Reconciliations are singletons per key: when a run for the
  * key is in flight, it is nudged to go round once more instead of starting a second one. Dry runs get
  * their own instance so they never disturb a live run.
+ *
+ * Dry run is resolved here, once per run: `AUTOPILOT_DRY_RUN` or the caller's `dryRun`. The run carries
+ * the result in its input and report; its activities build read-only ARM clients from it.
  */
 
 import { randomUUID } from "node:crypto";
@@ -19,9 +22,12 @@ export interface StartedRun {
   instanceId: string;
   /** `started` a new run, `nudged` one in flight, or found a sweep `alreadyRunning`. */
   action: "started" | "nudged" | "alreadyRunning";
+  /** Whether the run is a dry run (the setting, or the caller's request). */
+  dryRun: boolean;
 }
 
 export interface StartRunOptions {
+  /** A dry run on request; `AUTOPILOT_DRY_RUN` makes every run one, whatever is asked. */
   dryRun?: boolean;
   reason: string;
   /** The subscriptions in scope when the caller has resolved them; otherwise resolved here. */
@@ -29,6 +35,12 @@ export interface StartRunOptions {
 }
 
 const IN_FLIGHT = new Set(["Pending", "Running", "ContinuedAsNew"]);
+
+/** Whether a run is a dry run, and whether it gets an instance of its own (a requested dry run beside live runs). */
+export function resolveDryRun(config: Config, options: StartRunOptions): { dryRun: boolean; ownInstance: boolean } {
+  const requested = options.dryRun === true;
+  return { dryRun: config.dryRun || requested, ownInstance: requested && !config.dryRun };
+}
 
 async function scopeOf(config: Config, options: StartRunOptions): Promise<string[]> {
   return options.subscriptionIds !== undefined ? [...options.subscriptionIds] : subscriptionsInScope(getRuntime().clients, config);
@@ -52,9 +64,9 @@ export async function isInFlight(client: DurableClient, instanceId: string): Pro
 
 /** Starts (or nudges) the reconciliation of one endpoint or resource. */
 export async function startReconcile(client: DurableClient, config: Config, request: Exclude<ReconcileRequest, { kind: "networkInterface" }>, options: StartRunOptions): Promise<StartedRun> {
-  const dryRun = options.dryRun === true;
+  const { dryRun, ownInstance } = resolveDryRun(config, options);
   const key = instanceIdFor(request.kind, request.id);
-  const instanceId = dryRun ? `${key}-dryrun-${randomUUID().slice(0, 8)}` : key;
+  const instanceId = ownInstance ? `${key}-dryrun-${randomUUID().slice(0, 8)}` : key;
   const subscriptionIds = request.kind === "resource" ? await scopeOf(config, options) : [];
   const start = () =>
     request.kind === "endpoint"
@@ -63,21 +75,21 @@ export async function startReconcile(client: DurableClient, config: Config, requ
           instanceId,
           input: { resourceId: request.id, subscriptionIds, dryRun, concurrency: config.sweepConcurrency, reason: options.reason } satisfies ReconcileResourceInput,
         });
-  if (dryRun) {
+  if (ownInstance) {
     await start();
-    return { instanceId, action: "started" };
+    return { instanceId, action: "started", dryRun };
   }
   // Two events for one key may race: the loser of a start nudges the winner, and a nudge that
   // finds the run already finished starts a new one. Bounded: a few rounds at most.
   for (let attempt = 0; attempt < 3; attempt++) {
     if (await isInFlight(client, instanceId)) {
       await client.raiseEvent(instanceId, NUDGE_EVENT, { reason: options.reason });
-      if (await isInFlight(client, instanceId)) return { instanceId, action: "nudged" };
+      if (await isInFlight(client, instanceId)) return { instanceId, action: "nudged", dryRun };
       continue;
     }
     try {
       await start();
-      return { instanceId, action: "started" };
+      return { instanceId, action: "started", dryRun };
     } catch (error) {
       if (!(error instanceof Error && /\b409\b/.test(error.message))) throw error;
     }
@@ -87,10 +99,10 @@ export async function startReconcile(client: DurableClient, config: Config, requ
 
 /** Starts a drift sweep of the whole scope or of one subscription, unless one is already running. */
 export async function startSweep(client: DurableClient, config: Config, options: StartRunOptions & { subscriptionId?: string }): Promise<StartedRun> {
-  const dryRun = options.dryRun === true;
+  const { dryRun, ownInstance } = resolveDryRun(config, options);
   const key = options.subscriptionId === undefined ? SWEEP_INSTANCE_ID : `${SWEEP_INSTANCE_ID}-${options.subscriptionId.toLowerCase()}`;
-  const instanceId = dryRun ? `${key}-dryrun-${randomUUID().slice(0, 8)}` : key;
-  if (!dryRun && (await isInFlight(client, instanceId))) return { instanceId, action: "alreadyRunning" };
+  const instanceId = ownInstance ? `${key}-dryrun-${randomUUID().slice(0, 8)}` : key;
+  if (!ownInstance && (await isInFlight(client, instanceId))) return { instanceId, action: "alreadyRunning", dryRun };
   const input: DriftSweepInput = {
     subscriptionIds: await scopeOf(config, options),
     ...(options.subscriptionId !== undefined ? { onlySubscriptionIds: [options.subscriptionId.toLowerCase()] } : {}),
@@ -99,5 +111,5 @@ export async function startSweep(client: DurableClient, config: Config, options:
     reason: options.reason,
   };
   await client.startNew(Orchestrations.driftSweep, { instanceId, input });
-  return { instanceId, action: "started" };
+  return { instanceId, action: "started", dryRun };
 }

@@ -1,14 +1,16 @@
 /**
- * @module Turns a DNS change plan into a report: applies it (or not, in a dry run), logs each record
- * change for people watching, and reports failed changes as errors instead of failing the run.
+ * @module Turns a DNS change plan into a report: applies it through the one DNS writer
+ * (`applyRecordChanges`), or in a dry run only says what it would do; logs one line per record change
+ * for people watching; reports contended changes as conflicts (`contended`) and failed ones as errors
+ * instead of failing the run.
  */
 
 import type { DnsRecord } from "../shared/domain";
 import type { DnsChanges } from "../shared/dns/plan";
 import type { ArmClients } from "../shared/azure/clients";
-import { applyChanges, ApplyChangesError } from "./applyChanges";
-import type { AppliedChanges } from "./applyChanges";
-import { dnsReportOf, summarizeConflict, summarizeRecord } from "./runReport";
+import { applyRecordChanges, ApplyRecordChangesError, recordChangesOf, recordOf } from "../shared/azure/applyRecordChanges";
+import type { RecordOutcome } from "../shared/azure/applyRecordChanges";
+import { dnsReportOf, summarizeRecord } from "./runReport";
 import type { DnsReport, RecordSummary, RunError } from "./runReport";
 
 export interface ApplyPlanOptions {
@@ -24,37 +26,59 @@ function resourceOf(record: DnsRecord): string {
   return record.metadata["endpointId"] ?? record.zoneId;
 }
 
+function describe(r: RecordSummary): string {
+  return `${r.type} ${r.name}.${r.zone}`;
+}
+
+/** One readable line per change that ended. */
+function lineOf(outcome: RecordOutcome): string {
+  const r = summarizeRecord(recordOf(outcome.change));
+  switch (outcome.status) {
+    case "created":
+    case "updated":
+      return `${outcome.status} ${describe(r)} -> ${r.value}`;
+    case "deleted":
+      return `deleted ${describe(r)}`;
+    case "contended":
+      return `contended: ${outcome.detail}`;
+    case "failed":
+      return `failed: ${outcome.error.message}`;
+  }
+}
+
 export async function applyPlan(clients: ArmClients, changes: DnsChanges, options: ApplyPlanOptions): Promise<{ dns: DnsReport; errors: RunError[] }> {
   const planned = dnsReportOf(changes);
   const log = (record: DnsRecord, message: (r: RecordSummary) => string) => options.log?.(message(summarizeRecord(record)), resourceOf(record));
-  for (const c of changes.conflicts) log(c.record, (r) => `conflict: ${r.type} ${r.name}.${r.zone} left alone (${c.reason}): ${c.detail}`);
+  for (const c of changes.conflicts) log(c.record, (r) => `conflict: ${describe(r)} left alone (${c.reason}): ${c.detail}`);
   if (options.dryRun) {
-    for (const record of changes.create) log(record, (r) => `dry run: would create ${r.type} ${r.name}.${r.zone} -> ${r.value}`);
-    for (const { after } of changes.update) log(after, (r) => `dry run: would update ${r.type} ${r.name}.${r.zone} -> ${r.value}`);
-    for (const record of changes.delete) log(record, (r) => `dry run: would delete ${r.type} ${r.name}.${r.zone}`);
+    for (const record of changes.create) log(record, (r) => `dry run: would create ${describe(r)} -> ${r.value}`);
+    for (const { after } of changes.update) log(after, (r) => `dry run: would update ${describe(r)} -> ${r.value}`);
+    for (const record of changes.delete) log(record, (r) => `dry run: would delete ${describe(r)}`);
     return { dns: planned, errors: [] };
   }
-  let applied: AppliedChanges;
-  const errors: RunError[] = [];
+  let outcomes: RecordOutcome[];
   try {
-    applied = await applyChanges(clients, changes, {
+    outcomes = await applyRecordChanges(clients, recordChangesOf(changes), {
       ownerId: options.ownerId,
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-      onChange: (kind, record) => log(record, (r) => `${kind}d ${r.type} ${r.name}.${r.zone}${kind === "delete" ? "" : ` -> ${r.value}`}`),
+      onOutcome: (outcome) => log(recordOf(outcome.change), () => lineOf(outcome)),
     });
   } catch (error) {
-    if (!(error instanceof ApplyChangesError)) throw error;
-    applied = error.applied;
-    for (const e of error.errors) errors.push({ target: "dns", message: e instanceof Error ? e.message : String(e) });
+    if (!(error instanceof ApplyRecordChangesError)) throw error;
+    outcomes = error.outcomes;
   }
+  const written = (status: "created" | "updated") => outcomes.flatMap((o) => (o.status === status ? [summarizeRecord(o.written)] : []));
   return {
     dns: {
       ...planned,
-      created: applied.created.map(summarizeRecord),
-      updated: applied.updated.map(summarizeRecord),
-      deleted: applied.deleted.map(summarizeRecord),
-      conflicts: [...planned.conflicts, ...applied.conflicts.map(summarizeConflict)],
+      created: written("created"),
+      updated: written("updated"),
+      deleted: outcomes.flatMap((o) => (o.status === "deleted" ? [summarizeRecord(recordOf(o.change))] : [])),
+      conflicts: [
+        ...planned.conflicts,
+        ...outcomes.flatMap((o) => (o.status === "contended" ? [{ ...summarizeRecord(recordOf(o.change)), reason: "contended", detail: o.detail }] : [])),
+      ],
     },
-    errors,
+    errors: outcomes.flatMap((o) => (o.status === "failed" ? [{ target: "dns", message: o.error.message }] : [])),
   };
 }

@@ -16,13 +16,14 @@ export function* decideConnections(context: OrchestrationContext, pending: reado
   const entries: DecisionEntry[] = [];
   for (const p of pending) {
     const { action, ruleName, reason } = p.decision;
-    let outcome = WOULD[action] ?? "leftPending";
+    const entry: DecisionEntry = { connectionId: p.connectionId, endpointId: p.endpointId, action, ruleName, reason, outcome: WOULD[action] ?? "leftPending" };
     if (!dryRun && action !== "leavePending") {
-      const input: SetConnectionStateInput = { runId: context.df.instanceId, connectionId: p.connectionId, decision: p.decision };
+      const input: SetConnectionStateInput = { runId: context.df.instanceId, connectionId: p.connectionId, decision: p.decision, dryRun };
       const result = (yield context.df.callActivityWithRetry(Activities.setConnectionState, armRetry(), input)) as SetConnectionStateResult;
-      outcome = result.outcome;
+      entry.outcome = result.outcome;
+      if (result.outcome !== "approved" && result.outcome !== "rejected") entry.detail = result.detail;
     }
-    entries.push({ connectionId: p.connectionId, endpointId: p.endpointId, action, ruleName, reason, outcome });
+    entries.push(entry);
   }
   return entries;
 }

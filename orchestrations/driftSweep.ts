@@ -73,7 +73,7 @@ const driftSweepOrchestrator: OrchestrationHandler = function* (context: Orchest
         for (let i = 0; i < wave.length; i += concurrency) {
           context.df.setCustomStatus({ phase: "applying", done: results.length, total });
           const tasks: Task[] = wave.slice(i, i + concurrency).map((changes) => {
-            const batch: ApplyDnsChangesInput = { runId: context.df.instanceId, changes };
+            const batch: ApplyDnsChangesInput = { runId: context.df.instanceId, changes, dryRun };
             return context.df.callActivityWithRetry(Activities.applyDnsChanges, armRetry(), batch);
           });
           results.push(...((yield context.df.Task.all(tasks)) as { dns: DnsReport; errors: RunError[] }[]));

@@ -16,6 +16,8 @@ export type DecisionOutcome =
   | "wouldReject"
   /** Someone else decided it between our read and our write; we left it as they did. */
   | "alreadyDecided"
+  /** Someone else changed it (still Pending) between our read and our write; left alone, the next run decides. */
+  | "contended"
   | "failed";
 
 export interface DecisionEntry {
@@ -25,6 +27,8 @@ export interface DecisionEntry {
   ruleName: string;
   reason: string;
   outcome: DecisionOutcome;
+  /** Why a decision was not carried out: what failed, or who decided first. */
+  detail?: string;
 }
 
 /** A record set, summarised: `value` is the sorted IPs of an A record or the CNAME target. */
@@ -133,7 +137,7 @@ export function mergeDnsReports(reports: readonly DnsReport[]): DnsReport {
 /** One line that says what a run did. */
 export function summarizeRunReport(report: RunReport): string {
   const count = (n: number, what: string) => `${n} ${what}`;
-  const decided = report.decisions.filter((d) => d.outcome !== "leftPending" && d.outcome !== "alreadyDecided");
+  const decided = report.decisions.filter((d) => d.outcome !== "leftPending" && d.outcome !== "alreadyDecided" && d.outcome !== "contended");
   const verb = report.dryRun ? "would change" : "changed";
   return [
     `${report.kind} run${report.dryRun ? " (dry run)" : ""}: ${count(decided.length, "decisions")}`,
@@ -148,7 +152,7 @@ export function summarizeRunReport(report: RunReport): string {
 export function formatRunReport(report: RunReport): string {
   const lines = [`${summarizeRunReport(report)}`, `  target: ${report.target}`, `  ${report.startedAt} .. ${report.finishedAt}, ${report.rounds} round(s)`];
   for (const note of report.notes) lines.push(`  note: ${note}`);
-  for (const d of report.decisions) lines.push(`  ${d.outcome.padEnd(14)} ${d.connectionId}  rule ${d.ruleName}: ${d.reason}`);
+  for (const d of report.decisions) lines.push(`  ${d.outcome.padEnd(14)} ${d.connectionId}  rule ${d.ruleName}: ${d.reason}${d.detail !== undefined ? ` (${d.detail})` : ""}`);
   const would = report.dryRun ? "would " : "";
   const record = (r: RecordSummary) => `${r.type} ${r.name}.${r.zone} -> ${r.value}`;
   for (const r of report.dns.created) lines.push(`  ${would}create ${record(r)}`);

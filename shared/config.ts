@@ -142,6 +142,16 @@ function isCron(expression: string): boolean {
   }
 }
 
+/**
+ * The drift sweep's schedule as the timer registers it: the setting when it is a valid six-field
+ * NCRONTAB expression, otherwise the default, so that a bad value never stops the host from loading
+ * (`loadConfig` reports it, and runs refuse until it is fixed).
+ */
+export function sweepScheduleSetting(env: Record<string, string | undefined> = process.env): string {
+  const value = env[Settings.sweepSchedule]?.trim();
+  return value !== undefined && value !== "" && value.split(/\s+/).length === 6 && isCron(value) ? value : DEFAULT_SWEEP_SCHEDULE;
+}
+
 /** Thrown when the configuration is invalid; the message lists every problem, one per line. */
 export class ConfigError extends TypeError {
   override readonly name = "ConfigError";

@@ -35,6 +35,8 @@ import type { ResourceId, Scope } from "./resourceId";
 export interface Ignored {
   kind: "ignored";
   reason: string;
+  /** Set when the event is about a resource outside the scope (worth a warning, unlike an unrelated event). */
+  outOfScope?: true;
 }
 
 /** The schema an event arrived in. */
@@ -141,14 +143,16 @@ export function classifyEvent(event: unknown, scope: Scope): ReconcileRequest | 
   try {
     resource = parseResourceId(data.resourceUri);
   } catch (cause) {
-    throw new TypeError(`event.data.resourceUri: expected an ARM resource id, got ${preview(data.resourceUri)}`, { cause });
+    // The reason only (what part is wrong), not the id again: the preview names it.
+    const why = cause instanceof Error ? (/": (.*?); expected /.exec(cause.message)?.[1] ?? cause.message) : String(cause);
+    throw new TypeError(`event.data.resourceUri: expected an ARM resource id, got ${preview(data.resourceUri)} (${why})`, { cause });
   }
   const id = requestIdOf(resource, operation);
   if (id === undefined) {
     return ignored(`resourceUri ${data.resourceUri} is not a ${operation.type} resource, as ${data.operationName} implies`);
   }
   if (!isWithinScope(id, scope)) {
-    return ignored(`${id} is outside the scope: subscription ${resource.subscriptionId} is not in scope`);
+    return { ...ignored(`${id} is outside the scope: subscription ${resource.subscriptionId} is not in scope`), outOfScope: true };
   }
   return { kind: operation.kind, id, reason: `${data.operationName} succeeded` };
 }

@@ -26,6 +26,13 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EXPECTED =
   "expected /subscriptions/{guid}[/resourceGroups/{name}[/providers/{Namespace}/{type}/{name}[/{childType}/{childName}]...]]";
 
+/**
+ * Characters ARM does not allow in any resource name, and control characters. A URL would carry them
+ * as something else (`?` starts a query, `%` an escape, `\` is read as `/`), so the SDK would address
+ * a different path than the id names.
+ */
+const FORBIDDEN = /[<>%&\\?#\p{Cc}]/u;
+
 function invalid(id: string, what: string): TypeError {
   return new TypeError(`Invalid ARM resource id ${JSON.stringify(id)}: ${what}; ${EXPECTED}`);
 }
@@ -36,6 +43,10 @@ export function parseResourceId(id: string): ResourceId {
   const segments = id.split("/").slice(1);
   if (segments.at(-1) === "") segments.pop();
   if (segments.some((s) => s.trim() === "")) throw invalid(id, "it has an empty segment");
+  // A URL normalises `.` and `..` away: the request would address another resource than the id names.
+  if (segments.some((s) => s === "." || s === "..")) throw invalid(id, "it has a '.' or '..' segment");
+  const forbidden = FORBIDDEN.exec(id);
+  if (forbidden !== null) throw invalid(id, `it holds ${JSON.stringify(forbidden[0])}, which ARM does not allow in resource ids`);
   const [subscriptions, subscriptionId, ...rest] = segments;
   if (subscriptions?.toLowerCase() !== "subscriptions" || subscriptionId === undefined) {
     throw invalid(id, "it does not start with /subscriptions/{id}");

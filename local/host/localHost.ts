@@ -12,7 +12,7 @@ import { createDurableClientData } from "./durableClientData";
 import type { DurableClientData } from "./durableClientData";
 import { handleDurableApiRequest, isDurableApiPath } from "./durableHttpApi";
 import { DurableRunner } from "./durableRunner";
-import { parseEventGridDelivery } from "./eventGridDelivery";
+import { DeliveryTooLargeError, parseEventGridDelivery } from "./eventGridDelivery";
 import type { FunctionRegistration } from "./functionsCoreShim";
 import { installFunctionsCoreShim } from "./functionsCoreShim";
 import { flattenHeaders, PayloadTooLargeError, readRequestBody, sendJson, sendText } from "./httpIo";
@@ -220,14 +220,18 @@ export async function startLocalHost(options: StartLocalHostOptions): Promise<Lo
       delivery = parseEventGridDelivery(body, typeof header === "string" ? header : undefined);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      log("warning", `Rejected Event Grid delivery: ${message}`, functionName);
-      return sendJson(response, 400, { Message: message });
+      const status = error instanceof DeliveryTooLargeError ? 413 : 400;
+      log("warning", `Rejected Event Grid delivery (${status}): ${message}`, functionName);
+      return sendJson(response, status, { Message: message });
     }
     if (delivery.kind === "validation") {
       log("information", "Answered the Event Grid subscription validation handshake", functionName);
       return sendJson(response, 200, { validationResponse: delivery.validationCode });
     }
     if (delivery.kind === "unsubscribe") return sendText(response, 202, "");
+    for (const r of delivery.rejected) {
+      log("warning", `Acknowledged Event Grid event ${r.index} (id ${r.id ?? "none"}) without invoking ${functionName}: ${r.reason}`, functionName);
+    }
     const failures: string[] = [];
     for (const event of delivery.events) {
       try {

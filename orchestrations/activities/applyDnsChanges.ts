@@ -17,11 +17,13 @@ export interface ApplyDnsChangesInput {
   /** The orchestration instance that called, for the log lines. */
   runId: string;
   changes: DnsChanges;
+  /** The run's dry-run flag, resolved where the run started. */
+  dryRun: boolean;
 }
 
 export async function applyDnsChanges(input: ApplyDnsChangesInput, context?: InvocationContext): Promise<{ dns: DnsReport; errors: RunError[] }> {
-  const { clients, config } = getRuntime();
-  return applyPlan(clients, input.changes, { ownerId: config.ownerId, dryRun: false, log: (m, resourceId) => context?.log(runLog(input.runId, resourceId, m)) });
+  const { config, clientsFor } = getRuntime();
+  return applyPlan(clientsFor(input), input.changes, { ownerId: config.ownerId, dryRun: input.dryRun, log: (m, resourceId) => context?.log(runLog(input.runId, resourceId, m)) });
 }
 
 const applyDnsChangesHandler: ActivityHandler = (input: ApplyDnsChangesInput, context: InvocationContext) => applyDnsChanges(input, context);

@@ -34,14 +34,15 @@ export interface ReconcileEndpointDnsResult {
 }
 
 export async function reconcileEndpointDns(input: ReconcileEndpointDnsInput, context?: InvocationContext): Promise<ReconcileEndpointDnsResult> {
-  const { clients, config } = getRuntime();
+  const { config, clientsFor } = getRuntime();
+  const clients = clientsFor(input);
   const [zones, endpoint] = await Promise.all([listZones(clients, config.dnsZoneResourceGroupIds), getPrivateEndpoint(clients, input.endpointId)]);
   const desired = endpoint === undefined ? undefined : desiredRecords(endpoint, zones, { ownerId: config.ownerId, ttl: config.recordTtl });
   // A gone endpoint names no service, so its records may be in any zone.
   const zonesToRead = endpoint === undefined ? zones : [...new Set(endpoint.links.flatMap((l) => zonesServing(resourceTypeOf(l.targetResourceId), zones)))];
   const current = (await Promise.all(zonesToRead.map((zone) => listRecordSets(clients, zone)))).flat();
   const changes = planChanges({ current, desired: desired?.records ?? [], ownerId: config.ownerId, endpointIds: [input.endpointId] });
-  const { dns, errors } = await applyPlan(clients, changes, { ownerId: config.ownerId, dryRun: input.dryRun || config.dryRun, log: (m, resourceId) => context?.log(runLog(input.runId, resourceId, m)) });
+  const { dns, errors } = await applyPlan(clients, changes, { ownerId: config.ownerId, dryRun: input.dryRun, log: (m, resourceId) => context?.log(runLog(input.runId, resourceId, m)) });
   dns.skipped = desired?.skipped.map((s) => ({ fqdn: s.fqdn, reason: s.reason, detail: s.detail })) ?? [];
   dns.servedByZoneGroup = desired?.servedByZoneGroup ?? [];
   const approved = endpoint?.links.some((l) => l.status === "Approved") ?? false;

@@ -1,7 +1,9 @@
 /**
  * @module Activity: approves or rejects one connection, writing the rule and reason into its
  * description. Re-reads the connection first and acts only while it is still Pending, so a late or
- * repeated run never overrides someone else's decision.
+ * repeated run never overrides someone else's decision. Where the provider gives connections an ETag
+ * (Batch, Key Vault), the write carries it (`If-Match`): a decision someone made between our read and
+ * our write (412) is left as they made it and reported, never retried over.
  */
 
 import * as df from "durable-functions";
@@ -9,7 +11,7 @@ import type { ActivityHandler } from "durable-functions";
 import type { InvocationContext } from "@azure/functions";
 import type { Decision } from "../../shared/domain";
 import { approveConnection, getConnection, rejectConnection } from "../../shared/azure/connections";
-import { isTransientArmError } from "../../shared/azure/errors";
+import { isTransientArmError, PreconditionFailedError } from "../../shared/azure/errors";
 import type { DecisionOutcome } from "../runReport";
 import { Activities } from "../names";
 import { getRuntime } from "../runtime";
@@ -20,6 +22,8 @@ export interface SetConnectionStateInput {
   runId: string;
   connectionId: string;
   decision: Decision;
+  /** The run's dry-run flag: a dry run's clients refuse every write (the orchestrator does not call this then). */
+  dryRun: boolean;
 }
 
 export interface SetConnectionStateResult {
@@ -28,15 +32,23 @@ export interface SetConnectionStateResult {
 }
 
 export async function setConnectionState(input: SetConnectionStateInput, context?: InvocationContext): Promise<SetConnectionStateResult> {
-  const { clients } = getRuntime();
+  const clients = getRuntime().clientsFor(input);
   const { connectionId, decision } = input;
   if (decision.action === "leavePending") return { outcome: "leftPending", detail: decision.reason };
   try {
     const connection = await getConnection(clients, connectionId);
     if (connection === undefined) return { outcome: "alreadyDecided", detail: `${connectionId} no longer exists` };
-    if (connection.status !== "Pending") return { outcome: "alreadyDecided", detail: `${connectionId} is already ${connection.status}` };
+    if (connection.status !== "Pending") return { outcome: "alreadyDecided", detail: `${connectionId} is already ${connection.status}; left as it is` };
     const change = decision.action === "approve" ? approveConnection : rejectConnection;
-    await change(clients, connectionId, decision.description);
+    try {
+      await change(clients, connectionId, decision.description, connection.etag !== undefined ? { ifMatch: connection.etag } : {});
+    } catch (error) {
+      if (!(error instanceof PreconditionFailedError)) throw error;
+      const now = await getConnection(clients, connectionId);
+      const detail = `${connectionId} changed between our read and our write (412 on If-Match: ${connection.etag}); it is now ${now?.status ?? "gone"}, left as it is`;
+      context?.log(runLog(input.runId, connectionId, `left alone: ${detail}`));
+      return { outcome: now?.status === "Pending" ? "contended" : "alreadyDecided", detail };
+    }
     const outcome = decision.action === "approve" ? "approved" : "rejected";
     context?.log(runLog(input.runId, connectionId, `${outcome} by rule ${decision.ruleName}: ${decision.reason}`));
     return { outcome, detail: decision.description };

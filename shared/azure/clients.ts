@@ -13,6 +13,7 @@ import { RestError, retryPolicy } from "@azure/core-rest-pipeline";
 import type { PipelinePolicy, RetryStrategy } from "@azure/core-rest-pipeline";
 import { checkWritePacingLimits, retryAfterInMs, WritePacer, writePacingPolicy } from "./writePacer";
 import type { WritePacingLimits } from "./writePacer";
+import { WriteRefusedError } from "./errors";
 
 export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
 
@@ -46,11 +47,18 @@ export interface ArmClientOptions {
    * `false`: off.
    */
   writePacing?: WritePacingLimits | false;
+  /**
+   * A dry run's clients: every PUT, PATCH, POST and DELETE is refused before it leaves the process
+   * with a `WriteRefusedError`, so a code path that forgot the run's dry-run flag still cannot write.
+   */
+  readOnly?: boolean;
 }
 
 /** The cached SDK clients. Callers pass this through to the adapter functions; SDK types stay in shared/azure. */
 export interface ArmClients {
   readonly endpoint: string;
+  /** True for a dry run's clients: they refuse every write (see `ArmClientOptions.readOnly`). */
+  readonly readOnly: boolean;
   network(subscriptionId: string): NetworkManagementClient;
   privateDns(subscriptionId: string): PrivateDnsManagementClient;
   resources(subscriptionId: string): ResourceManagementClient;
@@ -139,6 +147,20 @@ function attemptTimeoutPolicy(timeoutInMs: number): PipelinePolicy {
   };
 }
 
+/** The methods that change something in ARM; every read the adapters make is a GET. */
+const WRITE_METHODS = new Set(["PUT", "PATCH", "POST", "DELETE"]);
+
+/** The backstop of a dry run: refuses every write before the retry, pacing or transport policies see it. */
+export function refuseWritesPolicy(): PipelinePolicy {
+  return {
+    name: "armRefuseWrites",
+    async sendRequest(request, next) {
+      if (WRITE_METHODS.has(request.method.toUpperCase())) throw new WriteRefusedError(request.method, request.url);
+      return next(request);
+    },
+  };
+}
+
 function checkNonNegative(name: string, value: number | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 0 || value > max) {
@@ -197,6 +219,7 @@ export function createArmClients(options: ArmClientOptions): ArmClients {
   // The SDK's default retry waits out any Retry-After, however long; ours is bounded.
   const configure = <T extends PipelineClient>(client: T): T => {
     client.pipeline.removePolicy({ name: "defaultRetryPolicy" });
+    if (options.readOnly === true) client.pipeline.addPolicy(refuseWritesPolicy());
     client.pipeline.addPolicy(
       retryPolicy([throttlingStrategy(maxRetryAfterInMs), exponentialStrategy(retryDelayInMs, maxRetryDelayInMs)], { maxRetries }),
       { phase: "Retry" },
@@ -234,6 +257,7 @@ export function createArmClients(options: ArmClientOptions): ArmClients {
 
   return {
     endpoint,
+    readOnly: options.readOnly === true,
     network: (sub) => cached(network, sub, (s) => configure(new NetworkManagementClient(options.credential, s, sdkOptions))),
     privateDns: (sub) => cached(privateDns, sub, (s) => configure(new PrivateDnsManagementClient(options.credential, s, sdkOptions))),
     resources: (sub) => cached(resources, sub, (s) => configure(new ResourceManagementClient(options.credential, s, sdkOptions))),

@@ -21,6 +21,11 @@ type AbortSignalLike = NonNullable<PipelineRequest["abortSignal"]>;
 
 /** Options for `approveConnection` and `rejectConnection`. */
 export interface UpdateConnectionOptions {
+  /**
+   * Write only if the connection still has this ETag (`If-Match`): what `getConnection` read. A 412
+   * (someone changed it meanwhile) surfaces as `PreconditionFailedError`.
+   */
+  ifMatch?: string;
   /** Poll interval of the long-running write; default: the server's `Retry-After`, else 2 s. */
   updateIntervalInMs?: number;
   abortSignal?: AbortSignalLike;
@@ -148,14 +153,27 @@ export async function listConnections(clients: ArmClients, resourceId: string, o
   return (items ?? []).map(toConnection);
 }
 
-/** One connection, or `undefined` when it (or its resource) is gone. */
-export async function getConnection(clients: ArmClients, id: string): Promise<Connection | undefined> {
+/** A connection as read, with its ETag when the provider gives connections one (Batch, Key Vault). */
+export type VersionedConnection = Connection & { etag?: string };
+
+/** One connection with its ETag, or `undefined` when it (or its resource) is gone. */
+export async function getConnection(clients: ArmClients, id: string): Promise<VersionedConnection | undefined> {
   const provider = linkProviderFor(id);
   const { subscriptionId } = checkConnectionId(id);
+  let etag: string | undefined;
   const resource = await armRead({ operation: ArmOperations.getConnection, scope: id, parameters: { resourceType: provider.resourceType } }, () =>
-    clients.resources(subscriptionId).resources.getById(id, provider.apiVersion),
+    clients.resources(subscriptionId).resources.getById(id, provider.apiVersion, {
+      // The generic resource model drops `etag`: take it from the body as sent, or the header.
+      onResponse: (raw) => {
+        const body: unknown = raw.parsedBody;
+        etag = (isRecord(body) ? stringOf(body.etag) : undefined) ?? raw.headers.get("etag") ?? undefined;
+      },
+    }),
   );
-  return resource === undefined ? undefined : toConnection(resource);
+  if (resource === undefined) return undefined;
+  const connection: VersionedConnection = toConnection(resource);
+  if (etag !== undefined && etag !== "") connection.etag = etag;
+  return connection;
 }
 
 async function setConnectionState(
@@ -172,7 +190,11 @@ async function setConnectionState(
   const state: Record<string, string> = { status, description };
   if (provider.actionsField !== undefined) state[provider.actionsField] = "None";
   const body: GenericResource = { properties: { privateLinkServiceConnectionState: state } };
-  const lroOptions = { updateIntervalInMs: options.updateIntervalInMs, abortSignal: options.abortSignal };
+  const lroOptions = {
+    updateIntervalInMs: options.updateIntervalInMs,
+    abortSignal: options.abortSignal,
+    ...(options.ifMatch !== undefined ? { requestOptions: { customHeaders: { "If-Match": options.ifMatch } } } : {}),
+  };
   const resources = clients.resources(subscriptionId).resources;
   // A write to a connection that no longer exists answers 404: gone, as for reads.
   const updated = await armRead({ operation, scope: id, parameters: { resourceType: provider.resourceType } }, () =>

@@ -9,12 +9,26 @@ import { isRestError } from "@azure/core-rest-pipeline";
 import type { ActionParameters, ArmOperation } from "./operations";
 import { actionsOf } from "./operations";
 
-/** Someone changed the record set (or created it) since we read it: re-read and re-plan, never overwrite. */
+/** Someone changed the record set or connection (or created it) since we read it: never overwrite; the next run re-reads. */
 export class PreconditionFailedError extends Error {
   override readonly name = "PreconditionFailed";
   readonly statusCode = 412;
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
+  }
+}
+
+/**
+ * A dry run's clients refused a write (see `ArmClientOptions.readOnly`): a code path missed the run's
+ * dry-run flag. Permanent: retrying never helps, and nothing was sent.
+ */
+export class WriteRefusedError extends Error {
+  override readonly name = "WriteRefused";
+  constructor(
+    readonly method: string,
+    readonly url: string,
+  ) {
+    super(`dry run: refused ${method.toUpperCase()} ${url.split("?")[0]}; a dry run never writes to ARM`);
   }
 }
 
@@ -112,7 +126,7 @@ export function toArmError(error: unknown, context: ArmCallContext): unknown {
   const { operation, scope } = context;
   const detail = error.message.split("\n")[0];
   if (error.statusCode === 412) {
-    return new PreconditionFailedError(`${operation.name} on ${scope}: the ETag precondition failed (412); the record set changed since it was read. ${detail}`, {
+    return new PreconditionFailedError(`${operation.name} on ${scope}: the ETag precondition failed (412); it changed since it was read. ${detail}`, {
       cause: error,
     });
   }

@@ -59,7 +59,9 @@ export type ConflictReason =
   /** An endpoint of ours outside this run holds the name; a run for it, or a sweep, decides. */
   | "heldOutsideRun"
   /** Several endpoints claim a free name; the lowest endpoint id wins. */
-  | "claimedByLowerEndpoint";
+  | "claimedByLowerEndpoint"
+  /** Set at apply, not by the plan: someone else changed, made or removed the record set after our read. */
+  | "contended";
 
 export interface Conflict {
   /** The desired record that was not applied. */

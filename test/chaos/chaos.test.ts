@@ -258,7 +258,7 @@ describe(`the app under chaos (seed ${SEED})`, () => {
 
   it("keeps the last valid policy when the policy file is replaced with an invalid one", async () => {
     await writeFile(stack.policyFile, "rules: [ this is not: a policy");
-    const health = await stack.get("/api/health");
+    const health = await stack.get("/api/health/details");
     expect(health.body, why("health does not show the policy error")).toMatchObject({ checks: { policy: { ok: false, detail: expect.stringContaining("last valid policy") } } });
 
     const endpoint = stack.emulator.control.createPrivateEndpoint(endpointRequest("pe-after-bad-policy", { kind: "storage", name: "stdata", id: `/subscriptions/${SPOKE}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stdata`, groupId: "blob" }, SPOKE, true));

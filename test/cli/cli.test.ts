@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../local/emulator";
 import type { Emulator } from "../../local/emulator";
 import { execFileSync } from "node:child_process";
-import { runCli } from "../../cli/main";
+import { clientsFor, runCli } from "../../cli/main";
+import { loadConfig } from "../../shared/config";
 import { shellExports } from "../../cli/shellExports";
 import { welcomeText } from "../../local/welcome";
 import { loadPolicy } from "../../shared/policy";
@@ -70,6 +71,10 @@ describe("the what-if CLI against the emulator", () => {
     expect(result.dns.deleted).toEqual([expect.objectContaining({ name: "stale", zone: "privatelink.blob.core.windows.net" })]);
     expect(result.decisions).toHaveLength(6);
     expect(result.decisions.map((d) => d.outcome).sort()).toEqual(["leftPending", "wouldApprove", "wouldApprove", "wouldApprove", "wouldApprove", "wouldReject"]);
+  });
+
+  it("reads through clients that refuse every write", () => {
+    expect(clientsFor(loadConfig(env)).readOnly).toBe(true);
   });
 
   it("explains which rule decides a connection and why", async () => {

@@ -27,9 +27,32 @@ describe("health and manual runs with the scope given by a management group", ()
     resetRuntime();
   });
 
+  it("answers anonymous callers only the status; the details (owner, scope) are behind the function key", async () => {
+    useGroup("mg-platform");
+    const anonymous = await stack.get("/api/health");
+    expect(anonymous).toEqual({ status: 200, body: { status: "healthy" } });
+    const details = await stack.get("/api/health/details");
+    expect(details.body).toMatchObject({ status: "healthy", checks: { configuration: { ok: true, detail: expect.stringContaining("owner e2e-owner") } } });
+    // Azure enforces the key by the trigger's authLevel (the local host does not check keys).
+    const authLevel = (name: string) => Object.values(stack.host.registrations.get(name)?.metadata.bindings ?? {}).find((b) => b.type === "httpTrigger")?.authLevel;
+    expect([authLevel("health"), authLevel("healthDetails"), authLevel("startRun"), authLevel("getRun")]).toEqual(["anonymous", "function", "function", "function"]);
+  });
+
+  it("answers anonymous probes from a result at most 30 s old, so they cannot drive ARM reads; the details read afresh", async () => {
+    useGroup("mg-platform");
+    const zoneLists = () => stack.emulator.control.counters().operations["GET privateDnsZones:listByResourceGroup"] ?? 0;
+    stack.emulator.control.resetCounters();
+    for (let i = 0; i < 5; i++) expect((await stack.get("/api/health")).status).toBe(200);
+    expect(zoneLists()).toBeLessThanOrEqual(1);
+    const before = zoneLists();
+    await stack.get("/api/health/details");
+    await stack.get("/api/health/details");
+    expect(zoneLists()).toBe(before + 2);
+  });
+
   it("reports how many subscriptions are in scope and that they came from the group", async () => {
     useGroup("mg-platform");
-    const { status, body } = await stack.get("/api/health");
+    const { status, body } = await stack.get("/api/health/details");
     const checks = (body as HealthBody).checks;
     expect(status).toBe(200);
     expect(checks["configuration"]?.detail).toMatch(/^0 subscriptions listed and management group mg-platform, owner /);
@@ -48,7 +71,7 @@ describe("health and manual runs with the scope given by a management group", ()
 
   it("fails the scope check, and answers manual runs 503, naming the group when it cannot be resolved", async () => {
     useGroup("mg-typo");
-    const health = await stack.get("/api/health");
+    const health = await stack.get("/api/health/details");
     expect(health.status).toBe(503);
     expect((health.body as HealthBody).checks["scope"]).toEqual({ ok: false, detail: expect.stringMatching(/^Could not resolve management group "mg-typo" \(AUTOPILOT_MANAGEMENT_GROUP\) to its subscriptions: .*not found/) });
     const run = await stack.post("/api/runs", { scope: "all", dryRun: true });

@@ -44,7 +44,7 @@ describe("onArmEvent with the scope given by a management group only", () => {
     await stack.settle();
 
     const messages = stack.logs.filter((l) => l.functionName === "onArmEvent").map((l) => l.message);
-    expect(messages).toContainEqual(expect.stringMatching(new RegExp(`ignored event .*${UNKNOWN}.* is not in scope`)));
+    expect(messages).toContainEqual(expect.stringMatching(new RegExp(`acknowledged without a run: .*${UNKNOWN}.* is not in scope`)));
     expect(messages.filter((m) => / -> (started|nudged) /.test(m))).toEqual([]);
     expect(stack.emulator.control.counters().operations["GET privateEndpoints:get"] ?? 0).toBe(0);
   });

@@ -37,6 +37,12 @@ describe("parseRunRequest", () => {
     expect(parseRunRequest({ scope: { resourceId: `${BATCH}/privateEndpointConnections/c1` } }, config)).toMatch(/^scope.resourceId: expected the id of a PaaS resource/);
   });
 
+  it("refuses ids with '..' segments or characters ARM does not allow, naming the id", () => {
+    const sneaky = `/subscriptions/${SPOKE}/resourceGroups/rg-app/providers/Microsoft.Network/privateEndpoints/../../../../11111111-1111-1111-1111-111111111111/resourceGroups/rg-dns/providers/Microsoft.Network/privateEndpoints/pe`;
+    expect(parseRunRequest({ scope: { endpointId: sneaky } }, config)).toBe(`scope: Invalid ARM resource id ${JSON.stringify(sneaky)}: it has a '.' or '..' segment; expected /subscriptions/{guid}[/resourceGroups/{name}[/providers/{Namespace}/{type}/{name}[/{childType}/{childName}]...]]`);
+    expect(parseRunRequest({ scope: { endpointId: `${PE}?api-version=1` } }, config)).toMatch(/^scope: Invalid ARM resource id .*: it holds "\?", which ARM does not allow in resource ids/);
+  });
+
   it("refuses ids outside the configured subscriptions", () => {
     const foreign = PE.replace(SPOKE, "33333333-3333-3333-3333-333333333333");
     expect(parseRunRequest({ scope: { endpointId: foreign } }, config)).toMatch(/is outside the configured subscriptions/);

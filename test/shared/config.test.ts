@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_SWEEP_SCHEDULE, loadConfig } from "../../shared/config";
+import { ConfigError, DEFAULT_SWEEP_SCHEDULE, loadConfig, sweepScheduleSetting } from "../../shared/config";
 
 const HUB = "11111111-1111-1111-1111-111111111111";
 const valid = {
@@ -147,5 +147,16 @@ describe("loadConfig", () => {
       }
       expect(loadConfig({ ...valid, AUTOPILOT_MANAGEMENT_GROUP: "a".repeat(90) }).managementGroupId).toHaveLength(90);
     });
+  });
+});
+
+describe("sweepScheduleSetting", () => {
+  it("registers the timer with a valid setting, and with the default when the setting is bad (the host still loads)", () => {
+    expect(sweepScheduleSetting({ AUTOPILOT_SWEEP_SCHEDULE: " 0 0 * * * * " })).toBe("0 0 * * * *");
+    expect(sweepScheduleSetting({})).toBe(DEFAULT_SWEEP_SCHEDULE);
+    for (const bad of ["every minute", "0 * * * *", "99 * * * * *"]) {
+      expect(sweepScheduleSetting({ AUTOPILOT_SWEEP_SCHEDULE: bad })).toBe(DEFAULT_SWEEP_SCHEDULE);
+      expect(() => loadConfig({ AUTOPILOT_SWEEP_SCHEDULE: bad })).toThrow(/AUTOPILOT_SWEEP_SCHEDULE: expected a six-field NCRONTAB expression/);
+    }
   });
 });

@@ -145,7 +145,7 @@ describe("classifyEvent with Private Link events", () => {
 
   it("ignores a resource outside the scope and names its subscription", () => {
     const result = classifyEvent(only("PrivateEndpointWrite.eventgrid-schema.json"), { subscriptionIds: [PLATFORM_SUB] });
-    expect(result).toEqual({ kind: "ignored", reason: `${PE} is outside the scope: subscription ${APP_SUB} is not in scope` });
+    expect(result).toEqual({ kind: "ignored", reason: `${PE} is outside the scope: subscription ${APP_SUB} is not in scope`, outOfScope: true });
     expect(classifyEvent(only("BatchPrivateEndpointConnectionWrite.eventgrid-schema.json"), { subscriptionIds: [] }).kind).toBe("ignored");
   });
 
@@ -265,7 +265,7 @@ describe("classifyEvent with malformed events", () => {
     ["a numeric resourceUri", withData(pe(), { resourceUri: 5 }), "event.data.resourceUri: expected a non-empty string, got 5"],
     ["no resourceUri nor subject", withData(pe({ subject: "" }), { resourceUri: undefined }), "event.data.resourceUri"],
     ["a numeric status", withData(pe(), { status: 200 }), "event.data.status: expected a string when present, got 200"],
-    ["a resourceUri that is no ARM id", withData(pe(), { resourceUri: "/subscriptions/{subscription-id}/x" }), 'event.data.resourceUri: expected an ARM resource id, got "/subscriptions/{subscription-id}/x"'],
+    ["a resourceUri that is no ARM id", withData(pe(), { resourceUri: "/subscriptions/{subscription-id}/x" }), 'event.data.resourceUri: expected an ARM resource id, got "/subscriptions/{subscription-id}/x" (subscription "{subscription-id}" is not a GUID)'],
     ["a function", () => undefined, "got a function"],
   ])("throws a TypeError for %s", (_what, event, message) => {
     expect(() => classifyEvent(event, SCOPE)).toThrow(TypeError);

@@ -20,10 +20,10 @@ const PE = `${RG}/providers/Microsoft.Network/privateEndpoints/pe-batch`;
 const BATCH = `/subscriptions/${SUB}/resourceGroups/rg-batch/providers/Microsoft.Batch/batchAccounts/acct`;
 const PEC = `${BATCH}/privateEndpointConnections/acct.conn-1`;
 
-// Arbitraries for well-formed ids: segments are non-blank and hold no '/'.
+// Arbitraries for well-formed ids: segments are non-blank, not `.` or `..`, and hold no '/'.
 const segment = fc
   .string({ unit: fc.constantFrom(..."abcXYZ019-_.()~ é"), minLength: 1, maxLength: 12 })
-  .filter((s) => s.trim() !== "");
+  .filter((s) => s.trim() !== "" && s !== "." && s !== "..");
 const guid = fc.uuid();
 const namespace = fc.tuple(fc.constantFrom("Microsoft", "microsoft", "Contoso"), segment.filter((s) => !s.includes(" "))).map(([a, b]) => `${a}.${b}`);
 const parsedId: fc.Arbitrary<ResourceId> = fc.oneof(
@@ -98,6 +98,16 @@ describe("parseResourceId", () => {
     ["an empty segment", `/subscriptions/${SUB}//resourceGroups/rg`],
     ["a blank segment", `/subscriptions/${SUB}/resourceGroups/ /providers/Microsoft.Network/privateEndpoints/pe`],
     ["two trailing slashes", `${RG}//`],
+    ["a '..' segment", `${RG}/providers/Microsoft.Network/privateEndpoints/../../../rg-other/providers/Microsoft.Network/privateEndpoints/pe`],
+    ["a '..' name", `${RG}/providers/Microsoft.Network/privateEndpoints/..`],
+    ["a '.' name", `${RG}/providers/Microsoft.Network/privateEndpoints/.`],
+    ["a '.' resource group", `/subscriptions/${SUB}/resourceGroups/./providers/Microsoft.Network/privateEndpoints/pe`],
+    ["a query in a name", `${RG}/providers/Microsoft.Network/privateEndpoints/pe?api-version=1`],
+    ["a percent escape", `${RG}/providers/Microsoft.Network/privateEndpoints/pe%2F..`],
+    ["a backslash", `${RG}/providers/Microsoft.Network/privateEndpoints/pe\\..\\x`],
+    ["a fragment", `${RG}/providers/Microsoft.Network/privateEndpoints/pe#x`],
+    ["a control character", `${RG}/providers/Microsoft.Network/privateEndpoints/pe\u0000`],
+    ["angle brackets", `${RG}/providers/Microsoft.Network/privateEndpoints/<script>`],
   ])("throws a TypeError naming the id for %s", (_what, id) => {
     expect(() => parseResourceId(id)).toThrow(TypeError);
     expect(() => parseResourceId(id)).toThrow(`Invalid ARM resource id ${JSON.stringify(id)}`);
@@ -109,7 +119,14 @@ describe("parseResourceId", () => {
     expect(() => parseResourceId(undefined as unknown as string)).toThrow('"undefined"');
   });
 
+  it("accepts names with dots, dashes, underscores, parentheses and a wildcard label", () => {
+    expect(parseResourceId(`${RG}/providers/Microsoft.Storage/storageAccounts/st/privateEndpointConnections/st.pe-1_(a)`).names).toEqual(["st", "st.pe-1_(a)"]);
+    expect(parseResourceId(`${RG}/providers/Microsoft.Network/privateDnsZones/privatelink.api.azureml.ms/A/*.inference`).names).toEqual(["privatelink.api.azureml.ms", "*.inference"]);
+  });
+
   it("says which part was wrong", () => {
+    expect(() => parseResourceId(`${RG}/providers/Microsoft.Network/privateEndpoints/..`)).toThrow("it has a '.' or '..' segment");
+    expect(() => parseResourceId(`${RG}/providers/Microsoft.Network/privateEndpoints/pe?x`)).toThrow('it holds "?", which ARM does not allow');
     expect(() => parseResourceId("/subscriptions/nope")).toThrow('subscription "nope" is not a GUID');
     expect(() => parseResourceId(`${RG}/providers/Network/x/y`)).toThrow('provider namespace "Network" has no \'.\'');
     expect(() => parseResourceId(`${PE}/privateDnsZoneGroups`)).toThrow("expected type/name pairs");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseEventGridDelivery } from "../../../local/host/eventGridDelivery";
+import { DeliveryTooLargeError, MAX_EVENT_BYTES, parseEventGridDelivery } from "../../../local/host/eventGridDelivery";
 
 // Shapes follow the Event Grid / ARM samples in the shared reference (Event Grid schema and CloudEvents 1.0).
 const writeSuccess = {
@@ -47,24 +47,46 @@ describe("parseEventGridDelivery", () => {
       kind: "events",
       schema: "EventGrid",
       events: [writeSuccess, { ...writeSuccess, id: "2" }],
+      rejected: [],
     });
   });
 
   it("accepts a single CloudEvent and a CloudEvents batch", () => {
-    expect(parseEventGridDelivery(JSON.stringify(cloudWrite), "Notification")).toEqual({ kind: "events", schema: "CloudEvents", events: [cloudWrite] });
+    expect(parseEventGridDelivery(JSON.stringify(cloudWrite), "Notification")).toEqual({ kind: "events", schema: "CloudEvents", events: [cloudWrite], rejected: [] });
     expect(parseEventGridDelivery(JSON.stringify([cloudWrite, cloudWrite]), undefined)).toMatchObject({ kind: "events", schema: "CloudEvents" });
   });
 
   it("says what is wrong with a malformed delivery", () => {
     expect(() => parseEventGridDelivery("[{", undefined)).toThrow(/not valid JSON/);
     expect(() => parseEventGridDelivery("[]", undefined)).toThrow(/empty array/);
-    expect(() => parseEventGridDelivery("[1]", undefined)).toThrow(/Event 0 is not a JSON object/);
     expect(() => parseEventGridDelivery(JSON.stringify(writeSuccess), undefined)).toThrow(/must be a JSON array/);
-    expect(() => parseEventGridDelivery(JSON.stringify([{ ...writeSuccess, eventTime: "yesterday" }]), undefined)).toThrow(/eventTime/);
-    expect(() => parseEventGridDelivery(JSON.stringify([{ ...cloudWrite, specversion: "0.3" }]), undefined)).toThrow(/specversion/);
-    expect(() => parseEventGridDelivery(JSON.stringify([{ ...cloudWrite, source: "" }]), undefined)).toThrow(/"source"/);
     expect(() => parseEventGridDelivery(JSON.stringify([writeSuccess, cloudWrite]), undefined)).toThrow(/mixes/);
     expect(() => parseEventGridDelivery(JSON.stringify([writeSuccess]), "Bogus")).toThrow(/aeg-event-type/);
+  });
+
+  it("sets a malformed event aside with its reason and keeps the others of the delivery", () => {
+    const rejected = (events: unknown[]) => {
+      const delivery = parseEventGridDelivery(JSON.stringify(events), undefined);
+      if (delivery.kind !== "events") throw new Error(`expected events, got ${delivery.kind}`);
+      return delivery;
+    };
+    expect(rejected([1, writeSuccess])).toMatchObject({ events: [writeSuccess], rejected: [{ index: 0, id: undefined, reason: "event 0 is not a JSON object" }] });
+    expect(rejected([writeSuccess, { ...writeSuccess, id: "late", eventTime: "yesterday" }])).toMatchObject({
+      events: [writeSuccess],
+      rejected: [{ index: 1, id: "late", reason: expect.stringMatching(/eventTime/) }],
+    });
+    expect(rejected([{ ...cloudWrite, specversion: "0.3" }]).rejected).toEqual([expect.objectContaining({ reason: expect.stringMatching(/specversion/) })]);
+    expect(rejected([{ ...cloudWrite, source: "" }, cloudWrite])).toMatchObject({ events: [cloudWrite], rejected: [{ index: 0, reason: expect.stringMatching(/"source"/) }] });
+  });
+
+  it("keeps Event Grid's delivery contract: at most 5,000 events, and 1 MB per event", () => {
+    const many = Array.from({ length: 5_001 }, (_, i) => ({ ...writeSuccess, id: String(i) }));
+    expect(() => parseEventGridDelivery(JSON.stringify(many), undefined)).toThrow(DeliveryTooLargeError);
+    expect(() => parseEventGridDelivery(JSON.stringify(many), undefined)).toThrow("The delivery holds 5001 events; Event Grid delivers at most 5000 in one request");
+    expect(parseEventGridDelivery(JSON.stringify(many.slice(0, 5_000)), undefined)).toMatchObject({ kind: "events", rejected: [] });
+
+    const huge = { ...writeSuccess, id: "huge", data: { ...writeSuccess.data, padding: "x".repeat(2 * MAX_EVENT_BYTES) } };
+    expect(() => parseEventGridDelivery(JSON.stringify([writeSuccess, huge]), undefined)).toThrow(/^Event 1 \(id "huge"\) is 2097\d{3} bytes; Event Grid delivers at most 1048576 bytes \(1 MB\) per event$/);
   });
 
   it("acknowledges an unsubscribe notice without reading events", () => {

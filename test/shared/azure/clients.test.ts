@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { DefaultAzureCredential } from "@azure/identity";
 import { StaticTokenCredential, createArmClients, createCredential, defaultCredential } from "../../../shared/azure/clients";
-import { ArmRequestError, isTransientArmError } from "../../../shared/azure/errors";
-import { listConnections } from "../../../shared/azure/connections";
-import { listRecordSets, upsertARecord } from "../../../shared/azure/privateDns";
+import { ArmRequestError, isTransientArmError, WriteRefusedError } from "../../../shared/azure/errors";
+import { approveConnection, listConnections, rejectConnection } from "../../../shared/azure/connections";
+import { deleteRecordSet, listRecordSets, upsertARecord } from "../../../shared/azure/privateDns";
 import { getPrivateEndpoint } from "../../../shared/azure/privateEndpoints";
 import { BLOB_ZONE, STORAGE, SUB, endpointId, useEmulator, zoneId } from "./fixture";
 
@@ -124,5 +124,34 @@ describe("ARM clients against the emulator: trust, retries and throttling", () =
     } finally {
       fx.emulator.control.setThrottling({ enabled: false });
     }
+  });
+});
+
+describe("read-only clients (the dry-run backstop)", () => {
+  const fx = useEmulator(100);
+
+  it("refuse every PUT, PATCH and DELETE before it leaves the process, and still read", async () => {
+    const readOnly = fx.clientsWith({ readOnly: true });
+    expect(readOnly.readOnly).toBe(true);
+    expect(fx.clients.readOnly).toBe(false);
+    const record = { zoneId: blob.id, zone: BLOB_ZONE, name: "never", type: "A" as const, ttl: 10, ipv4Addresses: ["10.1.1.1"], metadata: {} };
+    const [existing] = await listRecordSets(readOnly, blob);
+    const [connection] = await listConnections(readOnly, STORAGE);
+    fx.emulator.control.resetCounters();
+
+    const refusals = await Promise.all([
+      upsertARecord(readOnly, record, { ifNoneMatch: "*" }).catch((e: unknown) => e),
+      deleteRecordSet(readOnly, existing!, { ifMatch: existing!.etag! }).catch((e: unknown) => e),
+      approveConnection(readOnly, connection!.id, "approved").catch((e: unknown) => e),
+      rejectConnection(readOnly, connection!.id, "rejected").catch((e: unknown) => e),
+    ]);
+    for (const error of refusals) {
+      expect(error).toBeInstanceOf(WriteRefusedError);
+      expect((error as Error).message).toMatch(/^dry run: refused (PUT|PATCH|DELETE) https:\/\/\S+\/subscriptions\/\S+; a dry run never writes to ARM$/);
+      expect(isTransientArmError(error)).toBe(false);
+    }
+    // Nothing reached ARM: not even one attempt.
+    expect(fx.emulator.control.counters().total).toBe(0);
+    expect(readOnly.requestCount()).toBe(2);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Connection } from "../../../shared/domain";
 import { approveConnection, getConnection, getLinkTarget, listConnections, rejectConnection, toConnection } from "../../../shared/azure/connections";
-import { ArmRequestError } from "../../../shared/azure/errors";
+import { ArmRequestError, PreconditionFailedError } from "../../../shared/azure/errors";
 import { BATCH, ML, STORAGE, SUB, SUB2, VAULT, endpointId, useEmulator } from "./fixture";
 
 describe("toConnection", () => {
@@ -67,7 +67,7 @@ describe("connection adapter against the emulator", () => {
 
   it("gets one connection, and reads a removed one as gone", async () => {
     const listed = await connectionOf(VAULT, "pe-kv");
-    expect(await getConnection(fx.clients, listed.id)).toEqual(listed);
+    expect(await getConnection(fx.clients, listed.id)).toEqual({ ...listed, etag: expect.stringMatching(/.+/) });
     expect(fx.emulator.control.removeConnection(listed.id)).toBe(true);
     expect(await getConnection(fx.clients, listed.id)).toBeUndefined();
     await expect(approveConnection(fx.clients, listed.id, "too late", { updateIntervalInMs: 5 })).resolves.toBeUndefined();
@@ -106,6 +106,27 @@ describe("connection adapter against the emulator", () => {
     const rejected = await rejectConnection(fx.clients, current.id, "rule vaults: only from the hub", { updateIntervalInMs: 5 });
     expect(rejected).toMatchObject({ status: "Rejected", description: "rule vaults: only from the hub" });
     expect(await getConnection(fx.clients, current.id)).toMatchObject({ status: "Rejected" });
+  });
+
+  it("reads a connection's ETag where the provider gives one (Batch, Key Vault) and none where it does not (Storage, ML)", async () => {
+    expect((await getConnection(fx.clients, (await connectionOf(VAULT, "pe-kv")).id))?.etag).toMatch(/.+/);
+    expect((await getConnection(fx.clients, (await connectionOf(BATCH, "pe-batch")).id))?.etag).toMatch(/.+/);
+    expect((await getConnection(fx.clients, (await connectionOf(STORAGE, "pe-file")).id))?.etag).toBeUndefined();
+    expect((await getConnection(fx.clients, (await connectionOf(ML, "pe-ml")).id))?.etag).toBeUndefined();
+  });
+
+  it("sends If-Match with the ETag read: a decision someone made after our read is not overwritten (412)", async () => {
+    fx.emulator.control.createPrivateEndpoint({ subscriptionId: SUB, resourceGroup: "rg-pe", name: "pe-batch-raced", targetResourceId: BATCH, groupIds: ["batchAccount"], manual: true });
+    const read = await getConnection(fx.clients, (await connectionOf(BATCH, "pe-batch-raced")).id);
+    expect(read).toMatchObject({ status: "Pending", etag: expect.stringMatching(/.+/) });
+    fx.emulator.control.setConnectionState(read!.id, "Rejected", "rejected by a person");
+
+    const error = await approveConnection(fx.clients, read!.id, "rule hpc: approved", { ifMatch: read!.etag!, updateIntervalInMs: 5 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect(await getConnection(fx.clients, read!.id)).toMatchObject({ status: "Rejected", description: "rejected by a person" });
+    // With the ETag still current, the same write goes through.
+    const current = await getConnection(fx.clients, read!.id);
+    await expect(approveConnection(fx.clients, read!.id, "rule hpc: approved", { ifMatch: current!.etag!, updateIntervalInMs: 5 })).resolves.toMatchObject({ status: "Approved" });
   });
 
   it("refuses a resource type it has no provider entry for, naming the supported ones", async () => {
