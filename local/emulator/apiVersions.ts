@@ -1,6 +1,6 @@
 /**
  * @module The api-versions the emulator accepts, per provider. Each list holds the version the
- * project targets (see ../shared/reference/README.md), the version the pinned SDK package sends, and
+ * project targets (the api-version of the examples in test/fixtures/arm), the version the pinned SDK package sends, and
  * a few neighbours; anything else is refused with `InvalidApiVersionParameter`, as ARM does.
  */
 import { ArmError } from "./armError";

@@ -1,6 +1,6 @@
 /**
  * @module Renders estate records as the JSON bodies the real resource providers return, following
- * the official examples under ../shared/reference/arm (keys, nesting, per-provider field names).
+ * the official examples vendored in test/fixtures/arm (keys, nesting, per-provider field names).
  */
 import type { ConnectionRecord, EndpointLinkRecord, EndpointRecord, Estate, NicRecord, RecordSetRecord, VirtualNetworkLinkRecord, ZoneGroupRecord, ZoneRecord } from "./estate";
 import type { PaasResource, PrivateLinkService } from "./privateLinkServices";
