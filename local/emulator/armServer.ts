@@ -4,8 +4,10 @@
  * throttling, body parsing, the common ARM response headers, and the ARM error shape for every failure.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApiFamily, ApiVersionScope } from "./apiVersions";
 import { apiFamilyOf, checkApiVersion } from "./apiVersions";
 import { ArmError } from "./armError";
+import type { Estate } from "./estate";
 import type { FaultInjector } from "./faults";
 import { newGuid } from "./random";
 import type { RequestCounters } from "./requestCounters";
@@ -76,6 +78,16 @@ function unknownPath(segments: string[], method: string, otherMethods: string[],
   return new ArmError(404, "NotFound", `The path '/${segments.join("/")}' is not an emulated ARM path.`);
 }
 
+/** The location of the resource a path addresses (as far as the estate knows it), for api-version errors. */
+function versionScopeOf(estate: Estate, family: ApiFamily, segments: readonly string[]): ApiVersionScope {
+  if (family === "privateDns") return { location: "global", supportedLocations: ["global"] };
+  const supportedLocations = [...new Set(estate.listResources().map((r) => r.location.toLowerCase()))].sort();
+  const at = segments.findIndex((s) => s.toLowerCase() === "providers");
+  const id = at >= 0 && segments.length >= at + 4 ? `/${segments.slice(0, at + 4).join("/")}` : undefined;
+  const location = id === undefined ? undefined : (estate.getResource(id) ?? estate.getEndpoint(id))?.location;
+  return { location: location ?? "global", supportedLocations };
+}
+
 /** Handles one ARM request end to end; never throws. */
 export async function handleArmRequest(parts: ArmServerParts, req: IncomingMessage, res: ServerResponse, url: URL, bodyText: string): Promise<void> {
   const method = (req.method ?? "GET").toUpperCase();
@@ -135,7 +147,10 @@ export async function handleArmRequest(parts: ArmServerParts, req: IncomingMessa
     if (matched === undefined) throw unknownPath(segments, method, otherMethods, apiVersion);
     const { route, params } = matched;
     const family = route.family === "byNamespace" ? apiFamilyOf(params.namespace ?? "", undefined) : route.family;
-    if (family !== undefined) checkApiVersion(family, apiVersion, route.resourceType);
+    if (family !== undefined) {
+      const resourceType = route.family === "byNamespace" ? `${params.namespace ?? ""}/${route.resourceType}` : route.resourceType;
+      checkApiVersion(family, apiVersion, resourceType, versionScopeOf(parts.context.estate, family, segments));
+    }
 
     const subscriptionId = params.sub ?? "";
     const requestClass = requestClassOf(method);

@@ -30,7 +30,9 @@ export type { EventChaos, EventSchema, EventSubscription, ForgedEvent, Subscribe
 export type { FaultAction, FaultRule } from "./faults";
 export type { ThrottlingSettings, BucketLimits } from "./throttling";
 export type { CounterSnapshot } from "./requestCounters";
-export { API_VERSIONS } from "./apiVersions";
+export { PUBLISHED_API_VERSIONS } from "./publishedApiVersions";
+export { acceptedApiVersions } from "./apiVersions";
+export type { ApiFamily } from "./apiVersions";
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. */

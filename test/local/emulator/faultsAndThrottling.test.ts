@@ -30,7 +30,8 @@ describe("the ARM front door", () => {
     const cases: [string, string, Parameters<typeof armRequest>[3], number, string][] = [
       ["no bearer token", LIST, { token: null }, 401, "AuthenticationFailed"],
       ["no api-version", `/subscriptions/${SUB}/providers/Microsoft.Network/privateEndpoints`, {}, 400, "MissingApiVersionParameter"],
-      ["an unknown api-version", `/subscriptions/${SUB}/providers/Microsoft.Network/privateEndpoints?api-version=2099-01-01`, {}, 400, "InvalidApiVersionParameter"],
+      ["an unpublished api-version", `/subscriptions/${SUB}/providers/Microsoft.Network/privateEndpoints?api-version=2099-01-01`, {}, 400, "NoRegisteredProviderFound"],
+      ["an api-version that is not a version", `/subscriptions/${SUB}/providers/Microsoft.Network/privateEndpoints?api-version=latest`, {}, 400, "InvalidApiVersionParameter"],
       ["a namespace that is not emulated", `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm?api-version=2024-07-01`, {}, 400, "InvalidResourceNamespace"],
       ["an unknown resource type", `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/frobnicators/x?api-version=2025-07-01`, {}, 400, "InvalidResourceType"],
       ["an unknown subscription", `/subscriptions/99999999-9999-9999-9999-999999999999/providers/Microsoft.Network/privateEndpoints?api-version=2025-07-01`, {}, 404, "SubscriptionNotFound"],
