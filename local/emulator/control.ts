@@ -14,8 +14,8 @@ import type { EventChaos, EventGridEvent, EventPublisher, EventStats, EventSubsc
 import type { FaultInjector, FaultRule } from "./faults";
 import type { CounterSnapshot, RequestCounters } from "./requestCounters";
 import type { Throttler, ThrottlingSettings } from "./throttling";
-import type { ConnectionStatus } from "../../shared/domain";
-import { parseResourceId } from "../../shared/resourceId";
+import type { ConnectionStatus } from "./estateSeed";
+import { parseArmId } from "./armIds";
 
 /** A record set written by hand (someone else's record, or a stale one). */
 export interface ForeignRecordSet {
@@ -79,7 +79,7 @@ export interface ControlParts {
 const SOMEONE_ELSE = "someone-else@contoso.example";
 
 function connectionOperation(connectionId: string, verb: "write" | "delete"): string {
-  const parsed = parseResourceId(connectionId);
+  const parsed = parseArmId(connectionId);
   return `${parsed.namespace}/${parsed.types.join("/")}/${verb}`;
 }
 

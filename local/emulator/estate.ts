@@ -6,13 +6,11 @@
  * other) and knows nothing about HTTP; callers publish events after each change.
  */
 import { ArmError, badRequest, resourceNotFound } from "./armError";
-import type { CreatePrivateEndpointRequest, EstateSeed, SeedManagementGroup, SeedRecordSet } from "./estateSeed";
+import type { ConnectionStatus, CreatePrivateEndpointRequest, EstateSeed, SeedManagementGroup, SeedRecordSet } from "./estateSeed";
 import type { PaasResource } from "./privateLinkServices";
-import { privateLinkGroupOf, privateLinkServiceFor } from "./privateLinkServices";
+import { privateLinkGroupOf, privateLinkServiceFor, zoneGroupRecordName } from "./privateLinkServices";
 import { newGuid, stableGuid } from "./random";
-import type { ConnectionStatus } from "../../shared/domain";
-import { mapFqdn } from "../../shared/dns/zones";
-import { parseResourceId, resourceTypeOf } from "../../shared/resourceId";
+import { armTypeOf, parseArmId } from "./armIds";
 
 export interface ConnectionState {
   status: ConnectionStatus;
@@ -428,7 +426,7 @@ export class Estate {
 
   addSubnet(id: string, addressPrefix: string): SubnetRecord {
     usableRange(addressPrefix);
-    const parsed = parseResourceId(id);
+    const parsed = parseArmId(id);
     if (parsed.resourceGroup !== undefined) this.addResourceGroup(parsed.subscriptionId, parsed.resourceGroup);
     const subnet = { id, addressPrefix };
     this.subnets.set(key(id), subnet);
@@ -440,7 +438,7 @@ export class Estate {
     if (subnetId !== undefined) {
       return this.subnets.get(key(subnetId)) ?? this.addSubnet(subnetId, `10.${200 + (this.autoSubnets++ % 50)}.0.0/24`);
     }
-    const first = [...this.subnets.values()].find((s) => parseResourceId(s.id).subscriptionId.toLowerCase() === subscriptionId.toLowerCase());
+    const first = [...this.subnets.values()].find((s) => parseArmId(s.id).subscriptionId.toLowerCase() === subscriptionId.toLowerCase());
     if (first !== undefined) return first;
     const id = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/virtualNetworks/vnet-${resourceGroup}/subnets/default`;
     return this.addSubnet(id, `10.${200 + (this.autoSubnets++ % 50)}.0.0/24`);
@@ -616,7 +614,7 @@ export class Estate {
   private requireEndpoint(id: string): EndpointRecord {
     const endpoint = this.endpoints.get(key(id));
     if (endpoint === undefined) {
-      const parsed = parseResourceId(id);
+      const parsed = parseArmId(id);
       throw resourceNotFound("Microsoft.Network/privateEndpoints", parsed.names.at(-1) ?? id, parsed.resourceGroup);
     }
     return endpoint;
@@ -644,8 +642,8 @@ export class Estate {
   setConnectionState(connectionId: string, status: ConnectionStatus, description: string): ConnectionRecord {
     const connection = this.connections.get(key(connectionId));
     if (connection === undefined) {
-      const parsed = parseResourceId(connectionId);
-      throw resourceNotFound(resourceTypeOf(parsed), parsed.names.at(-1) ?? connectionId, parsed.resourceGroup);
+      const parsed = parseArmId(connectionId);
+      throw resourceNotFound(armTypeOf(parsed), parsed.names.at(-1) ?? connectionId, parsed.resourceGroup);
     }
     if (status === "Disconnected") throw badRequest("A connection cannot be set to Disconnected; delete it instead.", "InvalidPrivateLinkServiceConnectionStatus");
     connection.state = { status, description, actionsRequired: "None" };
@@ -728,10 +726,8 @@ export class Estate {
       if (zone === undefined || nic === undefined || target === undefined) continue;
       const byName = new Map<string, string[]>();
       for (const ip of nic.ipConfigs) {
-        const mapping = mapFqdn(ip.fqdn, target.type, ip.groupId);
-        if (mapping.kind !== "mapped") continue;
-        const match = [mapping.name, ...mapping.legacyNames].find((n) => n.zone === zone.name);
-        if (match !== undefined) byName.set(match.name, [...(byName.get(match.name) ?? []), ip.privateIp]);
+        const name = zoneGroupRecordName(target, ip.groupId, ip.fqdn, zone.name);
+        if (name !== undefined) byName.set(name, [...(byName.get(name) ?? []), ip.privateIp]);
       }
       config.recordSets = [...byName].map(([recordName, ips]) => ({ recordType: "A", recordSetName: recordName, fqdn: `${recordName}.${zone.name}`, ipAddresses: ips }));
       for (const rs of config.recordSets) {

@@ -14,7 +14,7 @@ import type { PaasResource, PrivateLinkService } from "./privateLinkServices";
 import { PRIVATE_LINK_SERVICES } from "./privateLinkServices";
 import type { ArmRequest, ArmResponse, Route, RouteContext } from "./router";
 import { isRecord, objectBody, operationUrls, page, param, publishChange, route } from "./router";
-import type { ConnectionStatus } from "../../shared/domain";
+import type { ConnectionStatus } from "./estateSeed";
 
 const SETTABLE: readonly ConnectionStatus[] = ["Approved", "Rejected", "Pending"];
 

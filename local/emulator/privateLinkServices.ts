@@ -1,8 +1,9 @@
 /**
  * @module What the emulator knows about each Private Link service it hosts: the groupIds
  * (`privateLinkResources`), the FQDNs Azure issues to an endpoint for each groupId, and each
- * resource provider's quirks (field names, etags, how its connection writes are long-running).
- * The FQDNs follow the shapes `shared/dns/zones` maps to private zones.
+ * resource provider's quirks (field names, etags, how its connection writes are long-running), and
+ * the private DNS zones a zone group writes those names into. This is the emulator's own account of
+ * what Azure does (from the Private Link DNS documentation); a test cross-checks it against the app's.
  */
 import type { ApiFamily } from "./apiVersions";
 
@@ -26,10 +27,22 @@ export interface IssuedName {
   fqdn: string;
 }
 
+/**
+ * A private zone a zone group writes into: an FQDN under `.{publicSuffix}` gets the record named by
+ * what comes before it, e.g. `acct.westeurope.batch.azure.com` in `privatelink.batch.azure.com`
+ * (public suffix `batch.azure.com`) is `acct.westeurope`.
+ */
+export interface ZoneRule {
+  zone: string;
+  publicSuffix: string;
+}
+
 export interface PrivateLinkGroup {
   groupId: string;
   requiredMembers: string[];
   requiredZoneNames: (location: string) => string[];
+  /** Every zone, current and legacy, Azure's zone groups write this group's names into. */
+  zoneRules: (target: PaasResource) => ZoneRule[];
 }
 
 /** How a provider answers writes to its connections. */
@@ -63,8 +76,22 @@ export const PRIVATE_LINK_SERVICES: readonly PrivateLinkService[] = [
     resourceType: "Microsoft.Batch/batchAccounts",
     family: "batch",
     groups: [
-      { groupId: "batchAccount", requiredMembers: ["batchAccount"], requiredZoneNames: () => ["privatelink.batch.azure.com"] },
-      { groupId: "nodeManagement", requiredMembers: ["nodeManagement"], requiredZoneNames: () => ["privatelink.batch.azure.com"] },
+      {
+        groupId: "batchAccount",
+        requiredMembers: ["batchAccount"],
+        requiredZoneNames: () => ["privatelink.batch.azure.com"],
+        // The regional zone is the one Batch accounts used before the global zone existed.
+        zoneRules: (target) => [
+          { zone: "privatelink.batch.azure.com", publicSuffix: "batch.azure.com" },
+          { zone: `privatelink.${region(target)}.batch.azure.com`, publicSuffix: `${region(target)}.batch.azure.com` },
+        ],
+      },
+      {
+        groupId: "nodeManagement",
+        requiredMembers: ["nodeManagement"],
+        requiredZoneNames: () => ["privatelink.batch.azure.com"],
+        zoneRules: () => [{ zone: "privatelink.batch.azure.com", publicSuffix: "batch.azure.com" }],
+      },
     ],
     issuedNames(target, groupId) {
       const account = target.name.toLowerCase();
@@ -93,6 +120,10 @@ export const PRIVATE_LINK_SERVICES: readonly PrivateLinkService[] = [
         groupId: "amlworkspace",
         requiredMembers: ["default", "cert", "notebook", "inference"],
         requiredZoneNames: () => ["privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"],
+        zoneRules: () => [
+          { zone: "privatelink.api.azureml.ms", publicSuffix: "api.azureml.ms" },
+          { zone: "privatelink.notebooks.azure.net", publicSuffix: "notebooks.azure.net" },
+        ],
       },
     ],
     issuedNames(target) {
@@ -125,6 +156,7 @@ export const PRIVATE_LINK_SERVICES: readonly PrivateLinkService[] = [
       groupId,
       requiredMembers: [groupId],
       requiredZoneNames: () => [`privatelink.${groupId}.core.windows.net`],
+      zoneRules: () => [{ zone: `privatelink.${groupId}.core.windows.net`, publicSuffix: `${groupId}.core.windows.net` }],
     })),
     issuedNames: (target, groupId) => [{ memberName: groupId.toLowerCase(), fqdn: `${target.name.toLowerCase()}.${groupId.toLowerCase()}.core.windows.net` }],
     actionsKey: "actionRequired",
@@ -141,7 +173,15 @@ export const PRIVATE_LINK_SERVICES: readonly PrivateLinkService[] = [
   {
     resourceType: "Microsoft.KeyVault/vaults",
     family: "keyVault",
-    groups: [{ groupId: "vault", requiredMembers: ["default"], requiredZoneNames: () => ["privatelink.vaultcore.azure.net"] }],
+    groups: [
+      {
+        groupId: "vault",
+        requiredMembers: ["default"],
+        requiredZoneNames: () => ["privatelink.vaultcore.azure.net"],
+        // vault.azure.net names resolve through privatelink.vaultcore.azure.net.
+        zoneRules: () => [{ zone: "privatelink.vaultcore.azure.net", publicSuffix: "vault.azure.net" }],
+      },
+    ],
     issuedNames: (target) => [{ memberName: "default", fqdn: `${target.name.toLowerCase()}.vault.azure.net` }],
     actionsKey: "actionsRequired",
     connectionEtag: true,
@@ -166,4 +206,15 @@ export function privateLinkServiceFor(resourceType: string): PrivateLinkService 
 /** The group of a service by groupId (case-insensitive), or `undefined`. */
 export function privateLinkGroupOf(service: PrivateLinkService, groupId: string): PrivateLinkGroup | undefined {
   return service.groups.find((g) => g.groupId.toLowerCase() === groupId.toLowerCase());
+}
+
+/** The record a zone group writes for `fqdn` into `zone`, or `undefined` when that zone does not serve it. */
+export function zoneGroupRecordName(target: PaasResource, groupId: string, fqdn: string, zone: string): string | undefined {
+  const service = privateLinkServiceFor(target.type);
+  const group = service === undefined ? undefined : privateLinkGroupOf(service, groupId);
+  const host = fqdn.toLowerCase();
+  for (const rule of group?.zoneRules(target) ?? []) {
+    if (rule.zone.toLowerCase() === zone.toLowerCase() && host.endsWith(`.${rule.publicSuffix}`)) return host.slice(0, -rule.publicSuffix.length - 1);
+  }
+  return undefined;
 }
