@@ -110,6 +110,12 @@ export function connectionBody(connection: ConnectionRecord): Json {
   };
 }
 
+/** A connection as a Key Vault embeds it (PrivateEndpointConnectionItem: no name or type). */
+function connectionItemBody(connection: ConnectionRecord): Json {
+  const { id, etag, properties } = connectionBody(connection);
+  return { id, ...(etag !== undefined ? { etag } : {}), properties };
+}
+
 /** The PaaS resource itself (generic `resources.getById` shape plus provider properties). */
 export function resourceBody(estate: Estate, resource: PaasResource, connections: readonly ConnectionRecord[] = estate.listConnections(resource.id)): Json {
   const service = privateLinkServiceFor(resource.type) as PrivateLinkService;
@@ -121,7 +127,7 @@ export function resourceBody(estate: Estate, resource: PaasResource, connections
     tags: { ...resource.tags },
     properties: {
       ...service.resourceProperties(resource),
-      privateEndpointConnections: connections.map(connectionBody),
+      privateEndpointConnections: connections.map((c) => (service.embedsConnectionItems ? connectionItemBody(c) : connectionBody(c))),
     },
   };
 }

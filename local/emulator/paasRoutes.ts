@@ -111,8 +111,8 @@ function routesFor(service: PrivateLinkService): Route[] {
     }),
     route("GET", base, op(":get"), service.family, service.resourceType, (request, context) => ({ status: 200, body: resourceBody(context.estate, resourceOf(request, context)) })),
     route("GET", `${base}/privateEndpointConnections`, op("/privateEndpointConnections:list"), service.family, pecType, (request, context) => {
-      const resource = resourceOf(request, context);
-      return page(context.estate.listConnections(resource.id), request, context, connectionBody);
+      const connections = context.estate.listConnections(resourceOf(request, context).id);
+      return service.pagedLists.connections ? page(connections, request, context, connectionBody) : { status: 200, body: { value: connections.map(connectionBody) } };
     }),
     route("GET", `${base}/privateEndpointConnections/{connection}`, op("/privateEndpointConnections:get"), service.family, pecType, (request, context) => {
       const { resource, connection } = connectionOf(request, context);
@@ -121,10 +121,10 @@ function routesFor(service: PrivateLinkService): Route[] {
     }),
     route("PUT", `${base}/privateEndpointConnections/{connection}`, op("/privateEndpointConnections:createOrUpdate"), service.family, pecType, writeConnection),
     route("DELETE", `${base}/privateEndpointConnections/{connection}`, op("/privateEndpointConnections:delete"), service.family, pecType, deleteConnection),
-    route("GET", `${base}/privateLinkResources`, op("/privateLinkResources:list"), service.family, `${service.resourceType}/privateLinkResources`, (request, context) => ({
-      status: 200,
-      body: { value: privateLinkResourceBodies(resourceOf(request, context)) },
-    })),
+    route("GET", `${base}/privateLinkResources`, op("/privateLinkResources:list"), service.family, `${service.resourceType}/privateLinkResources`, (request, context) => {
+      const bodies = privateLinkResourceBodies(resourceOf(request, context));
+      return service.pagedLists.privateLinkResources ? page(bodies, request, context, (b) => b) : { status: 200, body: { value: bodies } };
+    }),
     route("GET", `${base}/privateLinkResources/{group}`, op("/privateLinkResources:get"), service.family, `${service.resourceType}/privateLinkResources`, (request, context) => {
       const resource = resourceOf(request, context);
       const found = privateLinkResourceBodies(resource).find((r) => String(r.name).toLowerCase() === param(request, "group").toLowerCase());

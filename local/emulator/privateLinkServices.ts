@@ -61,6 +61,13 @@ export interface PrivateLinkService {
   connectionGroupIds: boolean;
   putStyle: ConnectionWriteStyle;
   deleteStyle: ConnectionWriteStyle;
+  /**
+   * Whether the spec marks the connection and private link resource lists pageable (`nextLink`);
+   * the others answer every item at once, as a client that follows their spec reads one page only.
+   */
+  pagedLists: { connections: boolean; privateLinkResources: boolean };
+  /** Key Vault embeds connection items (id, etag, properties) in the vault; the others embed whole connections. */
+  embedsConnectionItems: boolean;
   /** Provider-specific properties of the resource itself. */
   resourceProperties(target: PaasResource): Record<string, unknown>;
 }
@@ -104,6 +111,8 @@ export const PRIVATE_LINK_SERVICES: readonly PrivateLinkService[] = [
     connectionGroupIds: true,
     putStyle: "asyncOperation",
     deleteStyle: "location",
+    pagedLists: { connections: true, privateLinkResources: true },
+    embedsConnectionItems: false,
     resourceProperties: (target) => ({
       accountEndpoint: `${target.name.toLowerCase()}.${region(target)}.batch.azure.com`,
       nodeManagementEndpoint: `${target.name.toLowerCase()}.${region(target)}.service.batch.azure.com`,
@@ -141,6 +150,8 @@ export const PRIVATE_LINK_SERVICES: readonly PrivateLinkService[] = [
     connectionGroupIds: false,
     putStyle: "sync",
     deleteStyle: "sync",
+    pagedLists: { connections: false, privateLinkResources: false },
+    embedsConnectionItems: false,
     resourceProperties: (target) => ({
       workspaceId: target.workspaceId,
       friendlyName: target.name,
@@ -164,6 +175,8 @@ export const PRIVATE_LINK_SERVICES: readonly PrivateLinkService[] = [
     connectionGroupIds: false,
     putStyle: "sync",
     deleteStyle: "sync",
+    pagedLists: { connections: false, privateLinkResources: false },
+    embedsConnectionItems: false,
     resourceProperties: (target) => ({
       provisioningState: "Succeeded",
       publicNetworkAccess: "Disabled",
@@ -188,6 +201,8 @@ export const PRIVATE_LINK_SERVICES: readonly PrivateLinkService[] = [
     connectionGroupIds: false,
     putStyle: "sync",
     deleteStyle: "location",
+    pagedLists: { connections: true, privateLinkResources: false },
+    embedsConnectionItems: true,
     resourceProperties: (target) => ({
       vaultUri: `https://${target.name.toLowerCase()}.vault.azure.net/`,
       provisioningState: "Succeeded",
