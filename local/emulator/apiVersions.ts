@@ -23,7 +23,7 @@ export function apiFamilyOf(namespace: string, topType: string | undefined): Api
 }
 
 /** Whether `version` is `first` or later; a preview counts as earlier than the stable version of its date. */
-function isAtOrAfter(version: string, first: string): boolean {
+export function isAtOrAfter(version: string, first: string): boolean {
   const date = VERSION_FORMAT.exec(version)?.[1] ?? version;
   const firstDate = VERSION_FORMAT.exec(first)?.[1] ?? first;
   return date > firstDate || version === first;

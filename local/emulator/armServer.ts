@@ -14,6 +14,7 @@ import type { RequestCounters } from "./requestCounters";
 import type { ArmRequest, ArmResponse, Route, RouteContext } from "./router";
 import { matchPattern } from "./router";
 import type { Throttler } from "./throttling";
+import { shapeForVersion } from "./versionedFields";
 import { requestClassOf } from "./throttling";
 
 export interface ArmServerParts {
@@ -188,7 +189,8 @@ export async function handleArmRequest(parts: ArmServerParts, req: IncomingMessa
       correlationId,
       params,
     };
-    send(res, route.handle(request, parts.context), headers);
+    const response = route.handle(request, parts.context);
+    send(res, response.body === undefined ? response : { ...response, body: shapeForVersion(response.body, apiVersion) }, headers);
   } catch (error) {
     // TypeError/RangeError come from validating what the request named (ids, IPs): the caller's fault.
     const armError =

@@ -36,6 +36,7 @@ describe("the api-version gate", () => {
           { type: "Microsoft.MachineLearningServices/workspaces", name: "mlw", subscriptionId: SUB, resourceGroup: "rg-ml", location: "westeurope" },
           { type: "Microsoft.Batch/batchAccounts", name: "batchprod", subscriptionId: SUB, resourceGroup: "rg-batch", location: "westeurope" },
         ],
+        privateEndpoints: [{ subscriptionId: SUB, resourceGroup: "rg-net", name: "pe-batch", targetResourceId: BATCH, groupIds: ["batchAccount"], manual: true }],
       },
     });
   });
@@ -87,5 +88,22 @@ describe("the api-version gate", () => {
     const res = await armRequest(emulator, "GET", `${STORAGE}?api-version=latest`);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: { code: "InvalidApiVersionParameter", message: expect.stringMatching(/^The api-version 'latest' is invalid\. The supported versions are '2015-05-01-preview,/) } });
+  });
+
+  it("leaves out the fields a type gained after the requested version, wherever the type appears", async () => {
+    const groupIdsAt = async (version: string): Promise<unknown[]> => {
+      const list = (await armRequest(emulator, "GET", `${BATCH}/privateEndpointConnections?api-version=${version}`)).body as { value: { properties: Record<string, unknown> }[] };
+      const account = (await armRequest(emulator, "GET", `${BATCH}?api-version=${version}`)).body as { properties: { privateEndpointConnections: { properties: Record<string, unknown> }[] } };
+      return [...list.value, ...account.properties.privateEndpointConnections].map((c) => c.properties.groupIds);
+    };
+    expect(await groupIdsAt("2022-01-01")).toEqual([undefined, undefined]);
+    expect(await groupIdsAt("2022-06-01")).toEqual([["batchAccount"], ["batchAccount"]]);
+
+    const endpoint = async (version: string): Promise<Record<string, unknown>> =>
+      ((await armRequest(emulator, "GET", `${rg("rg-net")}/Microsoft.Network/privateEndpoints/pe-batch?api-version=${version}`)).body as { properties: Record<string, unknown> }).properties;
+    expect(await endpoint("2021-03-01")).not.toHaveProperty("ipConfigurations");
+    expect(await endpoint("2021-03-01")).not.toHaveProperty("customNetworkInterfaceName");
+    expect(await endpoint("2021-03-01")).toHaveProperty("manualPrivateLinkServiceConnections");
+    expect(await endpoint("2021-05-01")).toMatchObject({ ipConfigurations: [], customNetworkInterfaceName: "" });
   });
 });
