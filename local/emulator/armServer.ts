@@ -9,6 +9,7 @@ import { apiFamilyOf, checkApiVersion } from "./apiVersions";
 import { ArmError } from "./armError";
 import type { Estate } from "./estate";
 import type { FaultInjector } from "./faults";
+import { injectedError } from "./faults";
 import { newGuid } from "./random";
 import type { RequestCounters } from "./requestCounters";
 import type { ArmRequest, ArmResponse, Route, RouteContext } from "./router";
@@ -123,8 +124,8 @@ export async function handleArmRequest(parts: ArmServerParts, req: IncomingMessa
       send(res, errorResponse(new ArmError(429, "TooManyRequests", `Injected throttling; retry after ${retryAfter} seconds.`, { "Retry-After": retryAfter })), common);
       return;
     } else if (fault.type === "error") {
-      const code = fault.status === 503 ? "ServiceUnavailable" : "InternalServerError";
-      send(res, errorResponse(new ArmError(fault.status, code, `Injected ${fault.status} ${code}.`)), common);
+      const principal = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? "")?.[1] ?? "anonymous";
+      send(res, errorResponse(injectedError(fault, method, segments, principal)), common);
       return;
     }
   }
