@@ -44,6 +44,8 @@ export interface EmulatorOptions {
   throttling?: boolean;
   /** How long long-running operations stay InProgress; default 0. */
   asyncOperationDelayMs?: number;
+  /** A fixed Retry-After (seconds) on long-running operations; default: the time left, rounded up. */
+  retryAfterSeconds?: number;
 }
 
 export interface Emulator {
@@ -62,14 +64,14 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const pageSize = options.pageSize ?? 100;
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize ${pageSize} must be a positive integer`);
-  const settings = { asyncOperationDelayMs: options.asyncOperationDelayMs ?? 0, pageSize };
+  const settings = { asyncOperationDelayMs: options.asyncOperationDelayMs ?? 0, pageSize, retryAfterSeconds: options.retryAfterSeconds ?? null };
   const estate = new Estate();
   if (options.estate !== undefined) estate.seed(parseEstateSeed(options.estate));
   const events = new EventPublisher(() => estate.tenantId);
   const faults = new FaultInjector();
   const counters = new RequestCounters();
   const throttler = new Throttler(options.throttling ?? false);
-  const operations = new OperationStore(() => settings.asyncOperationDelayMs);
+  const operations = new OperationStore(() => settings.asyncOperationDelayMs, () => settings.retryAfterSeconds);
   const control = createControl({ estate, events, faults, counters, throttler, settings });
   const certificate = await createCertificate();
 

@@ -70,7 +70,7 @@ function routesFor(service: PrivateLinkService): Route[] {
       return { status: code, ...(isRecord(result) ? { body: result } : {}) };
     });
     const urls = operationUrls(context, request, param(request, "sub"), namespace, resource.location, operation.id);
-    return { status: 202, headers: { Location: urls.location, "Azure-AsyncOperation": urls.asyncOperation, "Retry-After": "0" } };
+    return { status: 202, headers: { Location: urls.location, "Azure-AsyncOperation": urls.asyncOperation, "Retry-After": context.operations.retryAfter(operation) } };
   };
 
   const deleteConnection = (request: ArmRequest, context: RouteContext): ArmResponse => {
@@ -96,7 +96,7 @@ function routesFor(service: PrivateLinkService): Route[] {
       return { status: 204 };
     });
     const urls = operationUrls(context, request, param(request, "sub"), namespace, resource.location, operation.id);
-    return { status: 202, headers: { Location: urls.location, "Retry-After": "0" } };
+    return { status: 202, headers: { Location: urls.location, "Retry-After": context.operations.retryAfter(operation) } };
   };
 
   const routes: Route[] = [
@@ -160,12 +160,12 @@ export const PAAS_ROUTES: readonly Route[] = [
       ...(operation.endTime !== undefined ? { endTime: operation.endTime } : {}),
       ...(operation.error !== undefined ? { error: operation.error } : {}),
     };
-    return { status: 200, body, ...(operation.status === "InProgress" ? { headers: { "Retry-After": "0" } } : {}) };
+    return { status: 200, body, ...(operation.status === "InProgress" ? { headers: { "Retry-After": context.operations.retryAfter(operation) } } : {}) };
   }),
   route("GET", `${OPERATION_BASE}/operationResults/{id}`, "operations:result", "byNamespace", "locations/operationResults", (request, context) => {
     const operation = operationOf(request, context);
     if (operation.status === "InProgress") {
-      return { status: 202, headers: { Location: `${context.baseUrl}${request.url.pathname}${request.url.search}`, "Retry-After": "0" } };
+      return { status: 202, headers: { Location: `${context.baseUrl}${request.url.pathname}${request.url.search}`, "Retry-After": context.operations.retryAfter(operation) } };
     }
     if (operation.status === "Failed") {
       const error = operation.error ?? { code: "InternalServerError", message: "The operation failed." };
