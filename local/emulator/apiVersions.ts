@@ -47,7 +47,8 @@ export function checkApiVersion(family: ApiFamily, version: string, resourceType
   const accepted = acceptedApiVersions(family, resourceType);
   if (accepted.includes(version)) return;
   const locations = `The supported locations are '${scope.supportedLocations.join(", ")}'.`;
-  if (!VERSION_FORMAT.test(version)) {
+  // ARM answers for its own types with InvalidApiVersionParameter, for providers' types with NoRegisteredProviderFound.
+  if (!VERSION_FORMAT.test(version) || family === "resources") {
     throw new ArmError(400, "InvalidApiVersionParameter", `The api-version '${version}' is invalid. The supported versions are '${accepted.join(",")}'. ${locations}`);
   }
   const type = resourceType.split("/").slice(1).join("/");

@@ -244,7 +244,7 @@ export class Estate {
   private version = 0;
   private readonly listCache = new Map<string, { version: number; value: unknown }>();
   private readonly changed = (): void => void this.version++;
-  private readonly subscriptions = new WatchedMap<string, { id: string; resourceGroups: Map<string, string> }>(this.changed);
+  private readonly subscriptions = new WatchedMap<string, { id: string; displayName: string; resourceGroups: Map<string, string> }>(this.changed);
   private readonly subnets = new WatchedMap<string, SubnetRecord>(this.changed);
   private readonly resources = new WatchedMap<string, PaasResource>(this.changed);
   private readonly endpoints = new WatchedMap<string, EndpointRecord>(this.changed);
@@ -283,7 +283,7 @@ export class Estate {
     if (seed.tenantId !== undefined) this.tenantId = seed.tenantId;
     if (seed.managementGroups !== undefined) this.seedManagementGroups(seed.managementGroups);
     for (const sub of seed.subscriptions) {
-      this.addSubscription(sub.id);
+      this.addSubscription(sub.id, sub.displayName);
       for (const rg of sub.resourceGroups ?? []) this.addResourceGroup(sub.id, rg.name);
     }
     for (const subnet of seed.subnets ?? []) this.addSubnet(subnet.id, subnet.addressPrefix);
@@ -398,8 +398,15 @@ export class Estate {
     });
   }
 
-  addSubscription(subscriptionId: string): void {
-    if (!this.subscriptions.has(key(subscriptionId))) this.subscriptions.set(key(subscriptionId), { id: subscriptionId, resourceGroups: new Map() });
+  addSubscription(subscriptionId: string, displayName?: string): void {
+    const existing = this.subscriptions.get(key(subscriptionId));
+    if (existing === undefined) this.subscriptions.set(key(subscriptionId), { id: subscriptionId, displayName: displayName ?? subscriptionId, resourceGroups: new Map() });
+    else if (displayName !== undefined) existing.displayName = displayName;
+  }
+
+  /** Every subscription, in the order they were added. */
+  listSubscriptions(): { id: string; displayName: string }[] {
+    return [...this.subscriptions.values()].map(({ id, displayName }) => ({ id, displayName }));
   }
 
   addResourceGroup(subscriptionId: string, name: string): void {

@@ -19,6 +19,7 @@ import { OperationStore } from "./operations";
 import { PAAS_ROUTES } from "./paasRoutes";
 import { PRIVATE_DNS_ROUTES } from "./privateDnsRoutes";
 import { RequestCounters } from "./requestCounters";
+import { resourceManagerRoutes } from "./resourceManagerRoutes";
 import type { RouteContext } from "./router";
 import { Throttler } from "./throttling";
 
@@ -83,7 +84,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     pageSize: () => settings.pageSize,
     asyncDelayMs: () => settings.asyncOperationDelayMs,
   };
-  const parts = { routes: [...NETWORK_ROUTES, ...PRIVATE_DNS_ROUTES, ...PAAS_ROUTES, ...MANAGEMENT_GROUP_ROUTES], context, faults, counters, throttler };
+  const served = [...NETWORK_ROUTES, ...PRIVATE_DNS_ROUTES, ...PAAS_ROUTES];
+  const parts = { routes: [...served, ...MANAGEMENT_GROUP_ROUTES, ...resourceManagerRoutes(served)], context, faults, counters, throttler };
 
   const server = createServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {
     const chunks: Buffer[] = [];

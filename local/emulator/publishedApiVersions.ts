@@ -13,7 +13,7 @@
  */
 
 /** The providers (and Private DNS, which shares Microsoft.Network's namespace but has its own specification). */
-export type ApiFamily = "network" | "privateDns" | "batch" | "machineLearning" | "storage" | "keyVault";
+export type ApiFamily = "network" | "privateDns" | "batch" | "machineLearning" | "storage" | "keyVault" | "resources";
 
 export const PUBLISHED_API_VERSIONS: Readonly<Record<ApiFamily, readonly string[]>> = {
   network: [
@@ -46,6 +46,14 @@ export const PUBLISHED_API_VERSIONS: Readonly<Record<ApiFamily, readonly string[
     "2018-03-01-preview", "2018-07-01", "2018-11-01", "2019-04-01", "2019-06-01", "2020-08-01-preview", "2021-01-01", "2021-02-01",
     "2021-04-01", "2021-06-01", "2021-08-01", "2021-09-01", "2022-05-01", "2022-09-01", "2023-01-01", "2023-04-01", "2023-05-01",
     "2024-01-01", "2025-01-01", "2025-06-01", "2025-08-01", "2026-04-01", "2026-06-01", "2026-09-01",
+  ],
+  // ARM's own endpoints (subscriptions, tenants, providers): the stable versions of the
+  // Microsoft.Resources specifications, resources.json and subscriptions.json.
+  resources: [
+    "2015-11-01", "2016-02-01", "2016-06-01", "2016-07-01", "2016-09-01", "2017-05-10", "2018-02-01", "2018-05-01", "2018-06-01",
+    "2019-03-01", "2019-05-01", "2019-05-10", "2019-06-01", "2019-07-01", "2019-08-01", "2019-10-01", "2019-11-01", "2020-01-01",
+    "2020-06-01", "2020-08-01", "2020-10-01", "2021-01-01", "2021-04-01", "2021-05-01", "2022-02-01", "2022-05-01", "2022-09-01",
+    "2022-12-01", "2023-07-01", "2023-08-01", "2024-03-01", "2024-07-01", "2024-08-01", "2024-11-01", "2025-03-01", "2025-04-01",
   ],
   keyVault: [
     "2015-06-01", "2016-10-01", "2018-02-14-preview", "2018-02-14", "2019-09-01", "2020-04-01-preview", "2021-04-01-preview",
