@@ -188,7 +188,7 @@ export function virtualNetworkLinkBody(link: VirtualNetworkLinkRecord): Json {
     type: "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
     location: "global",
     etag: link.etag,
-    tags: {},
+    tags: { ...link.tags },
     properties: {
       virtualNetwork: { id: link.virtualNetworkId },
       registrationEnabled: link.registrationEnabled,

@@ -96,6 +96,7 @@ export interface VirtualNetworkLinkRecord {
   name: string;
   virtualNetworkId: string;
   registrationEnabled: boolean;
+  tags: Record<string, string>;
   etag: string;
 }
 
@@ -305,13 +306,7 @@ export class Estate {
     for (const z of seed.privateDnsZones ?? []) {
       const zone = this.addZone(z.subscriptionId, z.resourceGroup, z.name, z.tags ?? {});
       for (const link of z.virtualNetworkLinks ?? []) {
-        zone.virtualNetworkLinks.push({
-          id: `${zone.id}/virtualNetworkLinks/${link.name}`,
-          name: link.name,
-          virtualNetworkId: link.virtualNetworkId,
-          registrationEnabled: link.registrationEnabled ?? false,
-          etag: newEtag(),
-        });
+        this.putVirtualNetworkLink(zone, link.name, { virtualNetworkId: link.virtualNetworkId, registrationEnabled: link.registrationEnabled ?? false, tags: {} });
       }
     }
     for (const rs of seed.recordSets ?? []) this.seedRecordSet(rs);
@@ -770,6 +765,29 @@ export class Estate {
     const zone = this.zones.get(key(`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/privateDnsZones/${name}`));
     if (zone === undefined) throw resourceNotFound("Microsoft.Network/privateDnsZones", name, resourceGroup);
     return zone;
+  }
+
+  /** Deletes a zone with its record sets and virtual network links. */
+  deleteZone(zone: ZoneRecord): void {
+    for (const record of this.listRecordSets(zone)) this.recordSets.delete(this.recordKey(zone, record.type, record.name));
+    this.zones.delete(key(zone.id));
+  }
+
+  /** Creates or replaces a zone's virtual network link; a new etag either way. */
+  putVirtualNetworkLink(zone: ZoneRecord, name: string, input: { virtualNetworkId: string; registrationEnabled: boolean; tags: Record<string, string> }): { link: VirtualNetworkLinkRecord; created: boolean } {
+    const existing = zone.virtualNetworkLinks.find((l) => key(l.name) === key(name));
+    const link: VirtualNetworkLinkRecord = { id: `${zone.id}/virtualNetworkLinks/${existing?.name ?? name}`, name: existing?.name ?? name, ...input, etag: newEtag() };
+    zone.virtualNetworkLinks = [...zone.virtualNetworkLinks.filter((l) => l !== existing), link];
+    this.changed();
+    return { link, created: existing === undefined };
+  }
+
+  deleteVirtualNetworkLink(zone: ZoneRecord, name: string): VirtualNetworkLinkRecord | undefined {
+    const existing = zone.virtualNetworkLinks.find((l) => key(l.name) === key(name));
+    if (existing === undefined) return undefined;
+    zone.virtualNetworkLinks = zone.virtualNetworkLinks.filter((l) => l !== existing);
+    this.changed();
+    return existing;
   }
 
   findZone(id: string): ZoneRecord | undefined {

@@ -15,6 +15,7 @@ import { EventPublisher } from "./events";
 import { FaultInjector } from "./faults";
 import { MANAGEMENT_GROUP_ROUTES } from "./managementGroupRoutes";
 import { NETWORK_ROUTES } from "./networkRoutes";
+import { OPERATION_ROUTES } from "./operationRoutes";
 import { OperationStore } from "./operations";
 import { PAAS_ROUTES } from "./paasRoutes";
 import { PRIVATE_DNS_ROUTES } from "./privateDnsRoutes";
@@ -84,7 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     pageSize: () => settings.pageSize,
     asyncDelayMs: () => settings.asyncOperationDelayMs,
   };
-  const served = [...NETWORK_ROUTES, ...PRIVATE_DNS_ROUTES, ...PAAS_ROUTES];
+  const served = [...NETWORK_ROUTES, ...PRIVATE_DNS_ROUTES, ...PAAS_ROUTES, ...OPERATION_ROUTES];
   const parts = { routes: [...served, ...MANAGEMENT_GROUP_ROUTES, ...resourceManagerRoutes(served)], context, faults, counters, throttler };
 
   const server = createServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {

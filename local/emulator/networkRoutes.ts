@@ -7,7 +7,7 @@ import { networkInterfaceBody, privateEndpointBody, zoneGroupBody } from "./armP
 import type { CreateEndpointOptions, EndpointRecord } from "./estate";
 import type { LongRunningOperation } from "./operations";
 import type { ArmRequest, ArmResponse, Route, RouteContext } from "./router";
-import { isRecord, objectBody, operationUrls, page, param, publishChange, route } from "./router";
+import { isRecord, objectBody, operationUrls, page, param, publishChange, readTags, route } from "./router";
 
 const RG = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network";
 const PE_TYPE = "Microsoft.Network/privateEndpoints";
@@ -60,13 +60,6 @@ function readLinks(properties: Record<string, unknown>): LinkInput[] {
     }
   }
   return links;
-}
-
-function readTags(body: Record<string, unknown>): Record<string, string> {
-  const tags = body.tags;
-  if (tags === undefined) return {};
-  if (!isRecord(tags) || !Object.values(tags).every((v) => typeof v === "string")) throw badRequest("tags must be an object of strings.", "InvalidRequestFormat");
-  return tags as Record<string, string>;
 }
 
 function putEndpoint(request: ArmRequest, context: RouteContext): ArmResponse {

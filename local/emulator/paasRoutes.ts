@@ -2,13 +2,11 @@
  * @module ARM routes of the PaaS resources that accept private endpoints (Batch accounts, ML
  * workspaces, storage accounts, key vaults): the resource itself, its private endpoint connections
  * (approve/reject/delete, long-running the way each provider's examples show) and its private link
- * resources. Also the operation status routes every long-running operation is polled on.
+ * resources.
  */
-import { apiFamilyOf } from "./apiVersions";
 import { ArmError, badRequest, resourceNotFound } from "./armError";
 import { connectionBody, privateLinkResourceBodies, resourceBody } from "./armPayloads";
 import type { ConnectionRecord } from "./estate";
-import type { LongRunningOperation } from "./operations";
 import { newEtag, sameEtag } from "./estate";
 import type { PaasResource, PrivateLinkService } from "./privateLinkServices";
 import { PRIVATE_LINK_SERVICES } from "./privateLinkServices";
@@ -138,40 +136,4 @@ function routesFor(service: PrivateLinkService): Route[] {
   return routes;
 }
 
-const OPERATION_BASE = "/subscriptions/{sub}/providers/{namespace}/locations/{location}";
-
-function operationOf(request: ArmRequest, context: RouteContext): LongRunningOperation {
-  const operation = context.operations.get(param(request, "id"));
-  if (operation === undefined || apiFamilyOf(param(request, "namespace"), undefined) === undefined) {
-    throw new ArmError(404, "OperationNotFound", `The operation '${param(request, "id")}' was not found.`);
-  }
-  return operation;
-}
-
-export const PAAS_ROUTES: readonly Route[] = [
-  ...PRIVATE_LINK_SERVICES.flatMap(routesFor),
-  route("GET", `${OPERATION_BASE}/operations/{id}`, "operations:status", "byNamespace", "locations/operations", (request, context) => {
-    const operation = operationOf(request, context);
-    const body: Record<string, unknown> = {
-      id: `/subscriptions/${param(request, "sub")}/providers/${param(request, "namespace")}/locations/${param(request, "location")}/operations/${operation.id}`,
-      name: operation.id,
-      status: operation.status,
-      startTime: operation.startTime,
-      ...(operation.endTime !== undefined ? { endTime: operation.endTime } : {}),
-      ...(operation.error !== undefined ? { error: operation.error } : {}),
-    };
-    return { status: 200, body, ...(operation.status === "InProgress" ? { headers: { "Retry-After": context.operations.retryAfter(operation) } } : {}) };
-  }),
-  route("GET", `${OPERATION_BASE}/operationResults/{id}`, "operations:result", "byNamespace", "locations/operationResults", (request, context) => {
-    const operation = operationOf(request, context);
-    if (operation.status === "InProgress") {
-      return { status: 202, headers: { Location: `${context.baseUrl}${request.url.pathname}${request.url.search}`, "Retry-After": context.operations.retryAfter(operation) } };
-    }
-    if (operation.status === "Failed") {
-      const error = operation.error ?? { code: "InternalServerError", message: "The operation failed." };
-      throw new ArmError(error.code === "Conflict" ? 409 : 500, error.code, error.message);
-    }
-    const result = operation.result ?? { status: 204 };
-    return { status: result.status, ...(result.body !== undefined ? { body: result.body } : {}) };
-  }),
-];
+export const PAAS_ROUTES: readonly Route[] = PRIVATE_LINK_SERVICES.flatMap(routesFor);
