@@ -675,6 +675,32 @@ export class Estate {
     return connection;
   }
 
+  /**
+   * Moves a PaaS resource to another resource group (`moveResources`): it and its connections get new
+   * ids; the endpoints keep naming the old id, as ARM rewrites nothing else. For Batch the endpoints
+   * also lose their hold on the connection, so deleting one later orphans its connection on the account.
+   */
+  moveResource(id: string, targetSubscriptionId: string, targetResourceGroup: string): PaasResource {
+    const resource = this.resources.get(key(id));
+    if (resource === undefined) throw resourceNotFound("resource", id, undefined);
+    this.addResourceGroup(targetSubscriptionId, targetResourceGroup);
+    const movedId = `/subscriptions/${targetSubscriptionId}/resourceGroups/${targetResourceGroup}/providers/${resource.type}/${resource.name}`;
+    const orphans = privateLinkServiceFor(resource.type)?.orphansConnectionsAfterMove ?? false;
+    for (const connection of this.listConnections(resource.id)) {
+      const link = this.linkOf(connection);
+      this.connections.delete(key(connection.id));
+      Object.assign(connection, { id: `${movedId}/privateEndpointConnections/${connection.name}`, resourceId: movedId });
+      this.connections.set(key(connection.id), connection);
+      if (link === undefined) continue;
+      if (orphans) delete link.connectionId;
+      else link.connectionId = connection.id;
+    }
+    this.resources.delete(key(resource.id));
+    Object.assign(resource, { id: movedId, subscriptionId: targetSubscriptionId, resourceGroup: targetResourceGroup });
+    this.resources.set(key(movedId), resource);
+    return resource;
+  }
+
   /** Changes the private IP behind one FQDN (or every FQDN) of an endpoint, as a NIC update would. */
   changeEndpointIp(endpointId: string, fqdn: string | undefined, newIp: string): NicRecord {
     ipToNumber(newIp);

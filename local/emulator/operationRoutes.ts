@@ -1,6 +1,7 @@
 /**
  * @module The routes long-running operations are polled on: the providers' `locations/{location}/
- * operations|operationResults/{id}` and Private DNS's `privateDnsOperationStatuses|privateDnsOperationResults/{id}`.
+ * operations|operationResults/{id}`, Private DNS's `privateDnsOperationStatuses|privateDnsOperationResults/{id}`
+ * and ARM's own `/subscriptions/{sub}/operationresults/{id}` (resource moves).
  * The status answers `{status: InProgress|Succeeded|Failed}`; the result answers 202 while running, then the final answer.
  */
 import { apiFamilyOf } from "./apiVersions";
@@ -52,4 +53,5 @@ export const OPERATION_ROUTES: readonly Route[] = [
   route("GET", `${LOCATION_BASE}/operationResults/{id}`, "operations:result", "byNamespace", "locations/operationResults", result),
   route("GET", `${PRIVATE_DNS_BASE}/privateDnsOperationStatuses/{id}`, "privateDnsOperations:status", "privateDns", "Microsoft.Network/privateDnsOperationStatuses", status),
   route("GET", `${PRIVATE_DNS_BASE}/privateDnsOperationResults/{id}`, "privateDnsOperations:result", "privateDns", "Microsoft.Network/privateDnsOperationResults", result),
+  route("GET", "/subscriptions/{sub}/operationresults/{id}", "operations:resourceManagerResult", "resources", "Microsoft.Resources/operationresults", result),
 ];

@@ -68,6 +68,11 @@ export interface PrivateLinkService {
   pagedLists: { connections: boolean; privateLinkResources: boolean };
   /** Key Vault embeds connection items (id, etag, properties) in the vault; the others embed whole connections. */
   embedsConnectionItems: boolean;
+  /**
+   * Batch: once the account has moved to another resource group, deleting one of its endpoints
+   * leaves the connection on the account, naming an endpoint that is gone.
+   */
+  orphansConnectionsAfterMove: boolean;
   /** Provider-specific properties of the resource itself. */
   resourceProperties(target: PaasResource): Record<string, unknown>;
 }
@@ -113,6 +118,7 @@ export const PRIVATE_LINK_SERVICES: readonly PrivateLinkService[] = [
     deleteStyle: "location",
     pagedLists: { connections: true, privateLinkResources: true },
     embedsConnectionItems: false,
+    orphansConnectionsAfterMove: true,
     resourceProperties: (target) => ({
       accountEndpoint: `${target.name.toLowerCase()}.${region(target)}.batch.azure.com`,
       nodeManagementEndpoint: `${target.name.toLowerCase()}.${region(target)}.service.batch.azure.com`,
@@ -152,6 +158,7 @@ export const PRIVATE_LINK_SERVICES: readonly PrivateLinkService[] = [
     deleteStyle: "sync",
     pagedLists: { connections: false, privateLinkResources: false },
     embedsConnectionItems: false,
+    orphansConnectionsAfterMove: false,
     resourceProperties: (target) => ({
       workspaceId: target.workspaceId,
       friendlyName: target.name,
@@ -177,6 +184,7 @@ export const PRIVATE_LINK_SERVICES: readonly PrivateLinkService[] = [
     deleteStyle: "sync",
     pagedLists: { connections: false, privateLinkResources: false },
     embedsConnectionItems: false,
+    orphansConnectionsAfterMove: false,
     resourceProperties: (target) => ({
       provisioningState: "Succeeded",
       publicNetworkAccess: "Disabled",
@@ -203,6 +211,7 @@ export const PRIVATE_LINK_SERVICES: readonly PrivateLinkService[] = [
     deleteStyle: "location",
     pagedLists: { connections: true, privateLinkResources: false },
     embedsConnectionItems: true,
+    orphansConnectionsAfterMove: false,
     resourceProperties: (target) => ({
       vaultUri: `https://${target.name.toLowerCase()}.vault.azure.net/`,
       provisioningState: "Succeeded",

@@ -5,10 +5,11 @@
  * `/providers/{namespace}` for the namespaces the emulator serves.
  */
 import { acceptedApiVersions } from "./apiVersions";
-import { ArmError } from "./armError";
+import { parseArmId } from "./armIds";
+import { ArmError, badRequest } from "./armError";
 import type { Estate } from "./estate";
-import type { ArmRequest, Route, RouteContext } from "./router";
-import { page, param, route } from "./router";
+import type { ArmRequest, ArmResponse, Route, RouteContext } from "./router";
+import { objectBody, page, param, publishChange, route } from "./router";
 
 function subscriptionBody(estate: Estate, subscription: { id: string; displayName: string }): Record<string, unknown> {
   return {
@@ -21,6 +22,37 @@ function subscriptionBody(estate: Estate, subscription: { id: string; displayNam
     state: "Enabled",
     subscriptionPolicies: { locationPlacementId: "Public_2014-09-01", quotaId: "PayAsYouGo_2014-09-01", spendingLimit: "Off" },
   };
+}
+
+/**
+ * `POST /subscriptions/{sub}/resourceGroups/{rg}/moveResources` with `{resources, targetResourceGroup}`:
+ * 202 + `Location` (ARM's `/subscriptions/{sub}/operationresults/{id}`), then the resources move.
+ */
+function moveResources(request: ArmRequest, context: RouteContext): ArmResponse {
+  const { estate } = context;
+  estate.requireScope(param(request, "sub"), param(request, "rg"));
+  const body = objectBody(request);
+  const { resources, targetResourceGroup } = body;
+  if (!Array.isArray(resources) || resources.length === 0 || !resources.every((r) => typeof r === "string")) throw badRequest("resources must be a non-empty array of resource ids.");
+  if (typeof targetResourceGroup !== "string") throw badRequest("targetResourceGroup must be a resource group id.");
+  const target = parseArmId(targetResourceGroup);
+  if (target.resourceGroup === undefined || target.namespace !== undefined) throw badRequest(`targetResourceGroup ${JSON.stringify(targetResourceGroup)} is not a resource group id.`);
+  estate.requireScope(target.subscriptionId, target.resourceGroup);
+  for (const id of resources as string[]) {
+    const source = parseArmId(id);
+    if (source.subscriptionId.toLowerCase() !== param(request, "sub").toLowerCase() || source.resourceGroup?.toLowerCase() !== param(request, "rg").toLowerCase()) {
+      throw badRequest(`${id} is not in the source resource group ${param(request, "rg")}.`);
+    }
+    if (estate.getResource(id) === undefined) throw badRequest(`${id}: the emulator moves only the Batch, ML, Storage and Key Vault resources it holds.`);
+  }
+  const operation = context.operations.start(() => {
+    for (const id of resources as string[]) estate.moveResource(id, target.subscriptionId, target.resourceGroup as string);
+    const sourceGroup = `/subscriptions/${param(request, "sub")}/resourceGroups/${param(request, "rg")}`;
+    publishChange(context, request, "action", sourceGroup, "Microsoft.Resources/subscriptions/resourceGroups/moveResources/action");
+    return { status: 204 };
+  });
+  const location = `${context.baseUrl}/subscriptions/${param(request, "sub")}/operationresults/${operation.id}?api-version=${encodeURIComponent(request.apiVersion)}`;
+  return { status: 202, headers: { Location: location, "Retry-After": context.operations.retryAfter(operation) } };
 }
 
 interface ServedType {
@@ -87,6 +119,7 @@ export function resourceManagerRoutes(served: readonly Route[]): Route[] {
       const { id } = subscriptionOf(request, context);
       return { status: 200, body: providerBody(request, context, param(request, "namespace"), id) };
     }),
+    route("POST", "/subscriptions/{sub}/resourceGroups/{rg}/moveResources", "resourceGroups:moveResources", "resources", "Microsoft.Resources/resourceGroups", moveResources),
     route("GET", "/providers/{namespace}", "providers:getAtTenantScope", "resources", "Microsoft.Resources/providers", (request, context) => ({
       status: 200,
       body: providerBody(request, context, param(request, "namespace")),
