@@ -11,9 +11,9 @@ import { StorageManagementClient } from "@azure/arm-storage";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator, EstateSeed } from "../../../local/emulator/index";
 import { startEmulator } from "../../../local/emulator/index";
-import { StaticTokenCredential, clientOptions } from "./clients";
-import type { Exchange } from "./parseDifferences";
-import { parseDifferences, recorder } from "./parseDifferences";
+import { StaticTokenCredential } from "./clients";
+import type { Exchange, RecordingOptions } from "./parseDifferences";
+import { parseDifferences, recordingClientOptions } from "./parseDifferences";
 
 const SUB = "0000aaaa-0000-4000-8000-000000000001";
 const credential = new StaticTokenCredential();
@@ -68,13 +68,113 @@ function listed(exchanges: readonly Exchange[], suffix: string): unknown[] {
   return reads(exchanges, suffix).flatMap((e) => (e.body as { value: unknown[] }).value);
 }
 
-const statusOf = (c: { privateLinkServiceConnectionState?: { status?: string } }): string | undefined => c.privateLinkServiceConnectionState?.status;
+interface SdkConnection {
+  name?: string;
+  privateLinkServiceConnectionState?: { status?: string };
+}
+
+const statusOf = (c: SdkConnection): string | undefined => c.privateLinkServiceConnectionState?.status;
+
+/** One SDK's calls for the same steps, so every client runs the same scenario. */
+interface SdkUnderTest {
+  name: string;
+  defaultApiVersion: string;
+  /** Whether the spec pages the connection and private link resource lists. */
+  paged: { connections: boolean; privateLinkResources: boolean };
+  resource: string;
+  make(options: RecordingOptions): {
+    list(): AsyncIterable<SdkConnection>;
+    get(name: string): Promise<SdkConnection>;
+    setStatus(name: string, status: "Approved" | "Rejected"): Promise<SdkConnection>;
+    remove(name: string): Promise<unknown>;
+    readResource(): Promise<unknown>;
+    /** The private link resources: a list result, or an iterable of items. */
+    privateLinkResources(): Promise<unknown> | AsyncIterable<unknown>;
+  };
+}
+
+const state = (status: "Approved" | "Rejected"): { privateLinkServiceConnectionState: { status: "Approved" | "Rejected"; description: string } } => ({
+  privateLinkServiceConnectionState: { status, description: `${status.toLowerCase()} by test` },
+});
+
+const SDKS: SdkUnderTest[] = [
+  {
+    name: "@azure/arm-storage",
+    defaultApiVersion: "2026-09-01",
+    paged: { connections: false, privateLinkResources: false },
+    resource: "/storageAccounts/stdata",
+    make(options) {
+      const c = new StorageManagementClient(credential, SUB, options);
+      return {
+        list: () => c.privateEndpointConnections.list("rg-data", "stdata"),
+        get: (name) => c.privateEndpointConnections.get("rg-data", "stdata", name),
+        setStatus: (name, status) => c.privateEndpointConnections.put("rg-data", "stdata", name, state(status)),
+        remove: (name) => c.privateEndpointConnections.delete("rg-data", "stdata", name),
+        readResource: () => c.storageAccounts.getProperties("rg-data", "stdata"),
+        privateLinkResources: () => c.privateLinkResources.listByStorageAccount("rg-data", "stdata"),
+      };
+    },
+  },
+  {
+    name: "@azure/arm-keyvault",
+    defaultApiVersion: "2026-02-01",
+    paged: { connections: true, privateLinkResources: false },
+    resource: "/vaults/kv-data",
+    make(options) {
+      const c = new KeyVaultManagementClient(credential, SUB, options);
+      return {
+        list: () => c.privateEndpointConnections.listByResource("rg-data", "kv-data"),
+        get: (name) => c.privateEndpointConnections.get("rg-data", "kv-data", name),
+        setStatus: (name, status) => c.privateEndpointConnections.put("rg-data", "kv-data", name, state(status)),
+        remove: async (name) => await c.privateEndpointConnections.delete("rg-data", "kv-data", name, FAST),
+        readResource: () => c.vaults.get("rg-data", "kv-data"),
+        privateLinkResources: () => c.privateLinkResources.listByVault("rg-data", "kv-data"),
+      };
+    },
+  },
+  {
+    name: "@azure/arm-machinelearning",
+    defaultApiVersion: "2022-10-01",
+    paged: { connections: false, privateLinkResources: false },
+    resource: "/workspaces/mlw",
+    make(options) {
+      const c = new AzureMachineLearningWorkspaces(credential, SUB, options);
+      return {
+        list: () => c.privateEndpointConnections.list("rg-ml", "mlw"),
+        get: (name) => c.privateEndpointConnections.get("rg-ml", "mlw", name),
+        setStatus: (name, status) => c.privateEndpointConnections.createOrUpdate("rg-ml", "mlw", name, state(status)),
+        remove: (name) => c.privateEndpointConnections.delete("rg-ml", "mlw", name),
+        readResource: () => c.workspaces.get("rg-ml", "mlw"),
+        privateLinkResources: () => c.privateLinkResources.list("rg-ml", "mlw"),
+      };
+    },
+  },
+  {
+    name: "@azure/arm-batch",
+    defaultApiVersion: "2023-11-01",
+    paged: { connections: true, privateLinkResources: true },
+    resource: "/batchAccounts/batchprod",
+    make(options) {
+      const c = new BatchManagementClient(credential, SUB, options);
+      return {
+        list: () => c.privateEndpointConnectionOperations.listByBatchAccount("rg-batch", "batchprod"),
+        get: (name) => c.privateEndpointConnectionOperations.get("rg-batch", "batchprod", name),
+        setStatus: (name, status) => c.privateEndpointConnectionOperations.beginUpdateAndWait("rg-batch", "batchprod", name, state(status), FAST),
+        remove: (name) => c.privateEndpointConnectionOperations.beginDeleteAndWait("rg-batch", "batchprod", name, FAST),
+        readResource: () => c.batchAccountOperations.get("rg-batch", "batchprod"),
+        privateLinkResources: () => c.privateLinkResourceOperations.listByBatchAccount("rg-batch", "batchprod"),
+      };
+    },
+  },
+];
+
+/** Item counts of the pages a list's GETs answered with. */
+function pageSizes(exchanges: readonly Exchange[], suffix: string): number[] {
+  return reads(exchanges, suffix).map((e) => (e.body as { value: unknown[] }).value.length);
+}
 
 describe("SDK clients the app does not use, at their default api-versions", () => {
   let emulator: Emulator;
-  let exchanges: Exchange[];
-  let options: ReturnType<typeof clientOptions> & { additionalPolicies: { policy: ReturnType<typeof recorder>["policy"]; position: "perCall" }[] };
-
   beforeAll(async () => {
     emulator = await startEmulator({ pageSize: 2 });
   });
@@ -84,109 +184,35 @@ describe("SDK clients the app does not use, at their default api-versions", () =
   beforeEach(() => {
     emulator.control.reset();
     emulator.control.seed(SEED);
-    const recording = recorder();
-    exchanges = recording.exchanges;
-    options = { ...clientOptions(emulator), additionalPolicies: [{ policy: recording.policy, position: "perCall" }] };
   });
 
-  it("@azure/arm-storage: lists unpaged, gets, approves, rejects, deletes and reads the account", async () => {
-    const client = new StorageManagementClient(credential, SUB, options);
-    const list = await collect(client.privateEndpointConnections.list("rg-data", "stdata"));
-    expect(list.map(statusOf)).toEqual(["Pending", "Pending", "Pending"]);
-    // Not pageable in the spec: one answer, no nextLink, every connection.
-    expect(reads(exchanges, "/privateEndpointConnections")).toHaveLength(1);
-    expect(lastRead(exchanges, "/privateEndpointConnections")).not.toHaveProperty("nextLink");
-    expect(parseDifferences(listed(exchanges, "/privateEndpointConnections"), list)).toEqual([]);
-    const [a, b, c] = list.map((x) => x.name ?? "");
+  for (const sdk of SDKS) {
+    it(`${sdk.name}: lists, gets, approves, rejects and deletes connections and reads the resource, with zero parse differences`, async () => {
+      const { options, exchanges } = recordingClientOptions(emulator);
+      const client = sdk.make(options);
+      const list = await collect(client.list());
+      expect(list.map(statusOf)).toEqual(["Pending", "Pending", "Pending"]);
+      // Three connections, pages of two: a pageable list answers in two pages, an unpaged one at once.
+      expect(pageSizes(exchanges, "/privateEndpointConnections")).toEqual(sdk.paged.connections ? [2, 1] : [3]);
+      if (!sdk.paged.connections) expect(lastRead(exchanges, "/privateEndpointConnections")).not.toHaveProperty("nextLink");
+      expect(parseDifferences(listed(exchanges, "/privateEndpointConnections"), list)).toEqual([]);
+      const [a, b, c] = list.map((x) => x.name ?? "") as [string, string, string];
 
-    const got = await client.privateEndpointConnections.get("rg-data", "stdata", a ?? "");
-    expect(parseDifferences(lastRead(exchanges, `/privateEndpointConnections/${a}`), got)).toEqual([]);
-    const approved = await client.privateEndpointConnections.put("rg-data", "stdata", a ?? "", { privateLinkServiceConnectionState: { status: "Approved", description: "approved by test" } });
-    expect(statusOf(approved)).toBe("Approved");
-    const rejected = await client.privateEndpointConnections.put("rg-data", "stdata", b ?? "", { privateLinkServiceConnectionState: { status: "Rejected", description: "rejected by test" } });
-    expect(statusOf(rejected)).toBe("Rejected");
-    await client.privateEndpointConnections.delete("rg-data", "stdata", c ?? "");
-    expect((await collect(client.privateEndpointConnections.list("rg-data", "stdata"))).map(statusOf)).toEqual(["Approved", "Rejected"]);
+      const got = await client.get(a);
+      expect(parseDifferences(lastRead(exchanges, `/privateEndpointConnections/${a}`), got)).toEqual([]);
+      expect(statusOf(await client.setStatus(a, "Approved"))).toBe("Approved");
+      expect(statusOf(await client.setStatus(b, "Rejected"))).toBe("Rejected");
+      await client.remove(c);
+      expect((await collect(client.list())).map(statusOf)).toEqual(["Approved", "Rejected"]);
 
-    const account = await client.storageAccounts.getProperties("rg-data", "stdata");
-    expect(parseDifferences(lastRead(exchanges, "/storageAccounts/stdata"), account)).toEqual([]);
-    const groups = await client.privateLinkResources.listByStorageAccount("rg-data", "stdata");
-    expect(parseDifferences(lastRead(exchanges, "/privateLinkResources"), groups)).toEqual([]);
-    expect(new Set(exchanges.map((e) => e.url.searchParams.get("api-version")))).toEqual(new Set(["2026-09-01"]));
-  });
-
-  it("@azure/arm-keyvault: lists paged, gets, approves, rejects, deletes and reads the vault", async () => {
-    const client = new KeyVaultManagementClient(credential, SUB, options);
-    const list = await collect(client.privateEndpointConnections.listByResource("rg-data", "kv-data"));
-    expect(list.map(statusOf)).toEqual(["Pending", "Pending", "Pending"]);
-    // Pageable in the spec: two pages of at most two.
-    expect(reads(exchanges, "/privateEndpointConnections").map((e) => (e.body as { value: unknown[] }).value.length)).toEqual([2, 1]);
-    expect(parseDifferences(listed(exchanges, "/privateEndpointConnections"), list)).toEqual([]);
-    const [a, b, c] = list.map((x) => x.name ?? "");
-
-    const got = await client.privateEndpointConnections.get("rg-data", "kv-data", a ?? "");
-    expect(parseDifferences(lastRead(exchanges, `/privateEndpointConnections/${a}`), got)).toEqual([]);
-    const approved = await client.privateEndpointConnections.put("rg-data", "kv-data", a ?? "", { privateLinkServiceConnectionState: { status: "Approved", description: "approved by test" } });
-    expect(statusOf(approved)).toBe("Approved");
-    const rejected = await client.privateEndpointConnections.put("rg-data", "kv-data", b ?? "", { privateLinkServiceConnectionState: { status: "Rejected", description: "rejected by test" } });
-    expect(statusOf(rejected)).toBe("Rejected");
-    await client.privateEndpointConnections.delete("rg-data", "kv-data", c ?? "", FAST);
-    expect((await collect(client.privateEndpointConnections.listByResource("rg-data", "kv-data"))).map(statusOf)).toEqual(["Approved", "Rejected"]);
-
-    const vault = await client.vaults.get("rg-data", "kv-data");
-    expect(parseDifferences(lastRead(exchanges, "/vaults/kv-data"), vault)).toEqual([]);
-    const groups = await client.privateLinkResources.listByVault("rg-data", "kv-data");
-    expect(parseDifferences(lastRead(exchanges, "/privateLinkResources"), groups)).toEqual([]);
-    expect(new Set(exchanges.map((e) => e.url.searchParams.get("api-version")))).toEqual(new Set(["2026-02-01"]));
-  });
-
-  it("@azure/arm-machinelearning: lists unpaged, gets, approves, rejects, deletes and reads the workspace", async () => {
-    const client = new AzureMachineLearningWorkspaces(credential, SUB, options);
-    const list = await collect(client.privateEndpointConnections.list("rg-ml", "mlw"));
-    expect(list.map(statusOf)).toEqual(["Pending", "Pending", "Pending"]);
-    expect(reads(exchanges, "/privateEndpointConnections")).toHaveLength(1);
-    expect(lastRead(exchanges, "/privateEndpointConnections")).not.toHaveProperty("nextLink");
-    expect(parseDifferences(listed(exchanges, "/privateEndpointConnections"), list)).toEqual([]);
-    const [a, b, c] = list.map((x) => x.name ?? "");
-
-    const got = await client.privateEndpointConnections.get("rg-ml", "mlw", a ?? "");
-    expect(parseDifferences(lastRead(exchanges, `/privateEndpointConnections/${a}`), got)).toEqual([]);
-    const approved = await client.privateEndpointConnections.createOrUpdate("rg-ml", "mlw", a ?? "", { privateLinkServiceConnectionState: { status: "Approved", description: "approved by test" } });
-    expect(statusOf(approved)).toBe("Approved");
-    const rejected = await client.privateEndpointConnections.createOrUpdate("rg-ml", "mlw", b ?? "", { privateLinkServiceConnectionState: { status: "Rejected", description: "rejected by test" } });
-    expect(statusOf(rejected)).toBe("Rejected");
-    await client.privateEndpointConnections.delete("rg-ml", "mlw", c ?? "");
-    expect((await collect(client.privateEndpointConnections.list("rg-ml", "mlw"))).map(statusOf)).toEqual(["Approved", "Rejected"]);
-
-    const workspace = await client.workspaces.get("rg-ml", "mlw");
-    expect(parseDifferences(lastRead(exchanges, "/workspaces/mlw"), workspace)).toEqual([]);
-    const groups = await client.privateLinkResources.list("rg-ml", "mlw");
-    expect(parseDifferences(lastRead(exchanges, "/privateLinkResources"), groups)).toEqual([]);
-    expect(new Set(exchanges.map((e) => e.url.searchParams.get("api-version")))).toEqual(new Set(["2022-10-01"]));
-  });
-
-  it("@azure/arm-batch: lists paged, gets, approves, rejects, deletes and reads the account", async () => {
-    const client = new BatchManagementClient(credential, SUB, options);
-    const list = await collect(client.privateEndpointConnectionOperations.listByBatchAccount("rg-batch", "batchprod"));
-    expect(list.map(statusOf)).toEqual(["Pending", "Pending", "Pending"]);
-    expect(reads(exchanges, "/privateEndpointConnections").map((e) => (e.body as { value: unknown[] }).value.length)).toEqual([2, 1]);
-    expect(parseDifferences(listed(exchanges, "/privateEndpointConnections"), list)).toEqual([]);
-    const [a, b, c] = list.map((x) => x.name ?? "");
-
-    const got = await client.privateEndpointConnectionOperations.get("rg-batch", "batchprod", a ?? "");
-    expect(parseDifferences(lastRead(exchanges, `/privateEndpointConnections/${a}`), got)).toEqual([]);
-    const approved = await client.privateEndpointConnectionOperations.beginUpdateAndWait("rg-batch", "batchprod", a ?? "", { privateLinkServiceConnectionState: { status: "Approved", description: "approved by test" } }, FAST);
-    expect(statusOf(approved)).toBe("Approved");
-    const rejected = await client.privateEndpointConnectionOperations.beginUpdateAndWait("rg-batch", "batchprod", b ?? "", { privateLinkServiceConnectionState: { status: "Rejected", description: "rejected by test" } }, FAST);
-    expect(statusOf(rejected)).toBe("Rejected");
-    await client.privateEndpointConnectionOperations.beginDeleteAndWait("rg-batch", "batchprod", c ?? "", FAST);
-    expect((await collect(client.privateEndpointConnectionOperations.listByBatchAccount("rg-batch", "batchprod"))).map(statusOf)).toEqual(["Approved", "Rejected"]);
-
-    const account = await client.batchAccountOperations.get("rg-batch", "batchprod");
-    expect(parseDifferences(lastRead(exchanges, "/batchAccounts/batchprod"), account)).toEqual([]);
-    const groups = await collect(client.privateLinkResourceOperations.listByBatchAccount("rg-batch", "batchprod"));
-    expect(reads(exchanges, "/privateLinkResources").map((e) => (e.body as { value: unknown[] }).value.length)).toEqual([2]);
-    expect(parseDifferences(listed(exchanges, "/privateLinkResources"), groups)).toEqual([]);
-    expect(new Set(exchanges.map((e) => e.url.searchParams.get("api-version")))).toEqual(new Set(["2023-11-01"]));
-  });
+      const resource = await client.readResource();
+      expect(parseDifferences(lastRead(exchanges, sdk.resource), resource)).toEqual([]);
+      const groups = client.privateLinkResources();
+      const parsedGroups = Symbol.asyncIterator in groups ? await collect(groups) : await groups;
+      const sentGroups = sdk.paged.privateLinkResources ? listed(exchanges, "/privateLinkResources") : lastRead(exchanges, "/privateLinkResources");
+      expect(pageSizes(exchanges, "/privateLinkResources")).toHaveLength(1);
+      expect(parseDifferences(sentGroups, parsedGroups)).toEqual([]);
+      expect(new Set(exchanges.map((e) => e.url.searchParams.get("api-version")))).toEqual(new Set([sdk.defaultApiVersion]));
+    });
+  }
 });

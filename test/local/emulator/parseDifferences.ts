@@ -5,6 +5,8 @@
  * retypes is a parse difference.
  */
 import type { PipelinePolicy, PipelineResponse } from "@azure/core-rest-pipeline";
+import type { Emulator } from "../../../local/emulator/index";
+import { clientOptions } from "./clients";
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -36,7 +38,7 @@ export interface Exchange {
 }
 
 /** A pipeline policy that records every exchange (the emulator's answers are JSON or empty). */
-export function recorder(): { policy: PipelinePolicy; exchanges: Exchange[] } {
+function recorder(): { policy: PipelinePolicy; exchanges: Exchange[] } {
   const exchanges: Exchange[] = [];
   const policy: PipelinePolicy = {
     name: "emulatorRecorder",
@@ -48,4 +50,12 @@ export function recorder(): { policy: PipelinePolicy; exchanges: Exchange[] } {
     },
   };
   return { policy, exchanges };
+}
+
+export type RecordingOptions = ReturnType<typeof clientOptions> & { additionalPolicies: { policy: PipelinePolicy; position: "perCall" }[] };
+
+/** SDK client options for the emulator that also record every exchange into `exchanges`. */
+export function recordingClientOptions(emulator: Emulator): { options: RecordingOptions; exchanges: Exchange[] } {
+  const { policy, exchanges } = recorder();
+  return { options: { ...clientOptions(emulator), additionalPolicies: [{ policy, position: "perCall" }] }, exchanges };
 }

@@ -8,9 +8,9 @@ import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../../local/emulator/index";
 import { startEmulator } from "../../../local/emulator/index";
-import { StaticTokenCredential, armRequest, clientOptions } from "./clients";
-import type { Exchange } from "./parseDifferences";
-import { parseDifferences, recorder } from "./parseDifferences";
+import { StaticTokenCredential, armRequest } from "./clients";
+import type { Exchange, RecordingOptions } from "./parseDifferences";
+import { parseDifferences, recordingClientOptions } from "./parseDifferences";
 
 const TENANT = "72f988bf-0000-4000-8000-00000000aaaa";
 const SUBS = ["0000aaaa-0000-4000-8000-000000000001", "0000aaaa-0000-4000-8000-000000000002", "0000aaaa-0000-4000-8000-000000000003"];
@@ -28,7 +28,7 @@ const wire = (exchanges: readonly Exchange[], path: string): unknown[] =>
 describe("ARM's own reads for standard clients", () => {
   let emulator: Emulator;
   let exchanges: Exchange[];
-  let options: ReturnType<typeof clientOptions> & { additionalPolicies: { policy: ReturnType<typeof recorder>["policy"]; position: "perCall" }[] };
+  let options: RecordingOptions;
   beforeAll(async () => {
     emulator = await startEmulator({ pageSize: 2 });
   });
@@ -42,9 +42,7 @@ describe("ARM's own reads for standard clients", () => {
       subscriptions: SUBS.map((id, i) => ({ id, displayName: `sub ${i + 1}`, resourceGroups: [{ name: "rg" }] })),
       resources: [{ type: "Microsoft.Batch/batchAccounts", name: "acct", subscriptionId: SUBS[0] as string, resourceGroup: "rg", location: "westeurope" }],
     });
-    const recording = recorder();
-    exchanges = recording.exchanges;
-    options = { ...clientOptions(emulator), additionalPolicies: [{ policy: recording.policy, position: "perCall" }] };
+    ({ options, exchanges } = recordingClientOptions(emulator));
   });
 
   it("lists tenants and subscriptions across pages and gets one subscription, as a CLI login does", async () => {
