@@ -9,6 +9,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../../local/emulator/index";
 import { startEmulator } from "../../../local/emulator/index";
 import { StaticTokenCredential, armRequest, clientOptions } from "./clients";
+import type { Subscriber } from "./subscriber";
+import { startSubscriber } from "./subscriber";
 
 const SUB = "0000aaaa-0000-4000-8000-000000000001";
 const group = (name: string): string => `/subscriptions/${SUB}/resourceGroups/${name}`;
@@ -20,13 +22,16 @@ describe("moving resources to another resource group", () => {
   let emulator: Emulator;
   let resources: ResourceManagementClient;
   let network: NetworkManagementClient;
+  let subscriber: Subscriber;
   beforeAll(async () => {
     emulator = await startEmulator();
+    subscriber = await startSubscriber();
     resources = new ResourceManagementClient(new StaticTokenCredential(), SUB, clientOptions(emulator));
     network = new NetworkManagementClient(new StaticTokenCredential(), SUB, clientOptions(emulator));
   });
   afterAll(async () => {
     await emulator.close();
+    await subscriber.close();
   });
   beforeEach(() => {
     emulator.control.reset();
@@ -46,8 +51,14 @@ describe("moving resources to another resource group", () => {
   const connectionsOf = async (id: string, version: string): Promise<{ id: string; properties: { privateEndpoint: { id: string } } }[]> =>
     ((await armRequest(emulator, "GET", `${id}/privateEndpointConnections?api-version=${version}`)).body as { value: { id: string; properties: { privateEndpoint: { id: string } } }[] }).value;
 
-  it("moves the resources with their connections; the old ids are gone", async () => {
+  it("moves the resources with their connections and announces it for the source group; the old ids are gone", async () => {
+    await emulator.control.subscribe({ url: subscriber.url });
     await resources.resources.beginMoveResourcesAndWait("rg-old", { resources: [BATCH, STORAGE], targetResourceGroup: group("rg-new") }, FAST);
+    await emulator.control.flushEvents();
+    const events = subscriber.deliveries.flatMap((d) => d.body as { eventType: string; subject: string; data: { operationName: string } }[]);
+    expect(events.map((e) => [e.eventType, e.subject, e.data.operationName])).toEqual([
+      ["Microsoft.Resources.ResourceActionSuccess", group("rg-old"), "Microsoft.Resources/subscriptions/resourceGroups/moveResources/action"],
+    ]);
     const moved = BATCH.replace("rg-old", "rg-new");
     expect((await armRequest(emulator, "GET", `${BATCH}?api-version=2025-06-01`)).status).toBe(404);
     expect((await armRequest(emulator, "GET", `${moved}?api-version=2025-06-01`)).body).toMatchObject({ id: moved });

@@ -1,7 +1,7 @@
 /**
  * Private DNS zones and their virtual network links through @azure/arm-privatedns: creating and
  * deleting zones and creating, updating and deleting links are long-running, polled on Private DNS's
- * own operation URLs, with ETag preconditions and ARM events, as in Azure.
+ * own operation URLs, with ETag preconditions, as in Azure.
  */
 import { PrivateDnsManagementClient } from "@azure/arm-privatedns";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
