@@ -29,11 +29,19 @@ export function isAtOrAfter(version: string, first: string): boolean {
   return date > firstDate || version === first;
 }
 
+const acceptedCache = new Map<string, readonly string[]>();
+
 /** The versions ARM accepts for `resourceType` (e.g. `Microsoft.Storage/storageAccounts/privateEndpointConnections`), oldest first. */
 export function acceptedApiVersions(family: ApiFamily, resourceType: string): readonly string[] {
-  const first = FIRST_API_VERSION[resourceType.toLowerCase()];
-  const published = PUBLISHED_API_VERSIONS[family];
-  return first === undefined ? published : published.filter((v) => isAtOrAfter(v, first));
+  const cacheKey = `${family}|${resourceType.toLowerCase()}`;
+  let accepted = acceptedCache.get(cacheKey);
+  if (accepted === undefined) {
+    const first = FIRST_API_VERSION[resourceType.toLowerCase()];
+    const published = PUBLISHED_API_VERSIONS[family];
+    accepted = first === undefined ? published : published.filter((v) => isAtOrAfter(v, first));
+    acceptedCache.set(cacheKey, accepted);
+  }
+  return accepted;
 }
 
 /** Where the request is addressed, for ARM's wording of the error. */
@@ -42,10 +50,11 @@ export interface ApiVersionScope {
   supportedLocations: readonly string[];
 }
 
-/** Throws ARM's 400 when `version` is not one ARM accepts for `resourceType`. */
-export function checkApiVersion(family: ApiFamily, version: string, resourceType: string, scope: ApiVersionScope): void {
+/** Throws ARM's 400 when `version` is not one ARM accepts for `resourceType`; `scopeOf` is read only then. */
+export function checkApiVersion(family: ApiFamily, version: string, resourceType: string, scopeOf: () => ApiVersionScope): void {
   const accepted = acceptedApiVersions(family, resourceType);
   if (accepted.includes(version)) return;
+  const scope = scopeOf();
   const locations = `The supported locations are '${scope.supportedLocations.join(", ")}'.`;
   // ARM answers for its own types with InvalidApiVersionParameter, for providers' types with NoRegisteredProviderFound.
   if (!VERSION_FORMAT.test(version) || family === "resources") {

@@ -80,6 +80,11 @@ function unknownPath(segments: string[], method: string, otherMethods: string[],
   return new ArmError(404, "NotFound", `The path '/${segments.join("/")}' is not an emulated ARM path.`);
 }
 
+/** The bearer token of an Authorization header: the principal ARM throttles and attributes by. */
+function bearerOf(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)/i.exec(authorization ?? "")?.[1];
+}
+
 /** The location of the resource a path addresses (as far as the estate knows it), for api-version errors. */
 function versionScopeOf(estate: Estate, family: ApiFamily, segments: readonly string[]): ApiVersionScope {
   if (family === "privateDns") return { location: "global", supportedLocations: ["global"] };
@@ -124,8 +129,7 @@ export async function handleArmRequest(parts: ArmServerParts, req: IncomingMessa
       send(res, errorResponse(new ArmError(429, "TooManyRequests", `Injected throttling; retry after ${retryAfter} seconds.`, { "Retry-After": retryAfter })), common);
       return;
     } else if (fault.type === "error") {
-      const principal = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? "")?.[1] ?? "anonymous";
-      send(res, errorResponse(injectedError(fault, method, segments, principal)), common);
+      send(res, errorResponse(injectedError(fault, method, segments, bearerOf(req.headers.authorization) ?? "anonymous")), common);
       return;
     }
   }
@@ -133,7 +137,7 @@ export async function handleArmRequest(parts: ArmServerParts, req: IncomingMessa
   const headers = { ...common };
   try {
     const authorization = req.headers.authorization ?? "";
-    const token = /^Bearer\s+(\S+)/i.exec(authorization)?.[1];
+    const token = bearerOf(authorization);
     if (token === undefined) {
       throw new ArmError(
         401,
@@ -151,7 +155,7 @@ export async function handleArmRequest(parts: ArmServerParts, req: IncomingMessa
     const family = route.family === "byNamespace" ? apiFamilyOf(params.namespace ?? "", undefined) : route.family;
     if (family !== undefined) {
       const resourceType = route.family === "byNamespace" ? `${params.namespace ?? ""}/${route.resourceType}` : route.resourceType;
-      checkApiVersion(family, apiVersion, resourceType, versionScopeOf(parts.context.estate, family, segments));
+      checkApiVersion(family, apiVersion, resourceType, () => versionScopeOf(parts.context.estate, family, segments));
     }
 
     const subscriptionId = params.sub ?? "";
