@@ -793,7 +793,7 @@ export class Estate {
     return zone;
   }
 
-  /** Deletes a zone with its record sets and virtual network links. */
+  /** Deletes a zone with its record sets (the route refuses a zone that still has links). */
   deleteZone(zone: ZoneRecord): void {
     for (const record of this.listRecordSets(zone)) this.recordSets.delete(this.recordKey(zone, record.type, record.name));
     this.zones.delete(key(zone.id));

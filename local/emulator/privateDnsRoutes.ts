@@ -170,6 +170,10 @@ function deleteZone(request: ArmRequest, context: RouteContext): ArmResponse {
   const zone = estate.findZone(id);
   if (zone === undefined) return { status: 204 };
   checkPreconditions(request, `zone ${zone.name}`, zone);
+  // The spec: "Private DNS zone cannot be deleted unless all virtual network links to it are removed."
+  if (zone.virtualNetworkLinks.length > 0) {
+    throw new ArmError(409, "Conflict", `Private DNS zone ${zone.name} cannot be deleted unless all virtual network links to it are removed; it has ${zone.virtualNetworkLinks.length}.`);
+  }
   const operation = context.operations.start(() => {
     const current = estate.findZone(id);
     if (current !== undefined) {

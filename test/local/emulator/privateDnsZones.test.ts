@@ -48,7 +48,7 @@ describe("Private DNS zones and virtual network links", () => {
     expect(emulator.control.snapshot().privateDnsZones.map((z) => z.name).sort()).toEqual(["privatelink.blob.core.windows.net", "privatelink.file.core.windows.net"]);
   });
 
-  it("creates, updates, lists and deletes a virtual network link (not a record set)", async () => {
+  it("creates, updates, lists and deletes a virtual network link (not a record set); the zone cannot go while it has links", async () => {
     await dns.privateZones.beginCreateOrUpdateAndWait("rg-dns", ZONE, { location: "global" }, FAST);
     const link = await dns.virtualNetworkLinks.beginCreateOrUpdateAndWait("rg-dns", ZONE, "hub", { location: "global", virtualNetwork: { id: VNET }, registrationEnabled: false }, FAST);
     expect(link).toMatchObject({ name: "hub", virtualNetwork: { id: VNET }, registrationEnabled: false, virtualNetworkLinkState: "Completed" });
@@ -60,12 +60,13 @@ describe("Private DNS zones and virtual network links", () => {
     for await (const l of dns.virtualNetworkLinks.list("rg-dns", ZONE)) listed.push(l.name);
     expect(listed).toEqual(["hub"]);
     expect((await dns.privateZones.get("rg-dns", ZONE)).numberOfVirtualNetworkLinksWithRegistration).toBe(1);
+    await expect(dns.privateZones.beginDeleteAndWait("rg-dns", ZONE, FAST)).rejects.toMatchObject({ statusCode: 409 });
     await dns.virtualNetworkLinks.beginDeleteAndWait("rg-dns", ZONE, "hub", FAST);
     await expect(dns.virtualNetworkLinks.get("rg-dns", ZONE, "hub")).rejects.toMatchObject({ statusCode: 404 });
     await expect(dns.virtualNetworkLinks.beginUpdateAndWait("rg-dns", ZONE, "hub", { registrationEnabled: true }, FAST)).rejects.toMatchObject({ statusCode: 404 });
   });
 
-  it("refuses a link without a virtual network, and deletes a zone with its record sets", async () => {
+  it("refuses a link without a virtual network, and deletes a zone without links together with its record sets", async () => {
     await dns.privateZones.beginCreateOrUpdateAndWait("rg-dns", ZONE, { location: "global" }, FAST);
     const noNetwork = await armRequest(emulator, "PUT", `${ZONES}/${ZONE}/virtualNetworkLinks/bad?api-version=2024-06-01`, { body: { location: "global", properties: {} } });
     expect(noNetwork.status).toBe(400);
