@@ -45,10 +45,12 @@ describe("Retry-After on long-running operations", () => {
     expect(["1", "2"]).toContain(poll.headers["retry-after"]);
   });
 
-  it("answers a fixed Retry-After when one is set", async () => {
+  it("answers a fixed Retry-After when one is set, and the time left again once it is unset", async () => {
     emulator.control.setAsyncOperationDelay(50);
     emulator.control.setRetryAfter(7);
     expect((await approve()).headers["retry-after"]).toBe("7");
+    emulator.control.setRetryAfter(null);
+    expect((await approve()).headers["retry-after"]).toBe("1");
     expect(() => emulator.control.setRetryAfter(-1)).toThrow(RangeError);
   });
 
