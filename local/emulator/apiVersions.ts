@@ -1,25 +1,15 @@
 /**
- * @module The api-versions the emulator accepts, per provider. Each list holds the version the
- * project targets (see ../shared/reference/README.md), the version the pinned SDK package sends, and
- * a few neighbours; anything else is refused with `InvalidApiVersionParameter`, as ARM does.
+ * @module The api-version gate: every version published for a resource type is accepted (table in
+ * `publishedApiVersions.ts`); anything else gets ARM's 400, `NoRegisteredProviderFound` for a
+ * well-formed version the type never had and `InvalidApiVersionParameter` for one that is not a version.
  */
 import { ArmError } from "./armError";
+import type { ApiFamily } from "./publishedApiVersions";
+import { FIRST_API_VERSION, PUBLISHED_API_VERSIONS } from "./publishedApiVersions";
 
-/** The api-version families the emulator serves. */
-export type ApiFamily = "network" | "privateDns" | "batch" | "machineLearning" | "storage" | "keyVault";
+export type { ApiFamily } from "./publishedApiVersions";
 
-/** Accepted versions; the first is the reference version. */
-export const API_VERSIONS: Readonly<Record<ApiFamily, readonly string[]>> = {
-  // 2025-05-01: @azure/arm-network 36.0.0.
-  network: ["2025-07-01", "2025-05-01", "2025-03-01", "2025-01-01", "2024-10-01", "2024-07-01", "2024-05-01"],
-  // 2020-06-01: @azure/arm-privatedns 3.2.0.
-  privateDns: ["2024-06-01", "2020-06-01", "2020-01-01", "2018-09-01"],
-  // 2023-11-01: @azure/arm-batch 9.1.0; 2024-02-01 appears in the Batch example's Location URL.
-  batch: ["2025-06-01", "2024-07-01", "2024-02-01", "2023-11-01", "2023-05-01"],
-  machineLearning: ["2025-09-01", "2025-06-01", "2025-04-01", "2024-10-01", "2024-04-01"],
-  storage: ["2025-06-01", "2025-01-01", "2024-01-01", "2023-05-01", "2023-01-01"],
-  keyVault: ["2024-11-01", "2024-04-01-preview", "2023-07-01", "2023-02-01", "2022-07-01"],
-};
+const VERSION_FORMAT = /^(\d{4}-\d{2}-\d{2})(-[a-z]+)?$/i;
 
 /** The family a provider namespace and top-level type belong to, or `undefined` when not emulated. */
 export function apiFamilyOf(namespace: string, topType: string | undefined): ApiFamily | undefined {
@@ -32,14 +22,48 @@ export function apiFamilyOf(namespace: string, topType: string | undefined): Api
   return undefined;
 }
 
-/** Throws ARM's 400 when `version` is not one the family accepts. */
-export function checkApiVersion(family: ApiFamily, version: string, resourceType: string): void {
-  const accepted = API_VERSIONS[family];
-  if (!accepted.includes(version)) {
-    throw new ArmError(
-      400,
-      "InvalidApiVersionParameter",
-      `The api-version '${version}' is invalid. The supported versions for resource type '${resourceType}' are '${accepted.join(",")}'.`,
-    );
+/** Whether `version` is `first` or later; a preview counts as earlier than the stable version of its date. */
+export function isAtOrAfter(version: string, first: string): boolean {
+  const date = VERSION_FORMAT.exec(version)?.[1] ?? version;
+  const firstDate = VERSION_FORMAT.exec(first)?.[1] ?? first;
+  return date > firstDate || version === first;
+}
+
+const acceptedCache = new Map<string, readonly string[]>();
+
+/** The versions ARM accepts for `resourceType` (e.g. `Microsoft.Storage/storageAccounts/privateEndpointConnections`), oldest first. */
+export function acceptedApiVersions(family: ApiFamily, resourceType: string): readonly string[] {
+  const cacheKey = `${family}|${resourceType.toLowerCase()}`;
+  let accepted = acceptedCache.get(cacheKey);
+  if (accepted === undefined) {
+    const first = FIRST_API_VERSION[resourceType.toLowerCase()];
+    const published = PUBLISHED_API_VERSIONS[family];
+    accepted = first === undefined ? published : published.filter((v) => isAtOrAfter(v, first));
+    acceptedCache.set(cacheKey, accepted);
   }
+  return accepted;
+}
+
+/** Where the request is addressed, for ARM's wording of the error. */
+export interface ApiVersionScope {
+  location: string;
+  supportedLocations: readonly string[];
+}
+
+/** Throws ARM's 400 when `version` is not one ARM accepts for `resourceType`; `scopeOf` is read only then. */
+export function checkApiVersion(family: ApiFamily, version: string, resourceType: string, scopeOf: () => ApiVersionScope): void {
+  const accepted = acceptedApiVersions(family, resourceType);
+  if (accepted.includes(version)) return;
+  const scope = scopeOf();
+  const locations = `The supported locations are '${scope.supportedLocations.join(", ")}'.`;
+  // ARM answers for its own types with InvalidApiVersionParameter, for providers' types with NoRegisteredProviderFound.
+  if (!VERSION_FORMAT.test(version) || family === "resources") {
+    throw new ArmError(400, "InvalidApiVersionParameter", `The api-version '${version}' is invalid. The supported versions are '${accepted.join(",")}'. ${locations}`);
+  }
+  const type = resourceType.split("/").slice(1).join("/");
+  throw new ArmError(
+    400,
+    "NoRegisteredProviderFound",
+    `No registered resource provider found for location '${scope.location}' and API version '${version}' for type '${type}'. The supported api-versions are '${accepted.join(", ")}'. ${locations}`,
+  );
 }

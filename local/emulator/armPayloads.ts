@@ -1,6 +1,6 @@
 /**
  * @module Renders estate records as the JSON bodies the real resource providers return, following
- * the official examples under ../shared/reference/arm (keys, nesting, per-provider field names).
+ * the official examples vendored in test/fixtures/arm (keys, nesting, per-provider field names).
  */
 import type { ConnectionRecord, EndpointLinkRecord, EndpointRecord, Estate, NicRecord, RecordSetRecord, VirtualNetworkLinkRecord, ZoneGroupRecord, ZoneRecord } from "./estate";
 import type { PaasResource, PrivateLinkService } from "./privateLinkServices";
@@ -110,6 +110,12 @@ export function connectionBody(connection: ConnectionRecord): Json {
   };
 }
 
+/** A connection as a Key Vault embeds it (PrivateEndpointConnectionItem: no name or type). */
+function connectionItemBody(connection: ConnectionRecord): Json {
+  const { id, etag, properties } = connectionBody(connection);
+  return { id, ...(etag !== undefined ? { etag } : {}), properties };
+}
+
 /** The PaaS resource itself (generic `resources.getById` shape plus provider properties). */
 export function resourceBody(estate: Estate, resource: PaasResource, connections: readonly ConnectionRecord[] = estate.listConnections(resource.id)): Json {
   const service = privateLinkServiceFor(resource.type) as PrivateLinkService;
@@ -121,7 +127,7 @@ export function resourceBody(estate: Estate, resource: PaasResource, connections
     tags: { ...resource.tags },
     properties: {
       ...service.resourceProperties(resource),
-      privateEndpointConnections: connections.map(connectionBody),
+      privateEndpointConnections: connections.map((c) => (service.embedsConnectionItems ? connectionItemBody(c) : connectionBody(c))),
     },
   };
 }
@@ -182,7 +188,7 @@ export function virtualNetworkLinkBody(link: VirtualNetworkLinkRecord): Json {
     type: "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
     location: "global",
     etag: link.etag,
-    tags: {},
+    tags: { ...link.tags },
     properties: {
       virtualNetwork: { id: link.virtualNetworkId },
       registrationEnabled: link.registrationEnabled,

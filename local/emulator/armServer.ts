@@ -4,14 +4,18 @@
  * throttling, body parsing, the common ARM response headers, and the ARM error shape for every failure.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApiFamily, ApiVersionScope } from "./apiVersions";
 import { apiFamilyOf, checkApiVersion } from "./apiVersions";
 import { ArmError } from "./armError";
+import type { Estate } from "./estate";
 import type { FaultInjector } from "./faults";
+import { injectedError } from "./faults";
 import { newGuid } from "./random";
 import type { RequestCounters } from "./requestCounters";
 import type { ArmRequest, ArmResponse, Route, RouteContext } from "./router";
 import { matchPattern } from "./router";
 import type { Throttler } from "./throttling";
+import { shapeForVersion } from "./versionedFields";
 import { requestClassOf } from "./throttling";
 
 export interface ArmServerParts {
@@ -76,6 +80,21 @@ function unknownPath(segments: string[], method: string, otherMethods: string[],
   return new ArmError(404, "NotFound", `The path '/${segments.join("/")}' is not an emulated ARM path.`);
 }
 
+/** The bearer token of an Authorization header: the principal ARM throttles and attributes by. */
+function bearerOf(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)/i.exec(authorization ?? "")?.[1];
+}
+
+/** The location of the resource a path addresses (as far as the estate knows it), for api-version errors. */
+function versionScopeOf(estate: Estate, family: ApiFamily, segments: readonly string[]): ApiVersionScope {
+  if (family === "privateDns") return { location: "global", supportedLocations: ["global"] };
+  const supportedLocations = [...new Set(estate.listResources().map((r) => r.location.toLowerCase()))].sort();
+  const at = segments.findIndex((s) => s.toLowerCase() === "providers");
+  const id = at >= 0 && segments.length >= at + 4 ? `/${segments.slice(0, at + 4).join("/")}` : undefined;
+  const location = id === undefined ? undefined : (estate.getResource(id) ?? estate.getEndpoint(id))?.location;
+  return { location: location ?? "global", supportedLocations };
+}
+
 /** Handles one ARM request end to end; never throws. */
 export async function handleArmRequest(parts: ArmServerParts, req: IncomingMessage, res: ServerResponse, url: URL, bodyText: string): Promise<void> {
   const method = (req.method ?? "GET").toUpperCase();
@@ -110,8 +129,7 @@ export async function handleArmRequest(parts: ArmServerParts, req: IncomingMessa
       send(res, errorResponse(new ArmError(429, "TooManyRequests", `Injected throttling; retry after ${retryAfter} seconds.`, { "Retry-After": retryAfter })), common);
       return;
     } else if (fault.type === "error") {
-      const code = fault.status === 503 ? "ServiceUnavailable" : "InternalServerError";
-      send(res, errorResponse(new ArmError(fault.status, code, `Injected ${fault.status} ${code}.`)), common);
+      send(res, errorResponse(injectedError(fault, method, segments, bearerOf(req.headers.authorization) ?? "anonymous")), common);
       return;
     }
   }
@@ -119,7 +137,7 @@ export async function handleArmRequest(parts: ArmServerParts, req: IncomingMessa
   const headers = { ...common };
   try {
     const authorization = req.headers.authorization ?? "";
-    const token = /^Bearer\s+(\S+)/i.exec(authorization)?.[1];
+    const token = bearerOf(authorization);
     if (token === undefined) {
       throw new ArmError(
         401,
@@ -135,7 +153,10 @@ export async function handleArmRequest(parts: ArmServerParts, req: IncomingMessa
     if (matched === undefined) throw unknownPath(segments, method, otherMethods, apiVersion);
     const { route, params } = matched;
     const family = route.family === "byNamespace" ? apiFamilyOf(params.namespace ?? "", undefined) : route.family;
-    if (family !== undefined) checkApiVersion(family, apiVersion, route.resourceType);
+    if (family !== undefined) {
+      const resourceType = route.family === "byNamespace" ? `${params.namespace ?? ""}/${route.resourceType}` : route.resourceType;
+      checkApiVersion(family, apiVersion, resourceType, () => versionScopeOf(parts.context.estate, family, segments));
+    }
 
     const subscriptionId = params.sub ?? "";
     const requestClass = requestClassOf(method);
@@ -173,7 +194,8 @@ export async function handleArmRequest(parts: ArmServerParts, req: IncomingMessa
       correlationId,
       params,
     };
-    send(res, route.handle(request, parts.context), headers);
+    const response = route.handle(request, parts.context);
+    send(res, response.body === undefined ? response : { ...response, body: shapeForVersion(response.body, apiVersion) }, headers);
   } catch (error) {
     // TypeError/RangeError come from validating what the request named (ids, IPs): the caller's fault.
     const armError =

@@ -14,8 +14,8 @@ import type { EventChaos, EventGridEvent, EventPublisher, EventStats, EventSubsc
 import type { FaultInjector, FaultRule } from "./faults";
 import type { CounterSnapshot, RequestCounters } from "./requestCounters";
 import type { Throttler, ThrottlingSettings } from "./throttling";
-import type { ConnectionStatus } from "../../shared/domain";
-import { parseResourceId } from "../../shared/resourceId";
+import type { ConnectionStatus } from "./estateSeed";
+import { parseArmId } from "./armIds";
 
 /** A record set written by hand (someone else's record, or a stale one). */
 export interface ForeignRecordSet {
@@ -63,6 +63,8 @@ export interface EmulatorControl {
   setThrottling(settings: Partial<ThrottlingSettings>): ThrottlingSettings;
   /** How long long-running operations stay InProgress from now on. */
   setAsyncOperationDelay(ms: number): void;
+  /** The Retry-After (seconds) long-running operations answer with; `null` derives it from the time left. */
+  setRetryAfter(seconds: number | null): void;
   setPageSize(size: number): void;
 }
 
@@ -72,14 +74,14 @@ export interface ControlParts {
   faults: FaultInjector;
   counters: RequestCounters;
   throttler: Throttler;
-  settings: { asyncOperationDelayMs: number; pageSize: number };
+  settings: { asyncOperationDelayMs: number; pageSize: number; retryAfterSeconds: number | null };
 }
 
 /** Who the control API acts as: someone other than the app. */
 const SOMEONE_ELSE = "someone-else@contoso.example";
 
 function connectionOperation(connectionId: string, verb: "write" | "delete"): string {
-  const parsed = parseResourceId(connectionId);
+  const parsed = parseArmId(connectionId);
   return `${parsed.namespace}/${parsed.types.join("/")}/${verb}`;
 }
 
@@ -161,6 +163,10 @@ export function createControl(parts: ControlParts): EmulatorControl {
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`asyncOperationDelayMs ${ms} must be a non-negative number`);
       parts.settings.asyncOperationDelayMs = ms;
     },
+    setRetryAfter(seconds) {
+      if (seconds !== null && (!Number.isInteger(seconds) || seconds < 0)) throw new RangeError(`retryAfterSeconds ${seconds} must be a non-negative integer or null`);
+      parts.settings.retryAfterSeconds = seconds;
+    },
     setPageSize(size) {
       if (!Number.isInteger(size) || size < 1) throw new RangeError(`pageSize ${size} must be a positive integer`);
       parts.settings.pageSize = size;
@@ -195,6 +201,7 @@ const HTTP_METHODS: Record<string, (control: EmulatorControl, args: Args) => unk
   resetCounters: (c) => c.resetCounters(),
   setThrottling: (c, a) => c.setThrottling(a as Partial<ThrottlingSettings>),
   setAsyncOperationDelay: (c, a) => c.setAsyncOperationDelay(Number(a.ms)),
+  setRetryAfter: (c, a) => c.setRetryAfter(a.seconds === null || a.seconds === undefined ? null : Number(a.seconds)),
   setPageSize: (c, a) => c.setPageSize(Number(a.size)),
 };
 

@@ -6,13 +6,11 @@
  * other) and knows nothing about HTTP; callers publish events after each change.
  */
 import { ArmError, badRequest, resourceNotFound } from "./armError";
-import type { CreatePrivateEndpointRequest, EstateSeed, SeedManagementGroup, SeedRecordSet } from "./estateSeed";
+import type { ConnectionStatus, CreatePrivateEndpointRequest, EstateSeed, SeedManagementGroup, SeedRecordSet } from "./estateSeed";
 import type { PaasResource } from "./privateLinkServices";
-import { privateLinkGroupOf, privateLinkServiceFor } from "./privateLinkServices";
+import { privateLinkGroupOf, privateLinkServiceFor, zoneGroupRecordName } from "./privateLinkServices";
 import { newGuid, stableGuid } from "./random";
-import type { ConnectionStatus } from "../../shared/domain";
-import { mapFqdn } from "../../shared/dns/zones";
-import { parseResourceId, resourceTypeOf } from "../../shared/resourceId";
+import { armTypeOf, parseArmId } from "./armIds";
 
 export interface ConnectionState {
   status: ConnectionStatus;
@@ -98,6 +96,7 @@ export interface VirtualNetworkLinkRecord {
   name: string;
   virtualNetworkId: string;
   registrationEnabled: boolean;
+  tags: Record<string, string>;
   etag: string;
 }
 
@@ -246,7 +245,7 @@ export class Estate {
   private version = 0;
   private readonly listCache = new Map<string, { version: number; value: unknown }>();
   private readonly changed = (): void => void this.version++;
-  private readonly subscriptions = new WatchedMap<string, { id: string; resourceGroups: Map<string, string> }>(this.changed);
+  private readonly subscriptions = new WatchedMap<string, { id: string; displayName: string; resourceGroups: Map<string, string> }>(this.changed);
   private readonly subnets = new WatchedMap<string, SubnetRecord>(this.changed);
   private readonly resources = new WatchedMap<string, PaasResource>(this.changed);
   private readonly endpoints = new WatchedMap<string, EndpointRecord>(this.changed);
@@ -285,7 +284,7 @@ export class Estate {
     if (seed.tenantId !== undefined) this.tenantId = seed.tenantId;
     if (seed.managementGroups !== undefined) this.seedManagementGroups(seed.managementGroups);
     for (const sub of seed.subscriptions) {
-      this.addSubscription(sub.id);
+      this.addSubscription(sub.id, sub.displayName);
       for (const rg of sub.resourceGroups ?? []) this.addResourceGroup(sub.id, rg.name);
     }
     for (const subnet of seed.subnets ?? []) this.addSubnet(subnet.id, subnet.addressPrefix);
@@ -307,13 +306,7 @@ export class Estate {
     for (const z of seed.privateDnsZones ?? []) {
       const zone = this.addZone(z.subscriptionId, z.resourceGroup, z.name, z.tags ?? {});
       for (const link of z.virtualNetworkLinks ?? []) {
-        zone.virtualNetworkLinks.push({
-          id: `${zone.id}/virtualNetworkLinks/${link.name}`,
-          name: link.name,
-          virtualNetworkId: link.virtualNetworkId,
-          registrationEnabled: link.registrationEnabled ?? false,
-          etag: newEtag(),
-        });
+        this.putVirtualNetworkLink(zone, link.name, { virtualNetworkId: link.virtualNetworkId, registrationEnabled: link.registrationEnabled ?? false, tags: {} });
       }
     }
     for (const rs of seed.recordSets ?? []) this.seedRecordSet(rs);
@@ -400,8 +393,15 @@ export class Estate {
     });
   }
 
-  addSubscription(subscriptionId: string): void {
-    if (!this.subscriptions.has(key(subscriptionId))) this.subscriptions.set(key(subscriptionId), { id: subscriptionId, resourceGroups: new Map() });
+  addSubscription(subscriptionId: string, displayName?: string): void {
+    const existing = this.subscriptions.get(key(subscriptionId));
+    if (existing === undefined) this.subscriptions.set(key(subscriptionId), { id: subscriptionId, displayName: displayName ?? subscriptionId, resourceGroups: new Map() });
+    else if (displayName !== undefined) existing.displayName = displayName;
+  }
+
+  /** Every subscription, in the order they were added. */
+  listSubscriptions(): { id: string; displayName: string }[] {
+    return [...this.subscriptions.values()].map(({ id, displayName }) => ({ id, displayName }));
   }
 
   addResourceGroup(subscriptionId: string, name: string): void {
@@ -428,7 +428,7 @@ export class Estate {
 
   addSubnet(id: string, addressPrefix: string): SubnetRecord {
     usableRange(addressPrefix);
-    const parsed = parseResourceId(id);
+    const parsed = parseArmId(id);
     if (parsed.resourceGroup !== undefined) this.addResourceGroup(parsed.subscriptionId, parsed.resourceGroup);
     const subnet = { id, addressPrefix };
     this.subnets.set(key(id), subnet);
@@ -440,7 +440,7 @@ export class Estate {
     if (subnetId !== undefined) {
       return this.subnets.get(key(subnetId)) ?? this.addSubnet(subnetId, `10.${200 + (this.autoSubnets++ % 50)}.0.0/24`);
     }
-    const first = [...this.subnets.values()].find((s) => parseResourceId(s.id).subscriptionId.toLowerCase() === subscriptionId.toLowerCase());
+    const first = [...this.subnets.values()].find((s) => parseArmId(s.id).subscriptionId.toLowerCase() === subscriptionId.toLowerCase());
     if (first !== undefined) return first;
     const id = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/virtualNetworks/vnet-${resourceGroup}/subnets/default`;
     return this.addSubnet(id, `10.${200 + (this.autoSubnets++ % 50)}.0.0/24`);
@@ -616,7 +616,7 @@ export class Estate {
   private requireEndpoint(id: string): EndpointRecord {
     const endpoint = this.endpoints.get(key(id));
     if (endpoint === undefined) {
-      const parsed = parseResourceId(id);
+      const parsed = parseArmId(id);
       throw resourceNotFound("Microsoft.Network/privateEndpoints", parsed.names.at(-1) ?? id, parsed.resourceGroup);
     }
     return endpoint;
@@ -644,8 +644,8 @@ export class Estate {
   setConnectionState(connectionId: string, status: ConnectionStatus, description: string): ConnectionRecord {
     const connection = this.connections.get(key(connectionId));
     if (connection === undefined) {
-      const parsed = parseResourceId(connectionId);
-      throw resourceNotFound(resourceTypeOf(parsed), parsed.names.at(-1) ?? connectionId, parsed.resourceGroup);
+      const parsed = parseArmId(connectionId);
+      throw resourceNotFound(armTypeOf(parsed), parsed.names.at(-1) ?? connectionId, parsed.resourceGroup);
     }
     if (status === "Disconnected") throw badRequest("A connection cannot be set to Disconnected; delete it instead.", "InvalidPrivateLinkServiceConnectionStatus");
     connection.state = { status, description, actionsRequired: "None" };
@@ -673,6 +673,32 @@ export class Estate {
     }
     this.connections.delete(key(connectionId));
     return connection;
+  }
+
+  /**
+   * Moves a PaaS resource to another resource group (`moveResources`): it and its connections get new
+   * ids; the endpoints keep naming the old id, as ARM rewrites nothing else. For Batch the endpoints
+   * also lose their hold on the connection, so deleting one later orphans its connection on the account.
+   */
+  moveResource(id: string, targetSubscriptionId: string, targetResourceGroup: string): PaasResource {
+    const resource = this.resources.get(key(id));
+    if (resource === undefined) throw resourceNotFound("resource", id, undefined);
+    this.addResourceGroup(targetSubscriptionId, targetResourceGroup);
+    const movedId = `/subscriptions/${targetSubscriptionId}/resourceGroups/${targetResourceGroup}/providers/${resource.type}/${resource.name}`;
+    const orphans = privateLinkServiceFor(resource.type)?.orphansConnectionsAfterMove ?? false;
+    for (const connection of this.listConnections(resource.id)) {
+      const link = this.linkOf(connection);
+      this.connections.delete(key(connection.id));
+      Object.assign(connection, { id: `${movedId}/privateEndpointConnections/${connection.name}`, resourceId: movedId });
+      this.connections.set(key(connection.id), connection);
+      if (link === undefined) continue;
+      if (orphans) delete link.connectionId;
+      else link.connectionId = connection.id;
+    }
+    this.resources.delete(key(resource.id));
+    Object.assign(resource, { id: movedId, subscriptionId: targetSubscriptionId, resourceGroup: targetResourceGroup });
+    this.resources.set(key(movedId), resource);
+    return resource;
   }
 
   /** Changes the private IP behind one FQDN (or every FQDN) of an endpoint, as a NIC update would. */
@@ -728,10 +754,8 @@ export class Estate {
       if (zone === undefined || nic === undefined || target === undefined) continue;
       const byName = new Map<string, string[]>();
       for (const ip of nic.ipConfigs) {
-        const mapping = mapFqdn(ip.fqdn, target.type, ip.groupId);
-        if (mapping.kind !== "mapped") continue;
-        const match = [mapping.name, ...mapping.legacyNames].find((n) => n.zone === zone.name);
-        if (match !== undefined) byName.set(match.name, [...(byName.get(match.name) ?? []), ip.privateIp]);
+        const name = zoneGroupRecordName(target, ip.groupId, ip.fqdn, zone.name);
+        if (name !== undefined) byName.set(name, [...(byName.get(name) ?? []), ip.privateIp]);
       }
       config.recordSets = [...byName].map(([recordName, ips]) => ({ recordType: "A", recordSetName: recordName, fqdn: `${recordName}.${zone.name}`, ipAddresses: ips }));
       for (const rs of config.recordSets) {
@@ -767,6 +791,29 @@ export class Estate {
     const zone = this.zones.get(key(`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/privateDnsZones/${name}`));
     if (zone === undefined) throw resourceNotFound("Microsoft.Network/privateDnsZones", name, resourceGroup);
     return zone;
+  }
+
+  /** Deletes a zone with its record sets (the route refuses a zone that still has links). */
+  deleteZone(zone: ZoneRecord): void {
+    for (const record of this.listRecordSets(zone)) this.recordSets.delete(this.recordKey(zone, record.type, record.name));
+    this.zones.delete(key(zone.id));
+  }
+
+  /** Creates or replaces a zone's virtual network link; a new etag either way. */
+  putVirtualNetworkLink(zone: ZoneRecord, name: string, input: { virtualNetworkId: string; registrationEnabled: boolean; tags: Record<string, string> }): { link: VirtualNetworkLinkRecord; created: boolean } {
+    const existing = zone.virtualNetworkLinks.find((l) => key(l.name) === key(name));
+    const link: VirtualNetworkLinkRecord = { id: `${zone.id}/virtualNetworkLinks/${existing?.name ?? name}`, name: existing?.name ?? name, ...input, etag: newEtag() };
+    zone.virtualNetworkLinks = [...zone.virtualNetworkLinks.filter((l) => l !== existing), link];
+    this.changed();
+    return { link, created: existing === undefined };
+  }
+
+  deleteVirtualNetworkLink(zone: ZoneRecord, name: string): VirtualNetworkLinkRecord | undefined {
+    const existing = zone.virtualNetworkLinks.find((l) => key(l.name) === key(name));
+    if (existing === undefined) return undefined;
+    zone.virtualNetworkLinks = zone.virtualNetworkLinks.filter((l) => l !== existing);
+    this.changed();
+    return existing;
   }
 
   findZone(id: string): ZoneRecord | undefined {

@@ -4,7 +4,9 @@
  * resources, private endpoints, private DNS zones and hand-made record sets.
  */
 import { readFile } from "node:fs/promises";
-import type { ConnectionStatus } from "../../shared/domain";
+
+/** A private endpoint connection's state, as the providers name it. */
+export type ConnectionStatus = "Pending" | "Approved" | "Rejected" | "Disconnected";
 
 export interface SeedSubscription {
   id: string;

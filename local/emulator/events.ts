@@ -5,7 +5,7 @@
  */
 import { request } from "node:http";
 import { newGuid, seededRandom, shuffle, stableGuid } from "./random";
-import { parseResourceId } from "../../shared/resourceId";
+import { parseArmId } from "./armIds";
 
 export type EventSchema = "EventGridSchema" | "CloudEventSchema";
 
@@ -229,7 +229,7 @@ export class EventPublisher {
 
   /** Builds the ARM event for a committed change. */
   build(input: ArmEventInput): EventGridEvent {
-    const parsed = parseResourceId(input.resourceId);
+    const parsed = parseArmId(input.resourceId);
     const tenantId = this.tenantId();
     const principalId = stableGuid(`principal|${input.principal}`);
     return {
@@ -284,7 +284,7 @@ export class EventPublisher {
   forge(forged: ForgedEvent): EventGridEvent {
     const kind = (Object.keys(EVENT_TYPES) as ArmEventKind[]).find((k) => EVENT_TYPES[k] === forged.eventType);
     if (kind === undefined) throw new RangeError(`Forged event type ${forged.eventType}: expected one of ${Object.values(EVENT_TYPES).join(", ")}`);
-    const parsed = parseResourceId(forged.resourceId);
+    const parsed = parseArmId(forged.resourceId);
     const operationName = forged.operationName ?? `${[parsed.namespace ?? "Microsoft.Resources", ...parsed.types].join("/")}/${kind === "action" ? "action" : kind}`;
     const event = this.build({ kind, resourceId: forged.resourceId, operationName, principal: "forger" });
     this.dispatch(event);

@@ -15,10 +15,12 @@ import { EventPublisher } from "./events";
 import { FaultInjector } from "./faults";
 import { MANAGEMENT_GROUP_ROUTES } from "./managementGroupRoutes";
 import { NETWORK_ROUTES } from "./networkRoutes";
+import { OPERATION_ROUTES } from "./operationRoutes";
 import { OperationStore } from "./operations";
 import { PAAS_ROUTES } from "./paasRoutes";
 import { PRIVATE_DNS_ROUTES } from "./privateDnsRoutes";
 import { RequestCounters } from "./requestCounters";
+import { resourceManagerRoutes } from "./resourceManagerRoutes";
 import type { RouteContext } from "./router";
 import { Throttler } from "./throttling";
 
@@ -30,7 +32,9 @@ export type { EventChaos, EventSchema, EventSubscription, ForgedEvent, Subscribe
 export type { FaultAction, FaultRule } from "./faults";
 export type { ThrottlingSettings, BucketLimits } from "./throttling";
 export type { CounterSnapshot } from "./requestCounters";
-export { API_VERSIONS } from "./apiVersions";
+export { PUBLISHED_API_VERSIONS } from "./publishedApiVersions";
+export { acceptedApiVersions } from "./apiVersions";
+export type { ApiFamily } from "./apiVersions";
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -42,6 +46,8 @@ export interface EmulatorOptions {
   throttling?: boolean;
   /** How long long-running operations stay InProgress; default 0. */
   asyncOperationDelayMs?: number;
+  /** A fixed Retry-After (seconds) on long-running operations; default: the time left, rounded up. */
+  retryAfterSeconds?: number;
 }
 
 export interface Emulator {
@@ -60,14 +66,14 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const pageSize = options.pageSize ?? 100;
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize ${pageSize} must be a positive integer`);
-  const settings = { asyncOperationDelayMs: options.asyncOperationDelayMs ?? 0, pageSize };
+  const settings = { asyncOperationDelayMs: options.asyncOperationDelayMs ?? 0, pageSize, retryAfterSeconds: options.retryAfterSeconds ?? null };
   const estate = new Estate();
   if (options.estate !== undefined) estate.seed(parseEstateSeed(options.estate));
   const events = new EventPublisher(() => estate.tenantId);
   const faults = new FaultInjector();
   const counters = new RequestCounters();
   const throttler = new Throttler(options.throttling ?? false);
-  const operations = new OperationStore(() => settings.asyncOperationDelayMs);
+  const operations = new OperationStore(() => settings.asyncOperationDelayMs, () => settings.retryAfterSeconds);
   const control = createControl({ estate, events, faults, counters, throttler, settings });
   const certificate = await createCertificate();
 
@@ -79,7 +85,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     pageSize: () => settings.pageSize,
     asyncDelayMs: () => settings.asyncOperationDelayMs,
   };
-  const parts = { routes: [...NETWORK_ROUTES, ...PRIVATE_DNS_ROUTES, ...PAAS_ROUTES, ...MANAGEMENT_GROUP_ROUTES], context, faults, counters, throttler };
+  const served = [...NETWORK_ROUTES, ...PRIVATE_DNS_ROUTES, ...PAAS_ROUTES, ...OPERATION_ROUTES];
+  const parts = { routes: [...served, ...MANAGEMENT_GROUP_ROUTES, ...resourceManagerRoutes(served)], context, faults, counters, throttler };
 
   const server = createServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {
     const chunks: Buffer[] = [];

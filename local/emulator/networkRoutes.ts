@@ -5,8 +5,9 @@
 import { ArmError, badRequest, resourceNotFound } from "./armError";
 import { networkInterfaceBody, privateEndpointBody, zoneGroupBody } from "./armPayloads";
 import type { CreateEndpointOptions, EndpointRecord } from "./estate";
+import type { LongRunningOperation } from "./operations";
 import type { ArmRequest, ArmResponse, Route, RouteContext } from "./router";
-import { isRecord, objectBody, operationUrls, page, param, publishChange, route } from "./router";
+import { isRecord, objectBody, operationUrls, page, param, publishChange, readTags, route } from "./router";
 
 const RG = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network";
 const PE_TYPE = "Microsoft.Network/privateEndpoints";
@@ -23,9 +24,9 @@ function requireEndpoint(request: ArmRequest, context: RouteContext): EndpointRe
 }
 
 /** Response headers of an accepted Network long-running operation. */
-function asyncHeaders(context: RouteContext, request: ArmRequest, location: string, operationId: string, withLocation: boolean): Record<string, string> {
-  const urls = operationUrls(context, request, param(request, "sub"), "Microsoft.Network", location, operationId);
-  return { "Azure-AsyncOperation": urls.asyncOperation, ...(withLocation ? { Location: urls.location } : {}), "Retry-After": "0" };
+function asyncHeaders(context: RouteContext, request: ArmRequest, location: string, operation: LongRunningOperation, withLocation: boolean): Record<string, string> {
+  const urls = operationUrls(context, request, param(request, "sub"), "Microsoft.Network", location, operation.id);
+  return { "Azure-AsyncOperation": urls.asyncOperation, ...(withLocation ? { Location: urls.location } : {}), "Retry-After": context.operations.retryAfter(operation) };
 }
 
 interface LinkInput {
@@ -59,13 +60,6 @@ function readLinks(properties: Record<string, unknown>): LinkInput[] {
     }
   }
   return links;
-}
-
-function readTags(body: Record<string, unknown>): Record<string, string> {
-  const tags = body.tags;
-  if (tags === undefined) return {};
-  if (!isRecord(tags) || !Object.values(tags).every((v) => typeof v === "string")) throw badRequest("tags must be an object of strings.", "InvalidRequestFormat");
-  return tags as Record<string, string>;
 }
 
 function putEndpoint(request: ArmRequest, context: RouteContext): ArmResponse {
@@ -123,7 +117,7 @@ function putEndpoint(request: ArmRequest, context: RouteContext): ArmResponse {
     publishChange(context, request, "write", id, "Microsoft.Network/privateEndpoints/write");
     return { status: 200, body: privateEndpointBody(estate, current) };
   });
-  return { status: created ? 201 : 200, body: privateEndpointBody(estate, endpoint), headers: asyncHeaders(context, request, endpoint.location, operation.id, false) };
+  return { status: created ? 201 : 200, body: privateEndpointBody(estate, endpoint), headers: asyncHeaders(context, request, endpoint.location, operation, false) };
 }
 
 function deleteEndpoint(request: ArmRequest, context: RouteContext): ArmResponse {
@@ -137,7 +131,7 @@ function deleteEndpoint(request: ArmRequest, context: RouteContext): ArmResponse
     if (estate.deletePrivateEndpoint(id) !== undefined) publishChange(context, request, "delete", id, "Microsoft.Network/privateEndpoints/delete");
     return { status: 204 };
   });
-  return { status: 202, headers: asyncHeaders(context, request, endpoint.location, operation.id, true) };
+  return { status: 202, headers: asyncHeaders(context, request, endpoint.location, operation, true) };
 }
 
 function putZoneGroup(request: ArmRequest, context: RouteContext): ArmResponse {
@@ -156,7 +150,7 @@ function putZoneGroup(request: ArmRequest, context: RouteContext): ArmResponse {
     publishChange(context, request, "write", group.id, "Microsoft.Network/privateEndpoints/privateDnsZoneGroups/write");
     return { status: 200, body: zoneGroupBody(group) };
   });
-  return { status: created ? 201 : 200, body: zoneGroupBody(group, delayed ? "Updating" : "Succeeded"), headers: asyncHeaders(context, request, endpoint.location, operation.id, false) };
+  return { status: created ? 201 : 200, body: zoneGroupBody(group, delayed ? "Updating" : "Succeeded"), headers: asyncHeaders(context, request, endpoint.location, operation, false) };
 }
 
 function deleteZoneGroup(request: ArmRequest, context: RouteContext): ArmResponse {
@@ -170,7 +164,7 @@ function deleteZoneGroup(request: ArmRequest, context: RouteContext): ArmRespons
     }
     return { status: 204 };
   });
-  return { status: 202, headers: asyncHeaders(context, request, endpoint.location, operation.id, true) };
+  return { status: 202, headers: asyncHeaders(context, request, endpoint.location, operation, true) };
 }
 
 export const NETWORK_ROUTES: readonly Route[] = [

@@ -17,6 +17,8 @@ export interface OperationResult {
 export interface LongRunningOperation {
   id: string;
   startTime: string;
+  /** When the operation commits (epoch ms). */
+  dueAt: number;
   endTime?: string;
   status: OperationStatus;
   error?: { code: string; message: string };
@@ -27,14 +29,22 @@ export class OperationStore {
   private readonly operations = new Map<string, LongRunningOperation>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly delayMs: () => number) {}
+  /**
+   * @param retryAfterSeconds a fixed Retry-After, or `null` to tell clients the time left (rounded
+   *   up to whole seconds), so they neither spin nor wait longer than the operation takes.
+   */
+  constructor(
+    private readonly delayMs: () => number,
+    private readonly retryAfterSeconds: () => number | null = () => null,
+  ) {}
 
   /**
    * Starts an operation. With no delay the commit runs before this returns, so the first response
    * already reflects it; otherwise it runs when the delay has passed.
    */
   start(commit: () => OperationResult): LongRunningOperation {
-    const operation: LongRunningOperation = { id: newGuid(), startTime: new Date().toISOString(), status: "InProgress" };
+    const delay = this.delayMs();
+    const operation: LongRunningOperation = { id: newGuid(), startTime: new Date().toISOString(), dueAt: Date.now() + Math.max(0, delay), status: "InProgress" };
     this.operations.set(operation.id, operation);
     const run = (): void => {
       try {
@@ -46,7 +56,6 @@ export class OperationStore {
       }
       operation.endTime = new Date().toISOString();
     };
-    const delay = this.delayMs();
     if (delay <= 0) {
       run();
     } else {
@@ -57,6 +66,13 @@ export class OperationStore {
       this.timers.add(timer);
     }
     return operation;
+  }
+
+  /** The Retry-After header value for a poll of `operation`. */
+  retryAfter(operation: LongRunningOperation): string {
+    const fixed = this.retryAfterSeconds();
+    if (fixed !== null) return String(fixed);
+    return operation.status === "InProgress" ? String(Math.max(0, Math.ceil((operation.dueAt - Date.now()) / 1000))) : "0";
   }
 
   get(id: string): LongRunningOperation | undefined {

@@ -2,19 +2,17 @@
  * @module ARM routes of the PaaS resources that accept private endpoints (Batch accounts, ML
  * workspaces, storage accounts, key vaults): the resource itself, its private endpoint connections
  * (approve/reject/delete, long-running the way each provider's examples show) and its private link
- * resources. Also the operation status routes every long-running operation is polled on.
+ * resources.
  */
-import { apiFamilyOf } from "./apiVersions";
 import { ArmError, badRequest, resourceNotFound } from "./armError";
 import { connectionBody, privateLinkResourceBodies, resourceBody } from "./armPayloads";
 import type { ConnectionRecord } from "./estate";
-import type { LongRunningOperation } from "./operations";
 import { newEtag, sameEtag } from "./estate";
 import type { PaasResource, PrivateLinkService } from "./privateLinkServices";
 import { PRIVATE_LINK_SERVICES } from "./privateLinkServices";
 import type { ArmRequest, ArmResponse, Route, RouteContext } from "./router";
 import { isRecord, objectBody, operationUrls, page, param, publishChange, route } from "./router";
-import type { ConnectionStatus } from "../../shared/domain";
+import type { ConnectionStatus } from "./estateSeed";
 
 const SETTABLE: readonly ConnectionStatus[] = ["Approved", "Rejected", "Pending"];
 
@@ -70,7 +68,7 @@ function routesFor(service: PrivateLinkService): Route[] {
       return { status: code, ...(isRecord(result) ? { body: result } : {}) };
     });
     const urls = operationUrls(context, request, param(request, "sub"), namespace, resource.location, operation.id);
-    return { status: 202, headers: { Location: urls.location, "Azure-AsyncOperation": urls.asyncOperation, "Retry-After": "0" } };
+    return { status: 202, headers: { Location: urls.location, "Azure-AsyncOperation": urls.asyncOperation, "Retry-After": context.operations.retryAfter(operation) } };
   };
 
   const deleteConnection = (request: ArmRequest, context: RouteContext): ArmResponse => {
@@ -96,7 +94,7 @@ function routesFor(service: PrivateLinkService): Route[] {
       return { status: 204 };
     });
     const urls = operationUrls(context, request, param(request, "sub"), namespace, resource.location, operation.id);
-    return { status: 202, headers: { Location: urls.location, "Retry-After": "0" } };
+    return { status: 202, headers: { Location: urls.location, "Retry-After": context.operations.retryAfter(operation) } };
   };
 
   const routes: Route[] = [
@@ -111,8 +109,8 @@ function routesFor(service: PrivateLinkService): Route[] {
     }),
     route("GET", base, op(":get"), service.family, service.resourceType, (request, context) => ({ status: 200, body: resourceBody(context.estate, resourceOf(request, context)) })),
     route("GET", `${base}/privateEndpointConnections`, op("/privateEndpointConnections:list"), service.family, pecType, (request, context) => {
-      const resource = resourceOf(request, context);
-      return page(context.estate.listConnections(resource.id), request, context, connectionBody);
+      const connections = context.estate.listConnections(resourceOf(request, context).id);
+      return service.pagedLists.connections ? page(connections, request, context, connectionBody) : { status: 200, body: { value: connections.map(connectionBody) } };
     }),
     route("GET", `${base}/privateEndpointConnections/{connection}`, op("/privateEndpointConnections:get"), service.family, pecType, (request, context) => {
       const { resource, connection } = connectionOf(request, context);
@@ -121,10 +119,10 @@ function routesFor(service: PrivateLinkService): Route[] {
     }),
     route("PUT", `${base}/privateEndpointConnections/{connection}`, op("/privateEndpointConnections:createOrUpdate"), service.family, pecType, writeConnection),
     route("DELETE", `${base}/privateEndpointConnections/{connection}`, op("/privateEndpointConnections:delete"), service.family, pecType, deleteConnection),
-    route("GET", `${base}/privateLinkResources`, op("/privateLinkResources:list"), service.family, `${service.resourceType}/privateLinkResources`, (request, context) => ({
-      status: 200,
-      body: { value: privateLinkResourceBodies(resourceOf(request, context)) },
-    })),
+    route("GET", `${base}/privateLinkResources`, op("/privateLinkResources:list"), service.family, `${service.resourceType}/privateLinkResources`, (request, context) => {
+      const bodies = privateLinkResourceBodies(resourceOf(request, context));
+      return service.pagedLists.privateLinkResources ? page(bodies, request, context, (b) => b) : { status: 200, body: { value: bodies } };
+    }),
     route("GET", `${base}/privateLinkResources/{group}`, op("/privateLinkResources:get"), service.family, `${service.resourceType}/privateLinkResources`, (request, context) => {
       const resource = resourceOf(request, context);
       const found = privateLinkResourceBodies(resource).find((r) => String(r.name).toLowerCase() === param(request, "group").toLowerCase());
@@ -138,40 +136,4 @@ function routesFor(service: PrivateLinkService): Route[] {
   return routes;
 }
 
-const OPERATION_BASE = "/subscriptions/{sub}/providers/{namespace}/locations/{location}";
-
-function operationOf(request: ArmRequest, context: RouteContext): LongRunningOperation {
-  const operation = context.operations.get(param(request, "id"));
-  if (operation === undefined || apiFamilyOf(param(request, "namespace"), undefined) === undefined) {
-    throw new ArmError(404, "OperationNotFound", `The operation '${param(request, "id")}' was not found.`);
-  }
-  return operation;
-}
-
-export const PAAS_ROUTES: readonly Route[] = [
-  ...PRIVATE_LINK_SERVICES.flatMap(routesFor),
-  route("GET", `${OPERATION_BASE}/operations/{id}`, "operations:status", "byNamespace", "locations/operations", (request, context) => {
-    const operation = operationOf(request, context);
-    const body: Record<string, unknown> = {
-      id: `/subscriptions/${param(request, "sub")}/providers/${param(request, "namespace")}/locations/${param(request, "location")}/operations/${operation.id}`,
-      name: operation.id,
-      status: operation.status,
-      startTime: operation.startTime,
-      ...(operation.endTime !== undefined ? { endTime: operation.endTime } : {}),
-      ...(operation.error !== undefined ? { error: operation.error } : {}),
-    };
-    return { status: 200, body, ...(operation.status === "InProgress" ? { headers: { "Retry-After": "0" } } : {}) };
-  }),
-  route("GET", `${OPERATION_BASE}/operationResults/{id}`, "operations:result", "byNamespace", "locations/operationResults", (request, context) => {
-    const operation = operationOf(request, context);
-    if (operation.status === "InProgress") {
-      return { status: 202, headers: { Location: `${context.baseUrl}${request.url.pathname}${request.url.search}`, "Retry-After": "0" } };
-    }
-    if (operation.status === "Failed") {
-      const error = operation.error ?? { code: "InternalServerError", message: "The operation failed." };
-      throw new ArmError(error.code === "Conflict" ? 409 : 500, error.code, error.message);
-    }
-    const result = operation.result ?? { status: 204 };
-    return { status: result.status, ...(result.body !== undefined ? { body: result.body } : {}) };
-  }),
-];
+export const PAAS_ROUTES: readonly Route[] = PRIVATE_LINK_SERVICES.flatMap(routesFor);

@@ -1,13 +1,18 @@
 /**
- * @module ARM routes of Private DNS (Microsoft.Network/privateDnsZones): zones, virtual network
- * links and A/CNAME record sets with ETag preconditions and `$top` paging. Record set writes are
- * synchronous, as in the real service.
+ * @module ARM routes of Private DNS (Microsoft.Network/privateDnsZones): zones and virtual network
+ * links (writes long-running, polled on `privateDnsOperationStatuses`/`privateDnsOperationResults`, as
+ * the real service), and A/CNAME record sets with ETag preconditions and `$top` paging (writes
+ * synchronous, as the real service).
  */
+import { parseArmId } from "./armIds";
 import { ArmError, badRequest, resourceNotFound } from "./armError";
 import { recordSetBody, soaRecordSetBody, virtualNetworkLinkBody, zoneBody } from "./armPayloads";
 import type { RecordSetInput, RecordSetRecord, WriteConditions, ZoneRecord } from "./estate";
+import { sameEtag } from "./estate";
+import type { LongRunningOperation } from "./operations";
+import { newGuid } from "./random";
 import type { ArmRequest, ArmResponse, Route, RouteContext } from "./router";
-import { isRecord, objectBody, page, param, publishChange, route } from "./router";
+import { isRecord, objectBody, page, param, publishChange, readTags, route } from "./router";
 
 const RG = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/privateDnsZones";
 const ZONE_TYPE = "Microsoft.Network/privateDnsZones";
@@ -113,6 +118,118 @@ function getRecordSet(request: ArmRequest, context: RouteContext): ArmResponse {
   return withEtag(record, 200);
 }
 
+/** 202 with the URLs Private DNS's long-running operations are polled on. */
+function accepted(request: ArmRequest, context: RouteContext, operation: LongRunningOperation): ArmResponse {
+  const base = `${context.baseUrl}/subscriptions/${param(request, "sub")}/providers/Microsoft.Network`;
+  const query = `?api-version=${encodeURIComponent(request.apiVersion)}`;
+  return {
+    status: 202,
+    headers: {
+      "Azure-AsyncOperation": `${base}/privateDnsOperationStatuses/${operation.id}${query}`,
+      Location: `${base}/privateDnsOperationResults/${operation.id}${query}`,
+      "Retry-After": context.operations.retryAfter(operation),
+    },
+  };
+}
+
+/** ARM's 412 when `If-Match` / `If-None-Match` do not hold for `existing` (a zone or a link). */
+function checkPreconditions(request: ArmRequest, what: string, existing: { etag: string } | undefined): void {
+  const { ifMatch, ifNoneMatch } = conditions(request);
+  if (ifNoneMatch !== undefined && existing !== undefined && (ifNoneMatch.trim() === "*" || sameEtag(ifNoneMatch, existing.etag))) {
+    throw new ArmError(412, "PreconditionFailed", `The ${what} already exists (If-None-Match).`);
+  }
+  if (ifMatch !== undefined && (existing === undefined || (ifMatch.trim() !== "*" && !sameEtag(ifMatch, existing.etag)))) {
+    throw new ArmError(412, "PreconditionFailed", `The ${what} does not match If-Match ${ifMatch}.`);
+  }
+}
+
+function zoneId(request: ArmRequest): string {
+  return `/subscriptions/${param(request, "sub")}/resourceGroups/${param(request, "rg")}/providers/${ZONE_TYPE}/${param(request, "zone").toLowerCase()}`;
+}
+
+function putZone(request: ArmRequest, context: RouteContext): ArmResponse {
+  const { estate } = context;
+  estate.requireScope(param(request, "sub"), param(request, "rg"));
+  const tags = readTags(objectBody(request));
+  const id = zoneId(request);
+  checkPreconditions(request, `zone ${param(request, "zone")}`, estate.findZone(id));
+  const operation = context.operations.start(() => {
+    const existing = estate.findZone(id);
+    const zone = existing ?? estate.addZone(param(request, "sub"), param(request, "rg"), param(request, "zone"), tags);
+    if (existing !== undefined) Object.assign(existing, { tags, etag: newGuid() });
+    publishChange(context, request, "write", zone.id, `${ZONE_TYPE}/write`);
+    return { status: 200, body: zoneBody(estate, zone) };
+  });
+  return accepted(request, context, operation);
+}
+
+function deleteZone(request: ArmRequest, context: RouteContext): ArmResponse {
+  const { estate } = context;
+  estate.requireScope(param(request, "sub"), param(request, "rg"));
+  const id = zoneId(request);
+  const zone = estate.findZone(id);
+  if (zone === undefined) return { status: 204 };
+  checkPreconditions(request, `zone ${zone.name}`, zone);
+  // The spec: "Private DNS zone cannot be deleted unless all virtual network links to it are removed."
+  if (zone.virtualNetworkLinks.length > 0) {
+    throw new ArmError(409, "Conflict", `Private DNS zone ${zone.name} cannot be deleted unless all virtual network links to it are removed; it has ${zone.virtualNetworkLinks.length}.`);
+  }
+  const operation = context.operations.start(() => {
+    const current = estate.findZone(id);
+    if (current !== undefined) {
+      estate.deleteZone(current);
+      publishChange(context, request, "delete", current.id, `${ZONE_TYPE}/delete`);
+    }
+    return { status: 204 };
+  });
+  return accepted(request, context, operation);
+}
+
+const LINK_TYPE = `${ZONE_TYPE}/virtualNetworkLinks`;
+
+function findLink(zone: ZoneRecord, name: string): ZoneRecord["virtualNetworkLinks"][number] | undefined {
+  return zone.virtualNetworkLinks.find((l) => l.name.toLowerCase() === name.toLowerCase());
+}
+
+/** PUT replaces a link (virtualNetwork.id required); PATCH changes `registrationEnabled` and `tags` of an existing one. */
+function writeLink(request: ArmRequest, context: RouteContext): ArmResponse {
+  const zone = zoneOf(request, context);
+  const name = param(request, "link");
+  const existing = findLink(zone, name);
+  if (request.method === "PATCH" && existing === undefined) throw resourceNotFound(LINK_TYPE, `${zone.name}/${name}`, param(request, "rg"));
+  checkPreconditions(request, `virtual network link ${name}`, existing);
+  const body = objectBody(request);
+  const props = body.properties === undefined ? {} : body.properties;
+  if (!isRecord(props)) throw badRequest("properties must be an object.", "InvalidRequestContent");
+  const network = isRecord(props.virtualNetwork) ? props.virtualNetwork.id : undefined;
+  const virtualNetworkId = request.method === "PATCH" ? (existing?.virtualNetworkId ?? "") : network;
+  if (typeof virtualNetworkId !== "string" || virtualNetworkId === "") throw badRequest("properties.virtualNetwork.id is required.", "InvalidRequestContent");
+  parseArmId(virtualNetworkId);
+  const registration = props.registrationEnabled ?? (request.method === "PATCH" ? existing?.registrationEnabled : false);
+  if (typeof registration !== "boolean") throw badRequest(`properties.registrationEnabled must be a boolean, got ${JSON.stringify(registration)}.`, "InvalidRequestContent");
+  const tags = body.tags === undefined && existing !== undefined && request.method === "PATCH" ? existing.tags : readTags(body);
+  const operation = context.operations.start(() => {
+    const current = zoneOf(request, context);
+    const { link } = context.estate.putVirtualNetworkLink(current, name, { virtualNetworkId, registrationEnabled: registration, tags });
+    publishChange(context, request, "write", link.id, `${LINK_TYPE}/write`);
+    return { status: 200, body: virtualNetworkLinkBody(link) };
+  });
+  return accepted(request, context, operation);
+}
+
+function deleteLink(request: ArmRequest, context: RouteContext): ArmResponse {
+  const zone = zoneOf(request, context);
+  const existing = findLink(zone, param(request, "link"));
+  if (existing === undefined) return { status: 204 };
+  checkPreconditions(request, `virtual network link ${existing.name}`, existing);
+  const operation = context.operations.start(() => {
+    const removed = context.estate.findZone(zone.id) === undefined ? undefined : context.estate.deleteVirtualNetworkLink(zone, existing.name);
+    if (removed !== undefined) publishChange(context, request, "delete", removed.id, `${LINK_TYPE}/delete`);
+    return { status: 204 };
+  });
+  return accepted(request, context, operation);
+}
+
 type Listed = { soa: ZoneRecord } | { record: RecordSetRecord };
 
 function renderListed(item: Listed): unknown {
@@ -129,6 +246,8 @@ export const PRIVATE_DNS_ROUTES: readonly Route[] = [
     return page(context.estate.listZones(param(request, "sub"), param(request, "rg")), request, context, (z) => zoneBody(context.estate, z), true);
   }),
   route("GET", `${RG}/{zone}`, "privateDnsZones:get", "privateDns", ZONE_TYPE, (request, context) => ({ status: 200, body: zoneBody(context.estate, zoneOf(request, context)) })),
+  route("PUT", `${RG}/{zone}`, "privateDnsZones:createOrUpdate", "privateDns", ZONE_TYPE, putZone),
+  route("DELETE", `${RG}/{zone}`, "privateDnsZones:delete", "privateDns", ZONE_TYPE, deleteZone),
   route("GET", `${RG}/{zone}/ALL`, "privateDnsZones/recordSets:list", "privateDns", `${ZONE_TYPE}/ALL`, (request, context) => {
     const zone = zoneOf(request, context);
     const items = context.estate.cached<Listed[]>(`listed|${zone.id.toLowerCase()}`, () => [{ soa: zone }, ...context.estate.listRecordSets(zone).map((record) => ({ record }))]);
@@ -144,6 +263,10 @@ export const PRIVATE_DNS_ROUTES: readonly Route[] = [
     if (link === undefined) throw resourceNotFound(`${ZONE_TYPE}/virtualNetworkLinks`, `${zone.name}/${param(request, "link")}`, param(request, "rg"));
     return { status: 200, body: virtualNetworkLinkBody(link) };
   }),
+  // Before the record set routes, whose `{type}/{name}` would take these paths.
+  route("PUT", `${RG}/{zone}/virtualNetworkLinks/{link}`, "privateDnsZones/virtualNetworkLinks:createOrUpdate", "privateDns", LINK_TYPE, writeLink),
+  route("PATCH", `${RG}/{zone}/virtualNetworkLinks/{link}`, "privateDnsZones/virtualNetworkLinks:update", "privateDns", LINK_TYPE, writeLink),
+  route("DELETE", `${RG}/{zone}/virtualNetworkLinks/{link}`, "privateDnsZones/virtualNetworkLinks:delete", "privateDns", LINK_TYPE, deleteLink),
   route("GET", `${RG}/{zone}/{type}`, "privateDnsZones/recordSets:listByType", "privateDns", `${ZONE_TYPE}/recordSets`, (request, context) => {
     const zone = zoneOf(request, context);
     const type = recordType(request);

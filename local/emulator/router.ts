@@ -129,6 +129,14 @@ export function objectBody(request: ArmRequest): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
+/** The body's `tags` (none when absent), or ARM's 400 for anything but an object of strings. */
+export function readTags(body: Record<string, unknown>): Record<string, string> {
+  const tags = body.tags;
+  if (tags === undefined) return {};
+  if (!isRecord(tags) || !Object.values(tags).every((v) => typeof v === "string")) throw badRequest("tags must be an object of strings.", "InvalidRequestFormat");
+  return tags as Record<string, string>;
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,6 @@
 /**
- * Replays every official example under ../shared/reference/arm against the emulator over HTTPS and
- * checks status codes, LRO headers and response shapes (keys, JSON types, enum values).
+ * Replays every official example vendored in test/fixtures/arm (sources in its NOTICE.md) against the
+ * emulator over HTTPS and checks status codes, LRO headers and response shapes (keys, JSON types, enum values).
  */
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -10,7 +10,7 @@ import { startEmulator } from "../../../local/emulator/index";
 import { armRequest } from "./clients";
 import { shapeMismatches } from "./shape";
 
-const REFERENCE = resolve(process.cwd(), "..", "shared", "reference", "arm");
+const REFERENCE = resolve(__dirname, "..", "..", "fixtures", "arm");
 const SUB = "0000aaaa-0000-4000-8000-000000000001";
 const rid = (rg: string, type: string, name: string): string => `/subscriptions/${SUB}/resourceGroups/${rg}/providers/${type}/${name}`;
 const BATCH = rid("default-azurebatch-japaneast", "Microsoft.Batch/batchAccounts", "sampleacct");

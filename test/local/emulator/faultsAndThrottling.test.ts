@@ -30,7 +30,8 @@ describe("the ARM front door", () => {
     const cases: [string, string, Parameters<typeof armRequest>[3], number, string][] = [
       ["no bearer token", LIST, { token: null }, 401, "AuthenticationFailed"],
       ["no api-version", `/subscriptions/${SUB}/providers/Microsoft.Network/privateEndpoints`, {}, 400, "MissingApiVersionParameter"],
-      ["an unknown api-version", `/subscriptions/${SUB}/providers/Microsoft.Network/privateEndpoints?api-version=2099-01-01`, {}, 400, "InvalidApiVersionParameter"],
+      ["an unpublished api-version", `/subscriptions/${SUB}/providers/Microsoft.Network/privateEndpoints?api-version=2099-01-01`, {}, 400, "NoRegisteredProviderFound"],
+      ["an api-version that is not a version", `/subscriptions/${SUB}/providers/Microsoft.Network/privateEndpoints?api-version=latest`, {}, 400, "InvalidApiVersionParameter"],
       ["a namespace that is not emulated", `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm?api-version=2024-07-01`, {}, 400, "InvalidResourceNamespace"],
       ["an unknown resource type", `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/frobnicators/x?api-version=2025-07-01`, {}, 400, "InvalidResourceType"],
       ["an unknown subscription", `/subscriptions/99999999-9999-9999-9999-999999999999/providers/Microsoft.Network/privateEndpoints?api-version=2025-07-01`, {}, 404, "SubscriptionNotFound"],
@@ -65,6 +66,44 @@ describe("the ARM front door", () => {
       expect(statuses).toEqual([429, 503, 200, 500, 200]);
       const first = await armRequest(emulator, "GET", `${ZONES}?api-version=2024-06-01`);
       expect(first.status).toBe(200);
+    });
+
+    it("injects 400, 403, 404 and 409 in ARM's words; the 403 names the principal, the action and the scope", async () => {
+      const record = `${ZONES}/privatelink.blob.core.windows.net/A/web01`;
+      emulator.control.injectFault({ sequence: [{ type: "error", status: 400 }, { type: "error", status: 403 }, { type: "error", status: 404 }, { type: "error", status: 409, code: "Conflict", message: "Another operation is in progress." }] });
+      const answers = [];
+      for (let i = 0; i < 4; i++) answers.push(await armRequest(emulator, "PUT", `${record}?api-version=2024-06-01`, { body: { properties: { ttl: 10, aRecords: [] } }, token: "principal-x" }));
+      expect(answers.map((a) => a.status)).toEqual([400, 403, 404, 409]);
+      expect(answers[0]?.body).toEqual({ error: { code: "BadRequest", message: "Injected 400 BadRequest." } });
+      expect(answers[1]?.body).toEqual({
+        error: {
+          code: "AuthorizationFailed",
+          message: expect.stringMatching(
+            new RegExp(`^The client 'principal-x' with object id '[0-9a-f-]{36}' does not have authorization to perform action 'Microsoft\\.Network/privateDnsZones/A/write' over scope '${record.replace(/\./g, "\\.")}' or the scope is invalid\\. If access was recently granted, please refresh your credentials\\.$`),
+          ),
+        },
+      });
+      expect(answers[2]?.body).toEqual({ error: { code: "ResourceNotFound", message: "The Resource 'Microsoft.Network/privateDnsZones/A/web01' under resource group 'rg' was not found." } });
+      expect(answers[3]?.body).toEqual({ error: { code: "Conflict", message: "Another operation is in progress." } });
+      expect((await armRequest(emulator, "PUT", `${record}?api-version=2024-06-01`, { body: { properties: { ttl: 10, aRecords: [] } } })).status).toBe(201);
+    });
+
+    it("names read, delete and POST actions as RBAC does", async () => {
+      const account = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Batch/batchAccounts/acct`;
+      emulator.control.injectFault({ sequence: [{ type: "error", status: 403 }, { type: "error", status: 403 }, { type: "error", status: 403 }] });
+      const reasons = [];
+      for (const [method, path] of [["GET", `${account}/privateEndpointConnections`], ["DELETE", `${account}/privateEndpointConnections/pec`], ["POST", `/subscriptions/${SUB}/resourceGroups/rg/moveResources`]] as const) {
+        reasons.push(((await armRequest(emulator, method, `${path}?api-version=2024-07-01`)).body as { error: { message: string } }).error.message);
+      }
+      expect(reasons.map((m) => /perform action '([^']+)'/.exec(m)?.[1])).toEqual([
+        "Microsoft.Batch/batchAccounts/privateEndpointConnections/read",
+        "Microsoft.Batch/batchAccounts/privateEndpointConnections/delete",
+        "Microsoft.Resources/subscriptions/resourceGroups/moveResources/action",
+      ]);
+    });
+
+    it("refuses a fault status it cannot inject", () => {
+      expect(() => emulator.control.injectFault({ sequence: [{ type: "error", status: 418 as 400 }] })).toThrow(RangeError);
     });
 
     it("sends Retry-After with injected 429s and counts them", async () => {
