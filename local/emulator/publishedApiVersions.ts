@@ -7,8 +7,10 @@
  * Azure/bicep-types-az, which is generated from those specifications: `generated/<service>/<namespace>/
  * <version>/types.md`, read 2026-11 (its newest listed files are at commits 056911ccb300c363c754daba2fae6c044eaace95,
  * 36a6dc79d62be253810745cef6e27e21dae4e99f and 430768b4dc20f00655986a1ed27cb1fc593041c6). Microsoft.Network
- * after 2023-02-01 lists the stable folders of the specifications (the Network listing was truncated
- * there); its previews after 2015 define network-manager types only, none of which is emulated, so
+ * after 2023-02-01 was truncated in that listing; its versions from 2023-04-01 to 2025-05-01 are the
+ * ones Pulumi's azure-native 3.13 (also generated from the specifications) lists as available for
+ * `network.PrivateEndpoint`, and 2025-07-01 is the version the Azure CLI 2.85 sends for private
+ * endpoints. Its previews after 2015 define network-manager types only, none of which is emulated, so
  * they are left out. A type's first version is the first whose types.md defines `<type>@<version>`.
  */
 
