@@ -1,4 +1,4 @@
-// privatelink-autopilot for azd: the Function App (Flex Consumption, Node 20) in its own resource
+// privatelink-autopilot for azd: the Function App (Flex Consumption, Node 22) in its own resource
 // group, its user-assigned identity, host storage, monitoring, and the two least-privilege custom
 // roles assigned where the app acts. The Event Grid subscriptions come later, from the postdeploy
 // hook (infra/hooks/postdeploy.mjs deploys infra/eventgrid.bicep), because their webhook needs the
@@ -69,6 +69,16 @@ param armWritePacing string = '200/10'
 param maximumInstanceCount int = 40
 
 @allowed([
+  'AzureStorage'
+  'DurableTaskScheduler'
+])
+@description('Where Durable Functions keeps orchestration state: AzureStorage (host storage queues and tables, polled at most every 2 s, see host.json) or DurableTaskScheduler (a Consumption Durable Task Scheduler with push delivery). See docs/operations.md, "Expected latency".')
+param durableBackend string = 'AzureStorage'
+
+@description('Optional VNet integration for outbound traffic: a subnet id delegated to Microsoft.App/environments. Empty: none.')
+param virtualNetworkSubnetId string = ''
+
+@allowed([
   512
   2048
   4096
@@ -87,12 +97,15 @@ var tags = {
 var functionAppName = '${abbrs.webSitesFunctions}plautopilot-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
 var deadLetterContainerName = 'eventgrid-deadletter'
+var taskHubName = 'plautopilot'
 
-// Lists are written like the app settings: separated by commas, semicolons or spaces.
-var watched = map(filter(split(replace(replace(watchedSubscriptionIds, ';', ','), ' ', ','), ','), s => !empty(s)), s => toLower(s))
-var dnsZoneGroupIds = filter(split(replace(replace(dnsZoneResourceGroupIds, ';', ','), ' ', ','), ','), s => !empty(s))
+// Lists are written like the app settings: separated by commas, semicolons or spaces. union() drops
+// repeats (a subscription or group listed twice, in any case), so that no module or assignment is
+// declared twice.
+var watched = union(map(filter(split(replace(replace(watchedSubscriptionIds, ';', ','), ' ', ','), ','), s => !empty(s)), s => toLower(s)), [])
+var dnsZoneGroupIds = union(map(filter(split(replace(replace(dnsZoneResourceGroupIds, ';', ','), ' ', ','), ','), s => !empty(s)), s => toLower(s)), [])
 var dnsZoneGroups = map(dnsZoneGroupIds, id => {
-  subscriptionId: toLower(split(id, '/')[2])
+  subscriptionId: split(id, '/')[2]
   name: split(id, '/')[4]
 })
 
@@ -148,6 +161,18 @@ module rbac 'app/rbac.bicep' = {
   }
 }
 
+module durableTaskScheduler 'app/durableTaskScheduler.bicep' = if (durableBackend == 'DurableTaskScheduler') {
+  name: 'durable-task-scheduler'
+  scope: rg
+  params: {
+    name: 'dts-${resourceToken}'
+    location: location
+    tags: tags
+    taskHubName: taskHubName
+    principalId: identity.outputs.principalId
+  }
+}
+
 module api 'app/api.bicep' = {
   name: 'api'
   scope: rg
@@ -163,7 +188,9 @@ module api 'app/api.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
-    taskHubName: 'plautopilot'
+    taskHubName: taskHubName
+    durableTaskSchedulerEndpoint: durableBackend == 'DurableTaskScheduler' ? durableTaskScheduler!.outputs.endpoint : ''
+    virtualNetworkSubnetId: virtualNetworkSubnetId
     watchedSubscriptionIds: watched
     managementGroupId: managementGroupId
     dnsZoneResourceGroupIds: map(dnsZoneGroups, g => '/subscriptions/${g.subscriptionId}/resourceGroups/${g.name}')
@@ -192,7 +219,7 @@ module approverDefinition 'app/subscriptionRoleDefinition.bicep' = {
   params: {
     roleDefinitionName: guid(tenant().tenantId, subscription().id, environmentName, 'privatelink-approver')
     roleName: '${approverRole.roleName} ${environmentName}-${resourceToken}'
-    description: approverRole.description
+    roleDescription: approverRole.description
     actions: approverRole.actions
     assignableScopes: map(watched, s => '/subscriptions/${s}')
   }
@@ -204,32 +231,44 @@ module dnsWriterDefinition 'app/resourceGroupRoleDefinition.bicep' = {
   params: {
     roleDefinitionName: guid(tenant().tenantId, subscription().id, environmentName, 'privatelink-dns-writer')
     roleName: '${dnsWriterRole.roleName} ${environmentName}-${resourceToken}'
-    description: dnsWriterRole.description
+    roleDescription: dnsWriterRole.description
     actions: dnsWriterRole.actions
     assignableScopes: map(dnsZoneGroups, g => '/subscriptions/${g.subscriptionId}/resourceGroups/${g.name}')
   }
 }
 
 // One subscription-scoped module per watched subscription: role assignments in subscriptions other
-// than the deployment's need a deployment there.
+// than the deployment's need a deployment there. Module names hash the scope (unique after union()).
+//
+// A new custom role takes a while to replicate, and an assignment that names it too early fails
+// (RoleDefinitionDoesNotExist). The assignments therefore wait for the definitions (through their
+// outputs) and for the Function App (api), which takes a minute or more: the definitions are created
+// alongside the app, the assignments after both. Should one still fail, `azd provision` again is safe:
+// names and GUIDs are stable, so it only creates what is missing (docs/operations.md).
 module approverAssignments 'app/subscriptionRoleAssignment.bicep' = [for sub in watched: {
-  name: 'approver-${take(sub, 8)}-${resourceToken}'
+  name: 'approver-${uniqueString(sub, resourceToken)}'
   scope: subscription(sub)
   params: {
     principalId: identity.outputs.principalId
     roleDefinitionName: approverDefinition.outputs.name
-    description: 'privatelink-autopilot (${environmentName}): approve connections and read endpoints'
+    assignmentDescription: 'privatelink-autopilot (${environmentName}): approve connections and read endpoints'
   }
+  dependsOn: [
+    api
+  ]
 }]
 
-module dnsWriterAssignments 'app/resourceGroupRoleAssignment.bicep' = [for (group, i) in dnsZoneGroups: {
-  name: 'dns-writer-${i}-${resourceToken}'
+module dnsWriterAssignments 'app/resourceGroupRoleAssignment.bicep' = [for group in dnsZoneGroups: {
+  name: 'dns-writer-${uniqueString(group.subscriptionId, group.name, resourceToken)}'
   scope: resourceGroup(group.subscriptionId, group.name)
   params: {
     principalId: identity.outputs.principalId
     roleDefinitionName: dnsWriterDefinition.outputs.name
-    description: 'privatelink-autopilot (${environmentName}): write A/CNAME records it owns'
+    assignmentDescription: 'privatelink-autopilot (${environmentName}): write A/CNAME records it owns'
   }
+  dependsOn: [
+    api
+  ]
 }]
 
 // azd stores these in the environment; the postdeploy hook reads them.

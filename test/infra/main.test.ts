@@ -73,7 +73,7 @@ describe("main.bicep parameters", () => {
 describe("main.bicep roles and outputs", () => {
   it("assigns the approver per watched subscription and the DNS writer per DNS zone resource group", () => {
     expect(main).toMatch(/module approverAssignments 'app\/subscriptionRoleAssignment\.bicep' = \[for sub in watched: \{[^]*?scope: subscription\(sub\)/);
-    expect(main).toMatch(/module dnsWriterAssignments 'app\/resourceGroupRoleAssignment\.bicep' = \[for \(group, i\) in dnsZoneGroups: \{[^]*?scope: resourceGroup\(group\.subscriptionId, group\.name\)/);
+    expect(main).toMatch(/module dnsWriterAssignments 'app\/resourceGroupRoleAssignment\.bicep' = \[for group in dnsZoneGroups: \{[^]*?scope: resourceGroup\(group\.subscriptionId, group\.name\)/);
     expect(main).toMatch(/assignableScopes: map\(watched, s => '\/subscriptions\/\$\{s\}'\)/);
   });
 
