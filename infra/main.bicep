@@ -68,6 +68,19 @@ param armWritePacing string = '200/10'
 @description('Flex Consumption: the most instances the app scales out to. Runs are singletons per key and ARM throttles per identity, so more instances rarely help.')
 param maximumInstanceCount int = 40
 
+@description('Resource id of an Azure Monitor action group that the alerts notify (e-mail, webhook, ...). Empty: the alerts fire in Azure Monitor and notify no one.')
+param alertActionGroupId string = ''
+
+@minValue(1)
+@maxValue(720)
+@description('The drift sweep interval in minutes, as sweepSchedule sets it; the "no sweep finished" alert fires after twice this.')
+param sweepIntervalMinutes int = 15
+
+@minValue(1)
+@maxValue(47)
+@description('Hours a connection may stay Pending, left to humans by the policy, before the "left Pending" alert fires.')
+param pendingAlertHours int = 24
+
 @allowed([
   'AzureStorage'
   'DurableTaskScheduler'
@@ -137,6 +150,7 @@ module storage 'app/storage.bicep' = {
       deadLetterContainerName
     ]
     deadLetterContainerName: deadLetterContainerName
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }
 
@@ -186,6 +200,7 @@ module api 'app/api.bicep' = {
     storageAccountName: storage.outputs.name
     deploymentContainerName: deploymentContainerName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     taskHubName: taskHubName
@@ -206,6 +221,21 @@ module api 'app/api.bicep' = {
   dependsOn: [
     rbac
   ]
+}
+
+module alerts 'app/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    environmentName: environmentName
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    actionGroupId: alertActionGroupId
+    sweepWindowMinutes: 2 * sweepIntervalMinutes
+    pendingHours: pendingAlertHours
+    deadLetterContainer: deadLetterContainerName
+  }
 }
 
 // Least-privilege custom roles (infra/roles/*.json, generated from shared/azure/operations.ts).
@@ -282,6 +312,7 @@ output APP_IDENTITY_RESOURCE_ID string = identity.outputs.resourceId
 output APP_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output APP_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
 output APP_STORAGE_ACCOUNT_ID string = storage.outputs.resourceId
+output LOG_ANALYTICS_WORKSPACE_ID string = monitoring.outputs.logAnalyticsWorkspaceId
 output EVENTGRID_DEADLETTER_CONTAINER string = deadLetterContainerName
 output WATCHED_SUBSCRIPTION_IDS string = join(watched, ',')
 output APPROVER_ROLE_DEFINITION_ID string = approverDefinition.outputs.name

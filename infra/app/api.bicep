@@ -13,6 +13,8 @@ param identityClientId string
 param storageAccountName string
 param deploymentContainerName string
 param applicationInsightsName string
+@description('Log Analytics workspace for the Function App\'s platform logs (FunctionAppLogs).')
+param logAnalyticsWorkspaceId string
 
 @description('Flex Consumption: the most instances the app scales out to.')
 param maximumInstanceCount int
@@ -173,6 +175,20 @@ resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@20
   name: 'ftp'
   properties: {
     allow: false
+  }
+}
+
+resource siteDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: site
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        category: 'FunctionAppLogs'
+        enabled: true
+      }
+    ]
   }
 }
 

@@ -129,6 +129,21 @@ describe.skipIf(compiledDir === undefined)("the compiled ARM templates (npm run 
     expect((site?.properties?.["functionAppConfig"] as { runtime: unknown }).runtime).toEqual({ name: "node", version: "22" });
   });
 
+  it("send the app's, its storage's and created topics' logs to Log Analytics, and alert on them through the action group parameter", () => {
+    const eventgrid = compiled("eventgrid.json");
+    const diagnostics = [...allResources(main), ...allResources(eventgrid)].filter((r) => r.type === "Microsoft.Insights/diagnosticSettings");
+    const categories = diagnostics.flatMap((d) => [...((d.properties?.["logs"] as { category: string }[] | undefined) ?? []), ...((d.properties?.["metrics"] as { category: string }[] | undefined) ?? [])].map((c) => c.category));
+    expect(new Set(categories)).toEqual(new Set(["FunctionAppLogs", "StorageWrite", "StorageDelete", "Transaction", "DeliveryFailures", "AllMetrics"]));
+    for (const d of diagnostics) expect(JSON.stringify(d.properties?.["workspaceId"])).toMatch(/logAnalyticsWorkspaceId/);
+    const alerts = moduleNamed(main, "alerts");
+    const rules = allResources(alerts.properties?.template as ArmTemplate).filter((r) => r.type === "Microsoft.Insights/scheduledQueryRules");
+    expect(rules.length).toBe(1);
+    expect(rules[0]?.copy?.count).toMatch(/length\(variables\('alerts'\)\)/);
+    expect(((alerts.properties?.template as ArmTemplate).variables?.["alerts"] as unknown[]).length).toBe(5);
+    expect(JSON.stringify(alerts.properties?.parameters?.["actionGroupId"])).toContain("parameters('alertActionGroupId')");
+    expect(main.outputs?.["LOG_ANALYTICS_WORKSPACE_ID"]).toBeDefined();
+  });
+
   it("output every value the postdeploy hook reads from the azd environment", async () => {
     const hook = (await import("../../infra/hooks/postdeploy.mjs")) as { readHookEnv(env: Record<string, string>): unknown };
     let message = "";
