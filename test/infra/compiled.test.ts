@@ -125,6 +125,9 @@ describe.skipIf(compiledDir === undefined)("the compiled ARM templates (npm run 
     const localOnly: string[] = [Settings.armEndpoint, Settings.armCaFile, Settings.armStaticToken];
     expect(Object.values(Settings).filter((s) => !localOnly.includes(s) && !keys.has(s))).toEqual([]);
     expect(localOnly.filter((s) => text.includes(s))).toEqual([]);
+    // The Durable Task Scheduler backend: its settings only when the scheduler module is deployed.
+    for (const key of ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__type", "DURABLE_TASK_SCHEDULER_CONNECTION_STRING"]) expect(text, key).toContain(`'${key}'`);
+    expect(moduleNamed(main, "durable-task-scheduler").condition).toBe("[equals(parameters('durableBackend'), 'DurableTaskScheduler')]");
     const site = allResources(api).find((r) => r.type === "Microsoft.Web/sites");
     expect((site?.properties?.["functionAppConfig"] as { runtime: unknown }).runtime).toEqual({ name: "node", version: "22" });
   });

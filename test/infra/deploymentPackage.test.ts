@@ -59,8 +59,10 @@ describe("the deployment package (npm run package, what azd deploys)", () => {
   });
 
   it("is what azure.yaml deploys, without a remote build, after npm run package", () => {
-    const azure = parse(readFileSync(join(ROOT, "azure.yaml"), "utf8")) as { services: { api: Record<string, unknown> } };
+    const azure = parse(readFileSync(join(ROOT, "azure.yaml"), "utf8")) as { requiredVersions: { azd: string }; services: { api: Record<string, unknown> } };
     expect(azure.services.api).toMatchObject({ dist: ".deploy", remoteBuild: false, host: "function" });
+    // azd before 1.24.1 could delete, on azd down, a resource group it had only written into.
+    expect(azure.requiredVersions.azd).toBe(">= 1.24.1");
     const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
     expect(scripts["package"]).toBe("node scripts/deploymentPackage.mjs");
     expect(existsSync(join(ROOT, "scripts", "deploymentPackage.mjs"))).toBe(true);

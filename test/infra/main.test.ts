@@ -65,6 +65,12 @@ describe("main.bicep parameters", () => {
     expect(params.map((p) => p.name).filter((name) => !operations.includes(`\`${name}\``))).toEqual([]);
   });
 
+  it("give the sweep alert the interval the default sweep schedule has", () => {
+    const schedule = params.find((p) => p.name === "sweepSchedule")?.defaultText ?? "";
+    const minutes = /^'0 \*\/(\d+) \* \* \* \*'$/.exec(schedule)?.[1];
+    expect(params.find((p) => p.name === "sweepIntervalMinutes")?.defaultText).toBe(minutes);
+  });
+
   it("default to a dry run, so that a first deployment changes nothing", () => {
     expect(params.find((p) => p.name === "dryRun")?.defaultText).toBe("true");
   });
