@@ -8,8 +8,8 @@ import { bicepParams, INFRA_DIR, readBicep } from "../bicepText";
 /** Settings that only make sense against the local ARM emulator; Azure must never get them. */
 const LOCAL_ONLY: readonly string[] = [Settings.armEndpoint, Settings.armCaFile, Settings.armStaticToken];
 const api = readBicep("app/api.bicep");
-/** api.bicep's settings objects: `var hostSettings = {...}` and `var autopilotSettings = union(...)`. */
-const settingBlocks = [/^var hostSettings = \{$[^]*?^\}$/m, /^var autopilotSettings = union\($[^]*?^\)$/m].map((re) => re.exec(api)?.[0] ?? "");
+/** api.bicep's settings objects: `var hostSettings = {...}`, the Durable Task Scheduler's, and `var autopilotSettings = union(...)`. */
+const settingBlocks = [/^var hostSettings = \{$[^]*?^\}$/m, /^var durableTaskSchedulerSettings = [^]*?^ {4}\}$/m, /^var autopilotSettings = union\($[^]*?^\)$/m].map((re) => re.exec(api)?.[0] ?? "");
 /** Every `NAME:` key written in those objects. */
 const settingKeys = new Set(settingBlocks.flatMap((block) => [...block.matchAll(/(?:^|[{\s])([A-Za-z][A-Za-z0-9_]*):\s/gm)].map((m) => m[1] ?? "")));
 const ALL_BICEP = ["main.bicep", "eventgrid.bicep", "managementGroup.bicep", ...["api", "identity", "storage", "monitoring", "rbac", "subscriptionRoleDefinition", "resourceGroupRoleDefinition", "subscriptionRoleAssignment", "resourceGroupRoleAssignment", "eventGridSubscription", "eventGridTopic", "durableTaskScheduler"].map((m) => `app/${m}.bicep`)];
