@@ -43,16 +43,28 @@ export interface RecordCleanupOptions {
   log: (line: string) => void;
 }
 
+export type RecordOutcome = "deleted" | "unmarked" | "kept" | "contended";
+
 export interface RecordCleanupResult {
-  /** `<type> <name>.<zone>` of each owned record set, with what was (or would be) done to it. */
-  done: { record: string; action: "deleted" | "unmarked" | "kept" | "contended" }[];
+  /** `<type> <name>.<zone>` of each owned record set, with what was (or, in a dry run, would be) done to it. */
+  done: { record: string; action: RecordOutcome }[];
 }
 
-const describe = (r: DnsRecord) => `${r.type} ${r.name}.${r.zone}`;
+const OUTCOME: Readonly<Record<RecordsMode, RecordOutcome>> = { delete: "deleted", unmark: "unmarked", keep: "kept" };
+
+const nameOf = (r: DnsRecord) => `${r.type} ${r.name}.${r.zone}`;
 
 /** The record set without our ownership keys, its other metadata kept. */
 export function unmarked(record: DnsRecord): DnsRecord {
   return { ...record, metadata: Object.fromEntries(Object.entries(record.metadata).filter(([key]) => !isOwnershipKey(key))) };
+}
+
+/** Deletes or un-marks one record set, sending the etag it was read with. */
+async function change(clients: ArmClients, record: DnsRecord, mode: "delete" | "unmark"): Promise<void> {
+  const ifMatch = record.etag !== undefined ? { ifMatch: record.etag } : {};
+  if (mode === "delete") await deleteRecordSet(clients, record, ifMatch);
+  else if (record.type === "A") await upsertARecord(clients, unmarked(record), ifMatch);
+  else await upsertCNAMERecord(clients, unmarked(record), ifMatch);
 }
 
 /**
@@ -66,25 +78,20 @@ export async function cleanOwnedRecords(clients: ArmClients, options: RecordClea
   const failures: Error[] = [];
   for (const zone of await listZones(clients, options.resourceGroupIds)) {
     for (const record of (await listRecordSets(clients, zone)).filter((r) => isOwnedBy(r, options.ownerId))) {
-      const verb = mode === "delete" ? "delete" : mode === "unmark" ? "un-mark" : "keep";
-      if (!apply || mode === "keep") {
-        log(`  ${apply ? "" : "would "}${verb} ${describe(record)}`);
-        done.push({ record: describe(record), action: mode === "delete" ? "deleted" : mode === "unmark" ? "unmarked" : "kept" });
-        continue;
+      let action = OUTCOME[mode];
+      if (apply && mode !== "keep") {
+        try {
+          await change(clients, record, mode);
+        } catch (error) {
+          if (!(error instanceof PreconditionFailedError)) {
+            failures.push(new Error(`${mode} ${nameOf(record)} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+            continue;
+          }
+          action = "contended";
+        }
       }
-      try {
-        const ifMatch = record.etag !== undefined ? { ifMatch: record.etag } : {};
-        if (mode === "delete") await deleteRecordSet(clients, record, ifMatch);
-        else if (record.type === "A") await upsertARecord(clients, unmarked(record), ifMatch);
-        else await upsertCNAMERecord(clients, unmarked(record), ifMatch);
-        log(`  ${verb === "un-mark" ? "un-marked" : "deleted"} ${describe(record)}`);
-        done.push({ record: describe(record), action: mode === "delete" ? "deleted" : "unmarked" });
-      } catch (error) {
-        if (error instanceof PreconditionFailedError) {
-          log(`  contended ${describe(record)}: changed since it was read; left as it is`);
-          done.push({ record: describe(record), action: "contended" });
-        } else failures.push(new Error(`${verb} ${describe(record)} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
-      }
+      log(`  ${apply ? "" : "would be "}${action} ${nameOf(record)}${action === "contended" ? ": changed since it was read; left as it is" : ""}`);
+      done.push({ record: nameOf(record), action });
     }
   }
   if (failures.length > 0) throw new AggregateError(failures, `${failures.length} record set(s) could not be changed`);
