@@ -18,8 +18,8 @@ param deadLetterStorageAccountId string
 param deadLetterContainerName string
 
 @minLength(3)
-@maxLength(64)
-@description('Name of the event subscription on each topic; one per deployment.')
+@maxLength(60)
+@description('Name of the event subscription on each topic, one per deployment; the NIC subscription is <name>-nic.')
 param eventSubscriptionName string
 
 @description('One entry per watched subscription: { subscriptionId, resourceGroupName, createResourceGroup, createTopic, topicName, topicTags }. The hook fills it in, using existing topics where there are.')
@@ -36,6 +36,9 @@ param maxDeliveryAttempts int = 10
 param eventTimeToLiveInMinutes int = 120
 
 param tags object = {}
+
+@description('Log Analytics workspace (LOG_ANALYTICS_WORKSPACE_ID from main.bicep) for the delivery failures and metrics of the topics created here; empty: none.')
+param logAnalyticsWorkspaceId string = ''
 
 var filters = loadJsonContent('eventgrid.filters.json')
 
@@ -55,10 +58,12 @@ module perSubscription 'app/eventGridSubscription.bicep' = [for topic in topics:
     endpointUrl: 'https://${site.properties.defaultHostName}/runtime/webhooks/eventgrid?functionName=onArmEvent&code=${listKeys('${site.id}/host/default', '2024-04-01').systemKeys.eventgrid_extension}'
     includedEventTypes: filters.includedEventTypes
     advancedFilters: filters.advancedFilters
+    endpointNicAdvancedFilters: filters.endpointNicAdvancedFilters
     deadLetterStorageAccountId: deadLetterStorageAccountId
     deadLetterContainerName: deadLetterContainerName
     maxDeliveryAttempts: maxDeliveryAttempts
     eventTimeToLiveInMinutes: eventTimeToLiveInMinutes
+    logAnalyticsWorkspaceId: logAnalyticsWorkspaceId
   }
 }]
 

@@ -1,4 +1,4 @@
-// privatelink-autopilot for azd: the Function App (Flex Consumption, Node 20) in its own resource
+// privatelink-autopilot for azd: the Function App (Flex Consumption, Node 22) in its own resource
 // group, its user-assigned identity, host storage, monitoring, and the two least-privilege custom
 // roles assigned where the app acts. The Event Grid subscriptions come later, from the postdeploy
 // hook (infra/hooks/postdeploy.mjs deploys infra/eventgrid.bicep), because their webhook needs the
@@ -68,6 +68,29 @@ param armWritePacing string = '200/10'
 @description('Flex Consumption: the most instances the app scales out to. Runs are singletons per key and ARM throttles per identity, so more instances rarely help.')
 param maximumInstanceCount int = 40
 
+@description('Resource id of an Azure Monitor action group that the alerts notify (e-mail, webhook, ...). Empty: the alerts fire in Azure Monitor and notify no one.')
+param alertActionGroupId string = ''
+
+@minValue(1)
+@maxValue(720)
+@description('The drift sweep interval in minutes, as sweepSchedule sets it; the "no sweep finished" alert fires after twice this.')
+param sweepIntervalMinutes int = 15
+
+@minValue(1)
+@maxValue(47)
+@description('Hours a connection may stay Pending, left to humans by the policy, before the "left Pending" alert fires.')
+param pendingAlertHours int = 24
+
+@allowed([
+  'AzureStorage'
+  'DurableTaskScheduler'
+])
+@description('Where Durable Functions keeps orchestration state: AzureStorage (host storage queues and tables, polled at most every 2 s, see host.json) or DurableTaskScheduler (a Consumption Durable Task Scheduler with push delivery). See docs/operations.md, "Expected latency".')
+param durableBackend string = 'AzureStorage'
+
+@description('Optional VNet integration for outbound traffic: a subnet id delegated to Microsoft.App/environments. Empty: none.')
+param virtualNetworkSubnetId string = ''
+
 @allowed([
   512
   2048
@@ -87,12 +110,15 @@ var tags = {
 var functionAppName = '${abbrs.webSitesFunctions}plautopilot-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
 var deadLetterContainerName = 'eventgrid-deadletter'
+var taskHubName = 'plautopilot'
 
-// Lists are written like the app settings: separated by commas, semicolons or spaces.
-var watched = map(filter(split(replace(replace(watchedSubscriptionIds, ';', ','), ' ', ','), ','), s => !empty(s)), s => toLower(s))
-var dnsZoneGroupIds = filter(split(replace(replace(dnsZoneResourceGroupIds, ';', ','), ' ', ','), ','), s => !empty(s))
+// Lists are written like the app settings: separated by commas, semicolons or spaces. union() drops
+// repeats (a subscription or group listed twice, in any case), so that no module or assignment is
+// declared twice.
+var watched = union(map(filter(split(replace(replace(watchedSubscriptionIds, ';', ','), ' ', ','), ','), s => !empty(s)), s => toLower(s)), [])
+var dnsZoneGroupIds = union(map(filter(split(replace(replace(dnsZoneResourceGroupIds, ';', ','), ' ', ','), ','), s => !empty(s)), s => toLower(s)), [])
 var dnsZoneGroups = map(dnsZoneGroupIds, id => {
-  subscriptionId: toLower(split(id, '/')[2])
+  subscriptionId: split(id, '/')[2]
   name: split(id, '/')[4]
 })
 
@@ -124,6 +150,7 @@ module storage 'app/storage.bicep' = {
       deadLetterContainerName
     ]
     deadLetterContainerName: deadLetterContainerName
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }
 
@@ -148,6 +175,18 @@ module rbac 'app/rbac.bicep' = {
   }
 }
 
+module durableTaskScheduler 'app/durableTaskScheduler.bicep' = if (durableBackend == 'DurableTaskScheduler') {
+  name: 'durable-task-scheduler'
+  scope: rg
+  params: {
+    name: 'dts-${resourceToken}'
+    location: location
+    tags: tags
+    taskHubName: taskHubName
+    principalId: identity.outputs.principalId
+  }
+}
+
 module api 'app/api.bicep' = {
   name: 'api'
   scope: rg
@@ -161,9 +200,12 @@ module api 'app/api.bicep' = {
     storageAccountName: storage.outputs.name
     deploymentContainerName: deploymentContainerName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
-    taskHubName: 'plautopilot'
+    taskHubName: taskHubName
+    durableTaskSchedulerEndpoint: durableBackend == 'DurableTaskScheduler' ? durableTaskScheduler!.outputs.endpoint : ''
+    virtualNetworkSubnetId: virtualNetworkSubnetId
     watchedSubscriptionIds: watched
     managementGroupId: managementGroupId
     dnsZoneResourceGroupIds: map(dnsZoneGroups, g => '/subscriptions/${g.subscriptionId}/resourceGroups/${g.name}')
@@ -181,6 +223,21 @@ module api 'app/api.bicep' = {
   ]
 }
 
+module alerts 'app/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    environmentName: environmentName
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    actionGroupId: alertActionGroupId
+    sweepWindowMinutes: 2 * sweepIntervalMinutes
+    pendingHours: pendingAlertHours
+    deadLetterContainer: deadLetterContainerName
+  }
+}
+
 // Least-privilege custom roles (infra/roles/*.json, generated from shared/azure/operations.ts).
 // Role names are unique per tenant, hence the environment and token in them. Each definition is
 // created at its first assignable scope (as `az role definition create` does): the first watched
@@ -192,7 +249,7 @@ module approverDefinition 'app/subscriptionRoleDefinition.bicep' = {
   params: {
     roleDefinitionName: guid(tenant().tenantId, subscription().id, environmentName, 'privatelink-approver')
     roleName: '${approverRole.roleName} ${environmentName}-${resourceToken}'
-    description: approverRole.description
+    roleDescription: approverRole.description
     actions: approverRole.actions
     assignableScopes: map(watched, s => '/subscriptions/${s}')
   }
@@ -204,32 +261,44 @@ module dnsWriterDefinition 'app/resourceGroupRoleDefinition.bicep' = {
   params: {
     roleDefinitionName: guid(tenant().tenantId, subscription().id, environmentName, 'privatelink-dns-writer')
     roleName: '${dnsWriterRole.roleName} ${environmentName}-${resourceToken}'
-    description: dnsWriterRole.description
+    roleDescription: dnsWriterRole.description
     actions: dnsWriterRole.actions
     assignableScopes: map(dnsZoneGroups, g => '/subscriptions/${g.subscriptionId}/resourceGroups/${g.name}')
   }
 }
 
 // One subscription-scoped module per watched subscription: role assignments in subscriptions other
-// than the deployment's need a deployment there.
+// than the deployment's need a deployment there. Module names hash the scope (unique after union()).
+//
+// A new custom role takes a while to replicate, and an assignment that names it too early fails
+// (RoleDefinitionDoesNotExist). The assignments therefore wait for the definitions (through their
+// outputs) and for the Function App (api), which takes a minute or more: the definitions are created
+// alongside the app, the assignments after both. Should one still fail, `azd provision` again is safe:
+// names and GUIDs are stable, so it only creates what is missing (docs/operations.md).
 module approverAssignments 'app/subscriptionRoleAssignment.bicep' = [for sub in watched: {
-  name: 'approver-${take(sub, 8)}-${resourceToken}'
+  name: 'approver-${uniqueString(sub, resourceToken)}'
   scope: subscription(sub)
   params: {
     principalId: identity.outputs.principalId
     roleDefinitionName: approverDefinition.outputs.name
-    description: 'privatelink-autopilot (${environmentName}): approve connections and read endpoints'
+    assignmentDescription: 'privatelink-autopilot (${environmentName}): approve connections and read endpoints'
   }
+  dependsOn: [
+    api
+  ]
 }]
 
-module dnsWriterAssignments 'app/resourceGroupRoleAssignment.bicep' = [for (group, i) in dnsZoneGroups: {
-  name: 'dns-writer-${i}-${resourceToken}'
+module dnsWriterAssignments 'app/resourceGroupRoleAssignment.bicep' = [for group in dnsZoneGroups: {
+  name: 'dns-writer-${uniqueString(group.subscriptionId, group.name, resourceToken)}'
   scope: resourceGroup(group.subscriptionId, group.name)
   params: {
     principalId: identity.outputs.principalId
     roleDefinitionName: dnsWriterDefinition.outputs.name
-    description: 'privatelink-autopilot (${environmentName}): write A/CNAME records it owns'
+    assignmentDescription: 'privatelink-autopilot (${environmentName}): write A/CNAME records it owns'
   }
+  dependsOn: [
+    api
+  ]
 }]
 
 // azd stores these in the environment; the postdeploy hook reads them.
@@ -243,6 +312,7 @@ output APP_IDENTITY_RESOURCE_ID string = identity.outputs.resourceId
 output APP_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output APP_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
 output APP_STORAGE_ACCOUNT_ID string = storage.outputs.resourceId
+output LOG_ANALYTICS_WORKSPACE_ID string = monitoring.outputs.logAnalyticsWorkspaceId
 output EVENTGRID_DEADLETTER_CONTAINER string = deadLetterContainerName
 output WATCHED_SUBSCRIPTION_IDS string = join(watched, ',')
 output APPROVER_ROLE_DEFINITION_ID string = approverDefinition.outputs.name

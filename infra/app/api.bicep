@@ -1,4 +1,4 @@
-// The Function App on Flex Consumption (Node 20) and every app setting it reads. Identity-based
+// The Function App on Flex Consumption (Node 22) and every app setting it reads. Identity-based
 // connections only: no storage key, no instrumentation key, no connection string with a secret.
 
 param name string
@@ -13,6 +13,8 @@ param identityClientId string
 param storageAccountName string
 param deploymentContainerName string
 param applicationInsightsName string
+@description('Log Analytics workspace for the Function App\'s platform logs (FunctionAppLogs).')
+param logAnalyticsWorkspaceId string
 
 @description('Flex Consumption: the most instances the app scales out to.')
 param maximumInstanceCount int
@@ -21,6 +23,12 @@ param instanceMemoryMB int
 
 @description('The Durable Functions task hub (host.json reads it as %DURABLE_TASK_HUB%).')
 param taskHubName string
+
+@description('Empty: Durable Functions keeps its state in host storage (Azure Storage backend). Otherwise the Durable Task Scheduler endpoint (https://...) whose task hub taskHubName the identity may use.')
+param durableTaskSchedulerEndpoint string = ''
+
+@description('Empty: none. Otherwise a subnet id (delegated to Microsoft.App/environments) for outbound traffic through a virtual network.')
+param virtualNetworkSubnetId string = ''
 
 // The app's own settings (see docs/configuration.md).
 param watchedSubscriptionIds array
@@ -61,6 +69,19 @@ var hostSettings = {
   // DefaultAzureCredential picks the user-assigned identity by this client id.
   AZURE_CLIENT_ID: identityClientId
 }
+
+// The Durable Task Scheduler backend replaces host.json's storage provider through app settings
+// (AzureFunctionsJobHost__<path> overrides host.json), so one host.json serves both backends. Apps
+// other than .NET reach it through the preview extension bundle, as Microsoft's guide for it says.
+var durableTaskSchedulerSettings = empty(durableTaskSchedulerEndpoint)
+  ? {}
+  : {
+      AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: 'azureManaged'
+      AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING'
+      AzureFunctionsJobHost__extensionBundle__id: 'Microsoft.Azure.Functions.ExtensionBundle.Preview'
+      AzureFunctionsJobHost__extensionBundle__version: '[4.29.0, 5.0.0)'
+      DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${durableTaskSchedulerEndpoint};Authentication=ManagedIdentity;ClientID=${identityClientId}'
+    }
 
 // AUTOPILOT_ARM_ENDPOINT, AUTOPILOT_ARM_CA_FILE and AUTOPILOT_ARM_STATIC_TOKEN are for the local
 // emulator only and are deliberately never set here: in Azure the app talks to public ARM.
@@ -108,6 +129,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
     }
@@ -128,14 +150,14 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       }
       runtime: {
         name: 'node'
-        version: '20'
+        version: '22'
       }
     }
   }
 
   resource appSettings 'config' = {
     name: 'appsettings'
-    properties: union(hostSettings, autopilotSettings)
+    properties: union(hostSettings, durableTaskSchedulerSettings, autopilotSettings)
   }
 }
 
@@ -153,6 +175,20 @@ resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@20
   name: 'ftp'
   properties: {
     allow: false
+  }
+}
+
+resource siteDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: site
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        category: 'FunctionAppLogs'
+        enabled: true
+      }
+    ]
   }
 }
 

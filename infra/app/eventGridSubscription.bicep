@@ -12,10 +12,12 @@ param eventSubscriptionName string
 param endpointUrl string
 param includedEventTypes array
 param advancedFilters array
+param endpointNicAdvancedFilters array
 param deadLetterStorageAccountId string
 param deadLetterContainerName string
 param maxDeliveryAttempts int
 param eventTimeToLiveInMinutes int
+param logAnalyticsWorkspaceId string
 
 resource topicGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = if (topic.createResourceGroup) {
   name: topic.resourceGroupName
@@ -34,10 +36,12 @@ module topicAndSubscription 'eventGridTopic.bicep' = {
     endpointUrl: endpointUrl
     includedEventTypes: includedEventTypes
     advancedFilters: advancedFilters
+    endpointNicAdvancedFilters: endpointNicAdvancedFilters
     deadLetterStorageAccountId: deadLetterStorageAccountId
     deadLetterContainerName: deadLetterContainerName
     maxDeliveryAttempts: maxDeliveryAttempts
     eventTimeToLiveInMinutes: eventTimeToLiveInMinutes
+    logAnalyticsWorkspaceId: logAnalyticsWorkspaceId
   }
   dependsOn: [
     topicGroup

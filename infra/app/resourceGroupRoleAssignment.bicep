@@ -3,7 +3,7 @@
 param principalId string
 @description('The GUID of the role definition.')
 param roleDefinitionName string
-param description string
+param assignmentDescription string
 
 resource assignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(resourceGroup().id, principalId, roleDefinitionName)
@@ -11,6 +11,6 @@ resource assignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionName)
     principalId: principalId
     principalType: 'ServicePrincipal'
-    description: description
+    description: assignmentDescription
   }
 }

@@ -5,7 +5,7 @@
 param roleDefinitionName string
 @description('Unique in the tenant.')
 param roleName string
-param description string
+param roleDescription string
 param actions array
 param assignableScopes array
 
@@ -13,7 +13,7 @@ resource role 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: roleDefinitionName
   properties: {
     roleName: roleName
-    description: description
+    description: roleDescription
     type: 'CustomRole'
     permissions: [
       {

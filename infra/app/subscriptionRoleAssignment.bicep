@@ -5,7 +5,7 @@ targetScope = 'subscription'
 param principalId string
 @description('The GUID of the role definition.')
 param roleDefinitionName string
-param description string
+param assignmentDescription string
 
 resource assignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(subscription().id, principalId, roleDefinitionName)
@@ -13,6 +13,6 @@ resource assignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionName)
     principalId: principalId
     principalType: 'ServicePrincipal'
-    description: description
+    description: assignmentDescription
   }
 }

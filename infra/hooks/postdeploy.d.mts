@@ -16,6 +16,8 @@ export interface HookConfig {
   topicResourceGroup: string;
   maxDeliveryAttempts: number;
   eventTimeToLiveInMinutes: number;
+  /** LOG_ANALYTICS_WORKSPACE_ID, or empty. */
+  logAnalyticsWorkspaceId: string;
 }
 
 /** A system topic as `az eventgrid system-topic list` prints it (the fields the hook reads). */

@@ -70,15 +70,20 @@ export function readHookEnv(env) {
     topicResourceGroup: env.EVENTGRID_RESOURCE_GROUP?.trim() || `rg-${environmentName}-events`,
     maxDeliveryAttempts: integer("EVENTGRID_MAX_DELIVERY_ATTEMPTS", 1, 30, 10),
     eventTimeToLiveInMinutes: integer("EVENTGRID_EVENT_TTL_MINUTES", 1, 1440, 120),
+    // Optional, so that an environment provisioned before it existed still works.
+    logAnalyticsWorkspaceId: env.LOG_ANALYTICS_WORKSPACE_ID?.trim() ?? "",
   };
   if (problems.length > 0) throw new TypeError(`postdeploy: invalid environment:\n  ${problems.join("\n  ")}`);
   return config;
 }
 
-/** Letters, digits and '-', 3 to 64 long: what Event Grid accepts for an event subscription name. */
+/**
+ * Letters, digits and '-', 3 to 60 long: what Event Grid accepts for an event subscription name (64),
+ * leaving room for the `-nic` suffix of the second subscription.
+ */
 export function eventSubscriptionNameFor(environmentName) {
   const slug = environmentName.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
-  return `plautopilot-${slug || "default"}`.slice(0, 64).replace(/-+$/, "");
+  return `plautopilot-${slug || "default"}`.slice(0, 60).replace(/-+$/, "");
 }
 
 /** The ARM deployment's name: at most 64 characters. */
@@ -128,6 +133,7 @@ export function deploymentParameters(config, topics) {
       maxDeliveryAttempts: value(config.maxDeliveryAttempts),
       eventTimeToLiveInMinutes: value(config.eventTimeToLiveInMinutes),
       tags: value({ "azd-env-name": config.environmentName }),
+      logAnalyticsWorkspaceId: value(config.logAnalyticsWorkspaceId ?? ""),
     },
   };
 }

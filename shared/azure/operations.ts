@@ -13,7 +13,10 @@ import { supportedResourceTypes } from "./providers";
  */
 export type PermissionScope = "watchedSubscriptions" | "dnsZoneResourceGroups" | "managementGroup";
 
-/** One ARM operation. Actions may hold `{resourceType}` (a PaaS type) or `{recordType}` (A, CNAME). */
+/**
+ * One ARM operation. Actions may hold `{resourceType}` (a PaaS type) or `{recordType}` (A, CNAME); the
+ * action `{connectionWriteStatus}` stands for `connectionWriteStatusActions` of each PaaS type.
+ */
 export interface ArmOperation {
   /** The adapter function that performs it. */
   name: string;
@@ -75,17 +78,19 @@ export const ArmOperations = {
     actions: ["{resourceType}/privateEndpointConnections/read"],
     scope: "watchedSubscriptions",
   },
-  // Approving needs the connection write; RPs that check the approval action need it as well.
+  // The resource owner approves and rejects with the connection write alone (`.../privateEndpointConnectionsApproval/action`
+  // is what an endpoint's creator holds for automatic approval, and most providers publish no such action).
+  // `{connectionWriteStatus}`: the reads of the status URLs the SDK polls when the write is long-running.
   approveConnection: {
     name: "approveConnection",
-    request: "PUT (Batch: PATCH) {resourceId}/privateEndpointConnections/{name}, long-running",
-    actions: ["{resourceType}/privateEndpointConnections/write", "{resourceType}/privateEndpointConnectionsApproval/action"],
+    request: "PUT (Batch: PATCH) {resourceId}/privateEndpointConnections/{name}, long-running: polls the provider's status URL",
+    actions: ["{resourceType}/privateEndpointConnections/write", "{connectionWriteStatus}"],
     scope: "watchedSubscriptions",
   },
   rejectConnection: {
     name: "rejectConnection",
-    request: "PUT (Batch: PATCH) {resourceId}/privateEndpointConnections/{name}, long-running",
-    actions: ["{resourceType}/privateEndpointConnections/write", "{resourceType}/privateEndpointConnectionsApproval/action"],
+    request: "PUT (Batch: PATCH) {resourceId}/privateEndpointConnections/{name}, long-running: polls the provider's status URL",
+    actions: ["{resourceType}/privateEndpointConnections/write", "{connectionWriteStatus}"],
     scope: "watchedSubscriptions",
   },
   listZones: {
@@ -134,6 +139,36 @@ export const ArmOperations = {
 
 export type ArmOperationName = keyof typeof ArmOperations;
 
+/**
+ * Per PaaS type, the read actions of the status URLs its connection writes answer with
+ * (`Azure-AsyncOperation` or `Location`), which the SDK's poller GETs until the write ends. Each action
+ * is in Azure's published operations (`infra/roles/azure-operations.json`); a type whose write answers
+ * at once has none. Where the published list shows no status action for a type (Cosmos DB, Service
+ * Bus), none is granted rather than a guessed one, which Azure would reject with the whole role:
+ * docs/operations.md says what that means for an approval there.
+ */
+export const CONNECTION_WRITE_STATUS_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  "Microsoft.Batch/batchAccounts": ["Microsoft.Batch/batchAccounts/privateEndpointConnectionResults/read"],
+  "Microsoft.MachineLearningServices/workspaces": [],
+  "Microsoft.Storage/storageAccounts": [],
+  "Microsoft.KeyVault/vaults": ["Microsoft.KeyVault/locations/operationResults/read"],
+  "Microsoft.Sql/servers": ["Microsoft.Sql/locations/privateEndpointConnectionAzureAsyncOperation/read", "Microsoft.Sql/locations/privateEndpointConnectionOperationResults/read"],
+  "Microsoft.DocumentDB/databaseAccounts": [],
+  "Microsoft.ContainerRegistry/registries": ["Microsoft.ContainerRegistry/registries/privateEndpointConnections/operationStatuses/read"],
+  "Microsoft.Web/sites": ["Microsoft.Web/locations/operationResults/read", "Microsoft.Web/locations/operations/read"],
+  "Microsoft.EventHub/namespaces": ["Microsoft.EventHub/namespaces/privateEndpointConnections/operationstatus/read"],
+  "Microsoft.ServiceBus/namespaces": [],
+  "Microsoft.CognitiveServices/accounts": ["Microsoft.CognitiveServices/locations/operationResults/read"],
+};
+
+/** The status-read actions of one PaaS type's connection writes; a `RangeError` for a type without an entry. */
+export function connectionWriteStatusActions(resourceType: string): readonly string[] {
+  const wanted = resourceType.toLowerCase();
+  const entry = Object.entries(CONNECTION_WRITE_STATUS_ACTIONS).find(([type]) => type.toLowerCase() === wanted);
+  if (entry === undefined) throw new RangeError(`${resourceType} has no entry in CONNECTION_WRITE_STATUS_ACTIONS; add the status reads its connection writes need`);
+  return entry[1];
+}
+
 export interface ActionParameters {
   resourceType?: string;
   recordType?: string;
@@ -141,10 +176,10 @@ export interface ActionParameters {
 
 /** An operation's actions with its placeholders filled; a placeholder left unfilled stays visible. */
 export function actionsOf(operation: ArmOperation, parameters: ActionParameters = {}): string[] {
-  return operation.actions.map((action) =>
-    action
-      .replace("{resourceType}", parameters.resourceType ?? "{resourceType}")
-      .replace("{recordType}", parameters.recordType ?? "{recordType}"),
+  return operation.actions.flatMap((action) =>
+    action === "{connectionWriteStatus}" && parameters.resourceType !== undefined
+      ? [...connectionWriteStatusActions(parameters.resourceType)]
+      : [action.replace("{resourceType}", parameters.resourceType ?? "{resourceType}").replace("{recordType}", parameters.recordType ?? "{recordType}")],
   );
 }
 
@@ -157,6 +192,10 @@ export function requiredActions(scope: PermissionScope, resourceTypes: readonly 
   for (const operation of Object.values(ArmOperations) as ArmOperation[]) {
     if (operation.scope !== scope) continue;
     for (const action of operation.actions) {
+      if (action === "{connectionWriteStatus}") {
+        for (const resourceType of resourceTypes) for (const status of connectionWriteStatusActions(resourceType)) actions.add(status);
+        continue;
+      }
       const types = action.includes("{resourceType}") ? resourceTypes : [undefined];
       const records = action.includes("{recordType}") ? WRITTEN_RECORD_TYPES : [undefined];
       for (const resourceType of types) {

@@ -65,6 +65,12 @@ describe("main.bicep parameters", () => {
     expect(params.map((p) => p.name).filter((name) => !operations.includes(`\`${name}\``))).toEqual([]);
   });
 
+  it("give the sweep alert the interval the default sweep schedule has", () => {
+    const schedule = params.find((p) => p.name === "sweepSchedule")?.defaultText ?? "";
+    const minutes = /^'0 \*\/(\d+) \* \* \* \*'$/.exec(schedule)?.[1];
+    expect(params.find((p) => p.name === "sweepIntervalMinutes")?.defaultText).toBe(minutes);
+  });
+
   it("default to a dry run, so that a first deployment changes nothing", () => {
     expect(params.find((p) => p.name === "dryRun")?.defaultText).toBe("true");
   });
@@ -73,7 +79,7 @@ describe("main.bicep parameters", () => {
 describe("main.bicep roles and outputs", () => {
   it("assigns the approver per watched subscription and the DNS writer per DNS zone resource group", () => {
     expect(main).toMatch(/module approverAssignments 'app\/subscriptionRoleAssignment\.bicep' = \[for sub in watched: \{[^]*?scope: subscription\(sub\)/);
-    expect(main).toMatch(/module dnsWriterAssignments 'app\/resourceGroupRoleAssignment\.bicep' = \[for \(group, i\) in dnsZoneGroups: \{[^]*?scope: resourceGroup\(group\.subscriptionId, group\.name\)/);
+    expect(main).toMatch(/module dnsWriterAssignments 'app\/resourceGroupRoleAssignment\.bicep' = \[for group in dnsZoneGroups: \{[^]*?scope: resourceGroup\(group\.subscriptionId, group\.name\)/);
     expect(main).toMatch(/assignableScopes: map\(watched, s => '\/subscriptions\/\$\{s\}'\)/);
   });
 

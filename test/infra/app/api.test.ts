@@ -8,11 +8,11 @@ import { bicepParams, INFRA_DIR, readBicep } from "../bicepText";
 /** Settings that only make sense against the local ARM emulator; Azure must never get them. */
 const LOCAL_ONLY: readonly string[] = [Settings.armEndpoint, Settings.armCaFile, Settings.armStaticToken];
 const api = readBicep("app/api.bicep");
-/** api.bicep's settings objects: `var hostSettings = {...}` and `var autopilotSettings = union(...)`. */
-const settingBlocks = [/^var hostSettings = \{$[^]*?^\}$/m, /^var autopilotSettings = union\($[^]*?^\)$/m].map((re) => re.exec(api)?.[0] ?? "");
+/** api.bicep's settings objects: `var hostSettings = {...}`, the Durable Task Scheduler's, and `var autopilotSettings = union(...)`. */
+const settingBlocks = [/^var hostSettings = \{$[^]*?^\}$/m, /^var durableTaskSchedulerSettings = [^]*?^ {4}\}$/m, /^var autopilotSettings = union\($[^]*?^\)$/m].map((re) => re.exec(api)?.[0] ?? "");
 /** Every `NAME:` key written in those objects. */
 const settingKeys = new Set(settingBlocks.flatMap((block) => [...block.matchAll(/(?:^|[{\s])([A-Za-z][A-Za-z0-9_]*):\s/gm)].map((m) => m[1] ?? "")));
-const ALL_BICEP = ["main.bicep", "eventgrid.bicep", "managementGroup.bicep", ...["api", "identity", "storage", "monitoring", "rbac", "subscriptionRoleDefinition", "resourceGroupRoleDefinition", "subscriptionRoleAssignment", "resourceGroupRoleAssignment", "eventGridSubscription", "eventGridTopic"].map((m) => `app/${m}.bicep`)];
+const ALL_BICEP = ["main.bicep", "eventgrid.bicep", "managementGroup.bicep", ...["api", "identity", "storage", "monitoring", "rbac", "subscriptionRoleDefinition", "resourceGroupRoleDefinition", "subscriptionRoleAssignment", "resourceGroupRoleAssignment", "eventGridSubscription", "eventGridTopic", "durableTaskScheduler"].map((m) => `app/${m}.bicep`)];
 
 describe("the Function App's settings in infra/app/api.bicep", () => {
   it("are found in the file (the test reads the right blocks)", () => {
@@ -69,9 +69,11 @@ describe("the Function App's settings in infra/app/api.bicep", () => {
     expect(referenced.filter((name) => !settingKeys.has(name))).toEqual([]);
   });
 
-  it("run Node 20 on Flex Consumption with the settings Flex rejects left out", () => {
+  it("run Node 22 on Flex Consumption, a Node version package.json's engines admits, with the settings Flex rejects left out", () => {
     expect(api).toMatch(/name: 'FC1'\s+tier: 'FlexConsumption'/);
-    expect(api).toMatch(/runtime: \{\s+name: 'node'\s+version: '20'/);
+    expect(api).toMatch(/runtime: \{\s+name: 'node'\s+version: '22'/);
+    const engines = (JSON.parse(readFileSync(resolve(INFRA_DIR, "..", "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
+    expect(engines.split("||").map((range) => range.trim())).toContain("^22.12.0");
     expect(settingKeys.has("FUNCTIONS_WORKER_RUNTIME")).toBe(false);
     expect(settingKeys.has("FUNCTIONS_EXTENSION_VERSION")).toBe(false);
   });

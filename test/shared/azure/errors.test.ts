@@ -21,7 +21,7 @@ describe("toArmError", () => {
     expect(error).toBeInstanceOf(PermissionDeniedError);
     const denied = error as PermissionDeniedError;
     expect(denied.name).toBe("PermissionDenied");
-    expect(denied.actions).toEqual(["Microsoft.KeyVault/vaults/privateEndpointConnections/write", "Microsoft.KeyVault/vaults/privateEndpointConnectionsApproval/action"]);
+    expect(denied.actions).toEqual(["Microsoft.KeyVault/vaults/privateEndpointConnections/write", "Microsoft.KeyVault/locations/operationResults/read"]);
     expect(denied.scope).toBe(PEC);
     expect(denied.message).toContain("Microsoft.KeyVault/vaults/privateEndpointConnections/write");
     expect(denied.message).toContain(PEC);

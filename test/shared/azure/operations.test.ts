@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as connections from "../../../shared/azure/connections";
 import * as managementGroups from "../../../shared/azure/managementGroups";
-import { ArmOperations, actionsOf, requiredActions } from "../../../shared/azure/operations";
+import { ArmOperations, actionsOf, connectionWriteStatusActions, requiredActions } from "../../../shared/azure/operations";
 import * as privateDns from "../../../shared/azure/privateDns";
 import * as privateEndpoints from "../../../shared/azure/privateEndpoints";
 import { LINK_PROVIDERS, linkProviderFor, supportedResourceTypes } from "../../../shared/azure/providers";
@@ -39,6 +39,10 @@ describe("ArmOperations", () => {
     expect(actionsOf(ArmOperations.listConnections, { resourceType: "Microsoft.Batch/batchAccounts" })).toEqual(["Microsoft.Batch/batchAccounts/privateEndpointConnections/read"]);
     expect(actionsOf(ArmOperations.getRecordSet, { recordType: "A" })).toEqual(["Microsoft.Network/privateDnsZones/A/read"]);
     expect(actionsOf(ArmOperations.getConnection)).toEqual(["{resourceType}/privateEndpointConnections/read"]);
+    expect(actionsOf(ArmOperations.approveConnection, { resourceType: "Microsoft.Batch/batchAccounts" })).toEqual([
+      "Microsoft.Batch/batchAccounts/privateEndpointConnections/write",
+      "Microsoft.Batch/batchAccounts/privateEndpointConnectionResults/read",
+    ]);
   });
 });
 
@@ -65,9 +69,10 @@ describe("requiredActions", () => {
       expect(actions).toContain(`${type}/read`);
       expect(actions).toContain(`${type}/privateEndpointConnections/read`);
       expect(actions).toContain(`${type}/privateEndpointConnections/write`);
-      expect(actions).toContain(`${type}/privateEndpointConnectionsApproval/action`);
+      for (const status of connectionWriteStatusActions(type)) expect(actions).toContain(status);
     }
     expect(actions.some((a) => a.includes("{"))).toBe(false);
+    expect(actions.filter((a) => a.endsWith("/privateEndpointConnectionsApproval/action")), "the creator's action, not the owner's").toEqual([]);
     expect(new Set(actions).size).toBe(actions.length);
   });
 
