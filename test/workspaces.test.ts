@@ -1,7 +1,8 @@
 /**
  * The workspace split: the harness (packages/*) and the app (the repository root) stay apart. A
  * harness file imports only its own files and the packages its package.json declares; an app file
- * imports no harness package and nothing from local/, bench/, test/ or packages/.
+ * imports no harness package and nothing from local/, bench/, test/ or packages/, and the app's own
+ * build compiles nothing else.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
@@ -106,6 +107,14 @@ describe("the workspace split", () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it("the app's build (tsconfig.json) compiles the app's folders alone, so it needs no harness built", () => {
+    const host = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d: ts.Diagnostic) => expect.fail(String(d.messageText)) };
+    const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, "tsconfig.json"), {}, host);
+    const folders = new Set(config?.fileNames.map((file) => relative(ROOT, file).split(sep)[0]));
+    expect([...folders].sort()).toEqual([...APP_FOLDERS].sort());
+    expect(config?.projectReferences).toBeUndefined();
   });
 
   it("the app's production dependencies name no harness package and nothing only the harness uses", () => {
