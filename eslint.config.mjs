@@ -3,7 +3,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/", "**/*.js", "**/*.mjs"] },
+  { ignores: ["**/dist/", "**/node_modules/", "coverage/", "**/*.js", "**/*.mjs"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,7 +14,7 @@ export default tseslint.config(
       "no-restricted-syntax": ["error", { selector: "ExportDefaultDeclaration", message: "Use named exports only." }],
     },
   },
-  { files: ["vitest.config.mts"], rules: { "no-restricted-syntax": "off" } },
+  { files: ["**/vitest.config.mts"], rules: { "no-restricted-syntax": "off" } },
   {
     files: ["shared/**/*.ts"],
     ignores: ["shared/azure/**", "shared/events.ts", "shared/events/**"],

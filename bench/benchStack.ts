@@ -9,8 +9,8 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmulator } from "../local/emulator";
-import type { Emulator, EmulatorOptions, EstateSeed, SeedPrivateEndpoint, SeedResource } from "../local/emulator";
+import { startEmulator } from "@privatelink-autopilot/arm-emulator";
+import type { Emulator, EmulatorOptions, EstateSeed, SeedPrivateEndpoint, SeedResource } from "@privatelink-autopilot/arm-emulator";
 import { ownershipMetadata } from "../shared/dns/ownership";
 import type { HostReady, HostReply, HostRequest } from "./hostProcess";
 

@@ -5,7 +5,7 @@
  */
 
 import { join, resolve } from "node:path";
-import { startLocalHost } from "../local/host";
+import { startLocalHost } from "@privatelink-autopilot/functions-local-host";
 
 export type HostRequest = { id: number; op: "runTimer"; name: string } | { id: number; op: "waitForIdle"; timeoutMs: number } | { id: number; op: "peakRss" | "resetPeakRss" | "close" };
 export type HostReply = { id: number; ok: true; value?: number } | { id: number; ok: false; error: string };

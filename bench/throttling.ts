@@ -12,8 +12,8 @@ import type { ArmClients } from "../shared/azure/clients";
 import type { WritePacingLimits } from "../shared/azure/writePacer";
 import { upsertARecord } from "../shared/azure/privateDns";
 import type { DnsRecord } from "../shared/domain";
-import type { Emulator } from "../local/emulator";
-import { DEFAULT_THROTTLING } from "../local/emulator/throttling";
+import type { Emulator } from "@privatelink-autopilot/arm-emulator";
+import { DEFAULT_THROTTLING } from "@privatelink-autopilot/arm-emulator";
 import { estate, HUB, OWNER, startBench, sweep, writesIn, ZONE } from "./benchStack";
 
 const CHANGES = 2_000;

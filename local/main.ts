@@ -8,10 +8,10 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadEstateSeed, startEmulator } from "./emulator";
-import type { Emulator } from "./emulator";
-import { startLocalHost } from "./host";
-import type { LocalHost } from "./host";
+import { loadEstateSeed, startEmulator } from "@privatelink-autopilot/arm-emulator";
+import type { Emulator } from "@privatelink-autopilot/arm-emulator";
+import { startLocalHost } from "@privatelink-autopilot/functions-local-host";
+import type { LocalHost } from "@privatelink-autopilot/functions-local-host";
 import { welcomeText } from "./welcome";
 
 const ROOT = resolve(__dirname, "..", "..");
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   if (!values["keep-state"]) rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
 
-  const emulator = await startEmulator({ port: Number(values["emulator-port"]), estate: await loadEstateSeed(join(ROOT, "local", "estates", "demo.json")) });
+  const emulator = await startEmulator({ port: Number(values["emulator-port"]), estate: await loadEstateSeed(join(ROOT, "packages", "arm-emulator", "estates", "demo.json")) });
   const caFile = join(stateDir, "emulator-ca.pem");
   writeFileSync(caFile, emulator.ca);
   const policyFile = join(ROOT, "local", "demo", "policy.yaml");

@@ -19,7 +19,7 @@ export interface WritePacingLimits {
   refillPerSecond: number;
 }
 
-/** ARM's published per-principal buckets for writes and deletes (see local/emulator/throttling.ts). */
+/** ARM's published per-principal buckets for writes and deletes (see packages/arm-emulator/src/throttling.ts). */
 export const ARM_WRITE_LIMITS: Readonly<WritePacingLimits> = Object.freeze({ capacity: 200, refillPerSecond: 10 });
 
 /** What a paced request learned from its answer. */

@@ -1,10 +1,10 @@
 import { writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EstateSnapshot, RecordSetRecord } from "../../local/emulator";
+import type { EstateSnapshot, RecordSetRecord } from "@privatelink-autopilot/arm-emulator";
 import type { ConnectionStatus } from "../../shared/domain";
 import { OWNER, SPOKE, startStack, UNKNOWN } from "../e2e/stack";
 import type { Stack } from "../e2e/stack";
-import { seededRandom } from "../../local/emulator/random";
+import { seededRandom } from "@privatelink-autopilot/arm-emulator";
 import { chaosEstate, DNS_ZONES, endpointRequest, FOREIGN_ZONES } from "./chaosEstate";
 import type { ChaosTarget } from "./chaosEstate";
 

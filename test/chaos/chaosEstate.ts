@@ -4,7 +4,7 @@
  * subscription, and foreign hand-written records. Deterministic for a given PRNG.
  */
 
-import type { EstateSeed, SeedPrivateEndpoint, SeedResource } from "../../local/emulator";
+import type { EstateSeed, SeedPrivateEndpoint, SeedResource } from "@privatelink-autopilot/arm-emulator";
 import { demoEstate, HUB, SPOKE, UNKNOWN } from "../e2e/stack";
 
 export type TargetKind = "storage" | "keyvault" | "batch";

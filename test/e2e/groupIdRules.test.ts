@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CreatePrivateEndpointRequest, EstateSeed } from "../../local/emulator";
+import type { CreatePrivateEndpointRequest, EstateSeed } from "@privatelink-autopilot/arm-emulator";
 import { runCli } from "../../cli/main";
 import { demoEstate, emptyEstate, SPOKE, startStack, TEST_POLICY } from "./stack";
 import type { Stack } from "./stack";

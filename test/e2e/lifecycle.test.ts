@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { CreatePrivateEndpointRequest } from "../../local/emulator";
+import type { CreatePrivateEndpointRequest } from "@privatelink-autopilot/arm-emulator";
 import { createArmClients, StaticTokenCredential } from "../../shared/azure/clients";
 import { emptyEstate, HUB, OWNER, recordsIn, SPOKE, startStack, UNKNOWN } from "./stack";
 import type { Stack } from "./stack";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { LogEntry } from "../../local/host";
+import type { LogEntry } from "@privatelink-autopilot/functions-local-host";
 import { parseRunLog } from "../../orchestrations/runLog";
 import type { RunLogLine } from "../../orchestrations/runLog";
 import { emptyEstate, OWNER, SPOKE, startStack, UNKNOWN } from "./stack";

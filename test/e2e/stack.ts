@@ -7,10 +7,10 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { loadEstateSeed, startEmulator } from "../../local/emulator";
-import type { Emulator, EmulatorOptions, EstateSeed } from "../../local/emulator";
-import { startLocalHost } from "../../local/host";
-import type { HostLogger, LocalHost, LogEntry } from "../../local/host";
+import { loadEstateSeed, startEmulator } from "@privatelink-autopilot/arm-emulator";
+import type { Emulator, EmulatorOptions, EstateSeed } from "@privatelink-autopilot/arm-emulator";
+import { startLocalHost } from "@privatelink-autopilot/functions-local-host";
+import type { HostLogger, LocalHost, LogEntry } from "@privatelink-autopilot/functions-local-host";
 import { resetRuntime } from "../../orchestrations/runtime";
 
 export const ROOT = resolve(__dirname, "..", "..");
@@ -20,9 +20,9 @@ export const SPOKE = "22222222-2222-2222-2222-222222222222";
 export const UNKNOWN = "33333333-3333-3333-3333-333333333333";
 export const OWNER = "e2e-owner";
 
-/** The demo estate (local/estates/demo.json): hub zones, a spoke with Batch, ML, Storage, Key Vault, a stranger. */
+/** The demo estate (packages/arm-emulator/estates/demo.json): hub zones, a spoke with Batch, ML, Storage, Key Vault, a stranger. */
 export function demoEstate(): Promise<EstateSeed> {
-  return loadEstateSeed(join(ROOT, "local", "estates", "demo.json"));
+  return loadEstateSeed(join(ROOT, "packages", "arm-emulator", "estates", "demo.json"));
 }
 
 /** The demo estate without its endpoints: the subscriptions, PaaS resources and zones a test starts from. */

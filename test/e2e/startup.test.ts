@@ -2,8 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalHost } from "../../local/host";
-import type { LocalHost } from "../../local/host";
+import { startLocalHost } from "@privatelink-autopilot/functions-local-host";
+import type { LocalHost } from "@privatelink-autopilot/functions-local-host";
 import { resetRuntime } from "../../orchestrations/runtime";
 import { APP_ENTRY } from "./stack";
 

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { ArmClientOptions, ArmClients } from "../../../shared/azure/clients";
 import { StaticTokenCredential, createArmClients } from "../../../shared/azure/clients";
-import type { Emulator, EstateSeed } from "../../../local/emulator";
-import { startEmulator } from "../../../local/emulator";
+import type { Emulator, EstateSeed } from "@privatelink-autopilot/arm-emulator";
+import { startEmulator } from "@privatelink-autopilot/arm-emulator";
 
 export const SUB = "11111111-1111-4111-8111-111111111111";
 export const SUB2 = "22222222-2222-4222-8222-222222222222";
