@@ -74,8 +74,11 @@ describe(".funcignore (a publish from the project root with Core Tools)", () => 
     const pkg = await loadPackageScript();
     const tracked = spawnSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" }).stdout.split("\n").filter((f) => f !== "");
     const built = ["local", "bench", "cli", "functions", "orchestrations", "shared"].flatMap((dir) => [`dist/${dir}/index.js`, `dist/${dir}/index.js.map`]);
-    const through = await pkg.funcignoreFiles(ROOT, [...tracked, ...built, "node_modules/zod/package.json"]);
-    expect(through.filter((f) => /^(dist\/)?(local|bench|test|cli|scripts|infra|docs|examples|types)\//.test(f))).toEqual([]);
+    // A root install links the harness workspaces into node_modules; a build leaves tsbuildinfo files.
+    const harness = ["node_modules/@privatelink-autopilot/arm-emulator/package.json", "dist/tsconfig.tsbuildinfo", "packages/arm-emulator/dist/index.js"];
+    const through = await pkg.funcignoreFiles(ROOT, [...tracked, ...built, ...harness, "node_modules/zod/package.json"]);
+    expect(through.filter((f) => /^(dist\/)?(local|bench|test|cli|scripts|infra|docs|examples|types|packages)\//.test(f))).toEqual([]);
+    expect(through.filter((f) => f.startsWith("node_modules/@privatelink-autopilot/") || f.endsWith(".tsbuildinfo"))).toEqual([]);
     expect(through.filter((f) => /\.(ts|map)$/.test(f))).toEqual([]);
     expect(through).toEqual(expect.arrayContaining(["host.json", "package.json", "dist/functions/index.js", "node_modules/zod/package.json"]));
   });
