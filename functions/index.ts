@@ -15,7 +15,7 @@ import "../orchestrations/driftSweep";
 import "../orchestrations/activities/evaluateEndpoint";
 import "../orchestrations/activities/evaluateResource";
 import "../orchestrations/activities/setConnectionState";
-import "../orchestrations/activities/reconcileEndpointDns";
+import "../orchestrations/activities/reconcileDns";
 import "../orchestrations/activities/planSweep";
 import "../orchestrations/activities/applyDnsChanges";
 

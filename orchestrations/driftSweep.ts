@@ -1,29 +1,34 @@
 /**
- * @module Orchestration: the drift sweep. Reads the whole scope with paged lists, plans every DNS
- * difference at once, reconciles the resources that hold Pending connections, and applies the DNS
- * changes in bounded batches: deletes first, then updates, then creates. Reports progress as it goes
- * (custom status) and ends with counts, every conflict and every error.
+ * @module Orchestration: the drift sweep. One activity reads the whole scope with paged lists, decides
+ * its Pending connections and plans every DNS difference from the post-decision states; the sweep
+ * carries out the decisions side by side, then applies the DNS changes in bounded batches: deletes
+ * first, then updates, then creates. The changes of an endpoint whose decision did not come through are
+ * left for the next run. Reports progress as it goes (custom status) and ends with counts, every
+ * conflict and every error.
  */
 
 import * as df from "durable-functions";
-import type { OrchestrationContext, OrchestrationHandler, Task } from "durable-functions";
+import type { OrchestrationContext, OrchestrationHandler } from "durable-functions";
 import type { PlanSweepInput, PlanSweepResult } from "./activities/planSweep";
 import type { ApplyDnsChangesInput } from "./activities/applyDnsChanges";
-import type { ReconcileResourceInput } from "./reconcileResource";
+import { withoutEndpoints } from "../shared/dns/plan";
 import { batchesOf, NO_CHANGES } from "./batchesOf";
+import { decideConnections } from "./decideConnections";
+import { decidedLinksOf } from "./planScope";
+import { fanOut } from "./fanOut";
 import { Activities, Orchestrations } from "./names";
 import { armRetry } from "./armRetry";
 import { dnsReportOf, mergeDnsReports, newRunReport, summarizeRunReport } from "./runReport";
-import type { DnsReport, RunError, RunReport } from "./runReport";
+import type { DnsReport, RunError } from "./runReport";
 import { runLog } from "./runLog";
 
 export interface DriftSweepInput {
-  /** The configured scope, for the resource runs to tell our endpoints from other tenants'. */
+  /** The configured scope (kept for runs started before the sweep decided in its own read). */
   subscriptionIds: string[];
   /** Sweep only these subscriptions (a manual run); the whole scope when left out. */
   onlySubscriptionIds?: string[];
   dryRun?: boolean;
-  /** How many batches or resource runs go at once. */
+  /** How many decisions or DNS batches go at once. */
   concurrency?: number;
   /** Record set changes per batch. */
   batchSize?: number;
@@ -43,48 +48,46 @@ const driftSweepOrchestrator: OrchestrationHandler = function* (context: Orchest
   const report = newRunReport("sweep", "scope", { dryRun, startedAt: context.df.currentUtcDateTime, reason: input.reason });
   try {
     context.df.setCustomStatus({ phase: "reading" });
-    const planInput: PlanSweepInput = { runId: context.df.instanceId, ...(only === undefined ? {} : { subscriptionIds: only }) };
+    const planInput: PlanSweepInput = { runId: context.df.instanceId, dryRun, ...(only === undefined ? {} : { subscriptionIds: only }) };
     const plan = (yield context.df.callActivityWithRetry(Activities.planSweep, armRetry(), planInput)) as PlanSweepResult;
     const { counts } = plan;
-    report.notes.push(`read ${counts.endpoints} endpoints in ${counts.subscriptions} subscriptions, ${counts.recordSets} record sets in ${counts.zones} zones, ${counts.linkTargets} link targets`);
+    report.notes.push(`read ${counts.endpoints} endpoints in ${counts.subscriptions} subscriptions, ${counts.recordSets} record sets in ${counts.zones} zones, ${counts.linkTargets} link targets`, ...plan.notes);
     report.errors.push(...plan.errors);
-    log(`planned ${plan.changes.create.length} creates, ${plan.changes.update.length} updates, ${plan.changes.delete.length} deletes, ${plan.changes.conflicts.length} conflicts; ${plan.resourcesToDecide.length} resources with Pending connections`);
+    log(`planned ${plan.decisions.length} decisions; ${plan.changes.create.length} creates, ${plan.changes.update.length} updates, ${plan.changes.delete.length} deletes, ${plan.changes.conflicts.length} conflicts`);
 
-    const resourceReports: RunReport[] = [];
-    for (let i = 0; i < plan.resourcesToDecide.length; i += concurrency) {
-      context.df.setCustomStatus({ phase: "deciding", done: i, total: plan.resourcesToDecide.length });
-      const tasks: Task[] = plan.resourcesToDecide.slice(i, i + concurrency).map((resourceId) => {
-        const child: ReconcileResourceInput = { resourceId, subscriptionIds: input.subscriptionIds, dryRun, concurrency, reason: "drift sweep" };
-        return context.df.callSubOrchestrator(Orchestrations.reconcileResource, child);
-      });
-      resourceReports.push(...((yield context.df.Task.all(tasks)) as RunReport[]));
-    }
-    report.decisions = resourceReports.flatMap((r) => r.decisions);
-    report.errors.push(...resourceReports.flatMap((r) => r.errors));
+    context.df.setCustomStatus({ phase: "deciding", total: plan.decisions.length });
+    const { entries, decided } = yield* decideConnections(context, plan.decisions, { dryRun, concurrency });
+    report.decisions = entries;
+    // The plan assumed every approve and reject; an endpoint whose decision did not come through keeps its records as they are.
+    const carriedOut = new Set(decided.map((d) => `${d.endpointId}|${d.targetResourceId}`.toLowerCase()));
+    const notCarriedOut = new Set(decidedLinksOf(plan.decisions).filter((d) => !carriedOut.has(`${d.endpointId}|${d.targetResourceId}`.toLowerCase())).map((d) => d.endpointId.toLowerCase()));
+    if (notCarriedOut.size > 0) report.notes.push(`${notCarriedOut.size} endpoint(s) whose decision did not come through keep their records until the next run`);
+    const changes = withoutEndpoints(plan.changes, notCarriedOut);
 
     let dns: DnsReport;
     if (dryRun) {
-      dns = dnsReportOf(plan.changes);
+      dns = dnsReportOf(changes);
     } else {
-      const waves = batchesOf(plan.changes, input.batchSize ?? 100);
+      const waves = batchesOf(changes, input.batchSize ?? 100);
       const total = waves.reduce((n, w) => n + w.length, 0);
       const results: { dns: DnsReport; errors: RunError[] }[] = [];
       for (const wave of waves) {
-        for (let i = 0; i < wave.length; i += concurrency) {
-          context.df.setCustomStatus({ phase: "applying", done: results.length, total });
-          const tasks: Task[] = wave.slice(i, i + concurrency).map((changes) => {
-            const batch: ApplyDnsChangesInput = { runId: context.df.instanceId, changes, dryRun };
-            return context.df.callActivityWithRetry(Activities.applyDnsChanges, armRetry(), batch);
-          });
-          results.push(...((yield context.df.Task.all(tasks)) as { dns: DnsReport; errors: RunError[] }[]));
-          log(`applied ${results.length} of ${total} batches`);
-        }
+        context.df.setCustomStatus({ phase: "applying", done: results.length, total });
+        results.push(
+          ...(yield* fanOut<(typeof wave)[number], { dns: DnsReport; errors: RunError[] }>(context, wave, concurrency, (batch) => {
+            const batchInput: ApplyDnsChangesInput = { runId: context.df.instanceId, changes: batch, dryRun };
+            return context.df.callActivityWithRetry(Activities.applyDnsChanges, armRetry(), batchInput);
+          })),
+        );
+        if (wave.length > 0) log(`applied ${results.length} of ${total} batches`);
       }
-      dns = mergeDnsReports([dnsReportOf({ ...NO_CHANGES, conflicts: plan.changes.conflicts }), ...results.map((r) => r.dns)]);
+      dns = mergeDnsReports([dnsReportOf({ ...NO_CHANGES, conflicts: changes.conflicts }), ...results.map((r) => r.dns)]);
       report.errors.push(...results.flatMap((r) => r.errors));
     }
     dns.unchanged = plan.unchangedCount;
-    report.dns = mergeDnsReports([dns, ...resourceReports.map((r) => r.dns)]);
+    dns.skipped = plan.skipped.map(({ fqdn, reason, detail }) => ({ fqdn, reason, detail }));
+    dns.servedByZoneGroup = plan.servedByZoneGroup;
+    report.dns = dns;
   } catch (error) {
     report.errors.push({ target: "scope", message: error instanceof Error ? error.message : String(error) });
   }

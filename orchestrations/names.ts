@@ -15,7 +15,7 @@ export const Orchestrations = {
 export const Activities = {
   evaluateEndpoint: "evaluateEndpoint",
   setConnectionState: "setConnectionState",
-  reconcileEndpointDns: "reconcileEndpointDns",
+  reconcileDns: "reconcileDns",
   evaluateResource: "evaluateResource",
   planSweep: "planSweep",
   applyDnsChanges: "applyDnsChanges",

@@ -1,48 +1,71 @@
 /**
- * @module Reads a scope with paged lists (never one GET per item): the zones, their record sets, the
- * private endpoints of each subscription and, per Private Link type and subscription, the PaaS resources
- * with their connections; plans the DNS of the whole scope; and finds the resources with Pending
- * connections, whoever's endpoint asks. The read half of a drift sweep, and what the `plan` CLI shows.
+ * @module Reads a scope with paged lists (never one GET per item), decides its Pending connections by
+ * policy, and plans the DNS of the whole scope from the post-decision states: an approval the run makes
+ * (or, in a dry run, would make) counts as Approved, a rejection as Rejected. One read, one plan for
+ * every endpoint of every name. The read half of a drift sweep, and what the `plan` CLI shows.
  *
- * Requests: the list pages, plus one connection list per resource of a type whose list carries no
- * connections (App Service) that our endpoints or records point at, plus zone groups and NICs only for
- * Approved endpoints whose `customDnsConfigs` name no FQDN. Zone groups' own records are recognised in
- * the zones (see `isServedByZoneGroup`).
+ * Requests: the list pages (zones, their record sets, the private endpoints of each subscription and,
+ * per Private Link type and subscription, the PaaS resources with their connections), plus, for a type
+ * whose list carries no connections (App Service), one connection list per resource our endpoints or
+ * records point at and one GET of each such resource with Pending connections; zone groups and NICs
+ * only for Approved endpoints whose `customDnsConfigs` name no FQDN. Zone groups' own records are
+ * recognised in the zones (see `isServedByZoneGroup`).
  */
 
 import type { Config } from "../shared/config";
-import type { Connection, DnsRecord } from "../shared/domain";
+import type { Connection, DnsRecord, LinkTarget, PrivateEndpoint } from "../shared/domain";
+import { decide } from "../shared/policy";
+import type { Policy } from "../shared/policy";
 import { desiredRecords } from "../shared/dns/desired";
+import type { DesiredRecords, SkippedName } from "../shared/dns/desired";
 import { isServedByZoneGroup, planChanges } from "../shared/dns/plan";
 import type { DnsChanges } from "../shared/dns/plan";
+import { assumeDecisions, decidedLinkIndex } from "../shared/dns/assumeDecisions";
+import type { DecidedLink } from "../shared/dns/assumeDecisions";
 import { endpointOf, isOwnedBy, targetsOf } from "../shared/dns/ownership";
 import { isWithinScope, normalizeResourceId } from "../shared/resourceId";
 import type { ArmClients } from "../shared/azure/clients";
 import { iteratePrivateEndpoints } from "../shared/azure/privateEndpoints";
 import { listRecordSets, listZones } from "../shared/azure/privateDns";
-import { listConnections } from "../shared/azure/connections";
+import { getLinkTarget, listConnections } from "../shared/azure/connections";
 import { iterateLinkTargets } from "../shared/azure/linkTargets";
 import { LINK_PROVIDERS, linkProviderFor } from "../shared/azure/providers";
 import type { LinkProvider } from "../shared/azure/providers";
+import type { PendingDecision } from "./activities/evaluateEndpoint";
+import { readConnectionFacts } from "./readConnectionFacts";
 import type { RunError } from "./runReport";
 import { subscriptionsInScope } from "./scope";
 
 export interface ScopePlan {
+  /** Every Pending connection on a resource in scope, with the policy's decision. */
+  decisions: PendingDecision[];
+  /** The DNS changes, planned as if every approve and reject in `decisions` is carried out. */
   changes: DnsChanges;
-  /** PaaS resources with Pending connections, and those connections. */
-  pending: { resourceId: string; connections: Connection[] }[];
+  /** Names of the endpoints for which no record is desired, and why. */
+  skipped: SkippedName[];
+  /** Names whose record a DNS zone group already wrote, as we would have. */
+  servedByZoneGroup: string[];
   counts: { subscriptions: number; endpoints: number; zones: number; recordSets: number; linkTargets: number };
   errors: RunError[];
 }
 
 export interface PlanScopeOptions {
+  /** The policy that decides the Pending connections. */
+  policy: Policy;
   /** The subscriptions to read; the whole scope (with the management group's) when left out. */
   subscriptionIds?: readonly string[];
   /** Called as reading goes, for people watching a long read. */
   onProgress?: (message: string) => void;
 }
 
-export async function planScope(clients: ArmClients, config: Config, options: PlanScopeOptions = {}): Promise<ScopePlan> {
+/** The links a run's decisions change, for `assumeDecisions`. */
+export function decidedLinksOf(decisions: readonly PendingDecision[]): DecidedLink[] {
+  return decisions.flatMap(({ endpointId, targetResourceId, decision }) =>
+    decision.action === "leavePending" ? [] : [{ endpointId, targetResourceId, status: decision.action === "approve" ? ("Approved" as const) : ("Rejected" as const) }],
+  );
+}
+
+export async function planScope(clients: ArmClients, config: Config, options: PlanScopeOptions): Promise<ScopePlan> {
   const inScope = await subscriptionsInScope(clients, config);
   const subscriptionIds = options.subscriptionIds ?? inScope;
   const partial = inScope.some((s) => !subscriptionIds.some((t) => t.toLowerCase() === s));
@@ -50,9 +73,19 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   const errors: RunError[] = [];
   const listed = LINK_PROVIDERS.filter((p) => p.listsConnections);
   const zones = await listZones(clients, config.dnsZoneResourceGroupIds);
-  // Endpoints are turned into their desired records page by page and not kept: at 100k endpoints the
-  // SDK objects would dominate the sweep's memory.
+  const desiredOf = (e: PrivateEndpoint) => desiredRecords(e, zones, { ownerId: config.ownerId, ttl: config.recordTtl });
+  // Endpoints are turned into their desired records page by page and not kept (at 100k endpoints the
+  // SDK objects would dominate the sweep's memory), except those with a Pending link: their records
+  // wait for the decisions.
   const desired: DnsRecord[] = [];
+  const skipped: SkippedName[] = [];
+  const servedByZoneGroup: string[] = [];
+  const take = (d: DesiredRecords) => {
+    for (const r of d.records) desired.push(r);
+    skipped.push(...d.skipped);
+    servedByZoneGroup.push(...d.servedByZoneGroup);
+  };
+  const awaitingDecision = new Map<string, PrivateEndpoint>();
   const endpointIds = new Set<string>();
   let endpointCount = 0;
   const unlisted = new Set<string>();
@@ -62,11 +95,12 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
         endpointCount++;
         endpointIds.add(e.id.toLowerCase());
         for (const l of e.links) if (!listsConnections(l.targetResourceId)) unlisted.add(normalizeResourceId(l.targetResourceId));
-        for (const r of desiredRecords(e, zones, { ownerId: config.ownerId, ttl: config.recordTtl }).records) desired.push(r);
+        if (e.links.some((l) => l.status === "Pending")) awaitingDecision.set(e.id.toLowerCase(), e);
+        else take(desiredOf(e));
       }
     }
   };
-  const pending: ScopePlan["pending"] = [];
+  const pending: { target: LinkTarget; connections: Connection[] }[] = [];
   let linkTargets = 0;
   const readLinkTargets = async (subscriptionId: string, provider: LinkProvider): Promise<void> => {
     try {
@@ -74,7 +108,7 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
         for (const { target, connections } of page) {
           linkTargets++;
           const waiting = connections.filter((c) => c.status === "Pending");
-          if (waiting.length > 0) pending.push({ resourceId: normalizeResourceId(target.id), connections: waiting });
+          if (waiting.length > 0) pending.push({ target, connections: waiting });
         }
       }
     } catch (error) {
@@ -90,30 +124,48 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   options.onProgress?.(
     `read ${endpointCount} endpoints and ${linkTargets} Private Link resources in ${subscriptionIds.length} subscriptions, and ${current.length} record sets in ${zones.length} zones`,
   );
+
+  // Types whose lists carry no connections: read those of the resources our endpoints and records point at.
+  for (const r of current) if (isOwnedBy(r, config.ownerId)) for (const t of targetsOf(r)) if (!listsConnections(t)) unlisted.add(t);
+  const perResource = [...unlisted].filter((t) => isWithinScope(t, scope)).sort();
+  for (const [i, resourceId] of perResource.entries()) {
+    try {
+      const connections = (await listConnections(clients, resourceId)).filter((c) => c.status === "Pending");
+      const target = connections.length > 0 ? await getLinkTarget(clients, resourceId) : undefined;
+      if (target !== undefined) pending.push({ target, connections });
+    } catch (error) {
+      errors.push({ target: resourceId, message: `could not list its connections: ${messageOf(error)}` });
+    }
+    if ((i + 1) % 100 === 0) options.onProgress?.(`listed the connections of ${i + 1} of ${perResource.length} resources`);
+  }
+
+  // Decide, from the connections already listed (the endpoint, when its group ids are needed, is the one read above).
+  const decisions: PendingDecision[] = [];
+  for (const { target, connections } of pending) {
+    for (const connection of connections) {
+      const endpoint = awaitingDecision.get(connection.privateEndpointId.toLowerCase());
+      const facts = await readConnectionFacts(clients, connection, target, { subscriptionIds: inScope, ...(endpoint === undefined ? {} : { endpoint }) });
+      decisions.push({ connectionId: connection.id, endpointId: connection.privateEndpointId, targetResourceId: target.id, decision: decide(options.policy, facts) });
+    }
+  }
+  decisions.sort((a, b) => a.connectionId.localeCompare(b.connectionId));
+  const decided = decidedLinkIndex(decidedLinksOf(decisions));
+  for (const e of awaitingDecision.values()) take(desiredOf(assumeDecisions(e, decided)));
+
   // A plan for part of the scope answers only for the endpoints in it: records of endpoints elsewhere stay.
   if (partial) for (const r of current) if (isOwnedBy(r, config.ownerId)) {
     const id = endpointOf(r);
     if (id !== undefined && isWithinScope(id, scope)) endpointIds.add(id);
   }
   const planned = planChanges({ current, desired, ownerId: config.ownerId, ...(partial ? { endpointIds: [...endpointIds] } : {}) });
+  const served = planned.conflicts.filter(isServedByZoneGroup);
+  servedByZoneGroup.push(...served.map((c) => `${c.record.name}.${c.record.zone}`));
   const changes = { ...planned, conflicts: planned.conflicts.filter((c) => !isServedByZoneGroup(c)) };
-
-  // Types whose lists carry no connections: read those of the resources our endpoints and records point at.
-  for (const r of current) if (isOwnedBy(r, config.ownerId)) for (const t of targetsOf(r)) if (!listsConnections(t)) unlisted.add(t);
-  const perResource = [...unlisted].filter((t) => isWithinScope(t, scope)).sort();
-  for (const [i, target] of perResource.entries()) {
-    try {
-      const connections = (await listConnections(clients, target)).filter((c) => c.status === "Pending");
-      if (connections.length > 0) pending.push({ resourceId: target, connections });
-    } catch (error) {
-      errors.push({ target, message: `could not list its connections: ${messageOf(error)}` });
-    }
-    if ((i + 1) % 100 === 0) options.onProgress?.(`listed the connections of ${i + 1} of ${perResource.length} resources`);
-  }
-  pending.sort((a, b) => a.resourceId.localeCompare(b.resourceId));
   return {
+    decisions,
     changes,
-    pending,
+    skipped: skipped.sort((a, b) => a.fqdn.localeCompare(b.fqdn)),
+    servedByZoneGroup: [...new Set(servedByZoneGroup)].sort(),
     errors,
     counts: { subscriptions: subscriptionIds.length, endpoints: endpointCount, zones: zones.length, recordSets: current.length, linkTargets: linkTargets + perResource.length },
   };

@@ -31,6 +31,11 @@ export interface DecisionEntry {
   detail?: string;
 }
 
+/** What a dry run reports for a decision: what it would do. */
+export function wouldOutcome(action: DecisionAction): DecisionOutcome {
+  return action === "approve" ? "wouldApprove" : action === "reject" ? "wouldReject" : "leftPending";
+}
+
 /** A record set, summarised: `value` is the sorted IPs of an A record or the CNAME target. */
 export interface RecordSummary {
   zone: string;

@@ -21,6 +21,8 @@ export interface EvaluateEndpointInput {
   /** The orchestration instance that called, for the log lines. */
   runId: string;
   endpointId: string;
+  /** The run's dry-run flag, resolved where the run started: a dry run reads through read-only clients. */
+  dryRun?: boolean;
 }
 
 /** A Pending connection and what the policy decided for it. */
@@ -38,7 +40,8 @@ export interface EvaluateEndpointResult {
 }
 
 export async function evaluateEndpoint(input: EvaluateEndpointInput, context?: InvocationContext): Promise<EvaluateEndpointResult> {
-  const { clients, config, policies } = getRuntime();
+  const { clientsFor, config, policies } = getRuntime();
+  const clients = clientsFor(input);
   const endpoint = await getPrivateEndpoint(clients, input.endpointId);
   if (endpoint === undefined) return { exists: false, pending: [], notes: [`${input.endpointId} does not exist (deleted)`] };
   const { policy, error: policyError } = policies.current();

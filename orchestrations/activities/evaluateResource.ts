@@ -24,6 +24,8 @@ export interface EvaluateResourceInput {
   /** The orchestration instance that called, for the log lines. */
   runId: string;
   resourceId: string;
+  /** The run's dry-run flag, resolved where the run started: a dry run reads through read-only clients. */
+  dryRun?: boolean;
 }
 
 export interface EvaluateResourceResult {
@@ -35,7 +37,8 @@ export interface EvaluateResourceResult {
 }
 
 export async function evaluateResource(input: EvaluateResourceInput, context?: InvocationContext): Promise<EvaluateResourceResult> {
-  const { clients, config, policies } = getRuntime();
+  const { clientsFor, config, policies } = getRuntime();
+  const clients = clientsFor(input);
   const resourceKey = normalizeResourceId(input.resourceId);
   const target = await getLinkTarget(clients, input.resourceId);
   const connections = target === undefined ? [] : await listConnections(clients, target.id);

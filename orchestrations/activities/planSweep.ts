@@ -1,5 +1,6 @@
 /**
- * @module Activity: the read half of a drift sweep (see `planScope`). The plan's unchanged records are
+ * @module Activity: the read half of a drift sweep (see `planScope`): reads the scope once, decides its
+ * Pending connections and plans its DNS from the post-decision states. The plan's unchanged records are
  * left out of the result, and counted, to keep the orchestration's history small.
  */
 
@@ -13,13 +14,10 @@ import { Activities } from "../names";
 import { getRuntime } from "../runtime";
 import { runLog } from "../runLog";
 
-export interface PlanSweepResult {
+export interface PlanSweepResult extends Omit<ScopePlan, "changes"> {
   changes: DnsChanges;
   unchangedCount: number;
-  /** PaaS resources with Pending connections, for the sweep to reconcile. */
-  resourcesToDecide: string[];
-  counts: ScopePlan["counts"];
-  errors: ScopePlan["errors"];
+  notes: string[];
 }
 
 export interface PlanSweepInput {
@@ -27,20 +25,25 @@ export interface PlanSweepInput {
   runId: string;
   /** The subscriptions to sweep; the whole configured scope when left out. */
   subscriptionIds?: string[];
+  /** The run's dry-run flag, resolved where the run started: a dry run reads through read-only clients. */
+  dryRun: boolean;
 }
 
 export async function planSweep(input: PlanSweepInput, context?: InvocationContext): Promise<PlanSweepResult> {
-  const { clients, config } = getRuntime();
+  const { config, clientsFor, policies } = getRuntime();
+  const { policy, error: policyError } = policies.current();
   // A sweep of one subscription names it as its resource, as the sweep's own lines do.
   const scopeId = input.subscriptionIds?.length === 1 ? `/subscriptions/${input.subscriptionIds[0]}` : undefined;
   const onProgress = (m: string) => context?.log(runLog(input.runId, scopeId, `sweep ${m}`));
-  const plan = await planScope(clients, config, { ...(input.subscriptionIds !== undefined ? { subscriptionIds: input.subscriptionIds } : {}), onProgress });
+  const plan = await planScope(clientsFor(input), config, { policy, ...(input.subscriptionIds !== undefined ? { subscriptionIds: input.subscriptionIds } : {}), onProgress });
+  for (const { connectionId, endpointId, decision } of plan.decisions) {
+    context?.log(runLog(input.runId, connectionId, `policy: ${decision.action} for ${endpointId} (rule ${decision.ruleName}: ${decision.reason})`));
+  }
   return {
+    ...plan,
     changes: { ...plan.changes, unchanged: [] },
     unchangedCount: plan.changes.unchanged.length,
-    resourcesToDecide: plan.pending.map((p) => p.resourceId),
-    counts: plan.counts,
-    errors: plan.errors,
+    notes: policyError === undefined ? [] : [`policy file change not taken, last valid policy in force: ${policyError}`],
   };
 }
 

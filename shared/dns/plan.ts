@@ -275,3 +275,13 @@ export function planChanges(input: PlanChangesInput): DnsChanges {
   changes.conflicts.sort(byKey((c) => `${recordKey(c.record)}|${endpointOf(c.record)}`));
   return changes;
 }
+
+/**
+ * The changes without those of the given endpoints (lower-case ids): for endpoints whose decision the
+ * plan assumed but that did not come through, so their records wait for the next run to read them again.
+ */
+export function withoutEndpoints(changes: DnsChanges, endpointIds: ReadonlySet<string>): DnsChanges {
+  if (endpointIds.size === 0) return changes;
+  const keep = (r: DnsRecord) => !endpointIds.has(endpointOf(r) ?? "");
+  return { ...changes, create: changes.create.filter(keep), update: changes.update.filter((u) => keep(u.after) && keep(u.before)), delete: changes.delete.filter(keep) };
+}
