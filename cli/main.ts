@@ -16,9 +16,8 @@ import { createArmClients, defaultCredential, StaticTokenCredential } from "../s
 import type { ArmClients } from "../shared/azure/clients";
 import { PolicyStore } from "../orchestrations/policyStore";
 import { planScope } from "../orchestrations/planScope";
-import { plannedDecisionEntries } from "../orchestrations/decideConnections";
 import { resolveScope, subscriptionsInScope } from "../orchestrations/scope";
-import { dnsReportOf, newRunReport } from "../orchestrations/runReport";
+import { dnsReportOf, newRunReport, plannedDecisionEntries } from "../orchestrations/runReport";
 import type { RecordSummary, RunReport } from "../orchestrations/runReport";
 import type { CliIo } from "./cliIo";
 import { CLI_SCHEMA_VERSION } from "./cliIo";

@@ -6,12 +6,12 @@
 
 import type { OrchestrationContext, Task } from "durable-functions";
 import type { DecidedLink } from "../shared/dns/assumeDecisions";
-import type { PendingDecision } from "./activities/evaluateEndpoint";
-import type { SetConnectionStateInput, SetConnectionStateResult } from "./activities/setConnectionState";
-import type { DecisionEntry, DecisionOutcome } from "./runReport";
-import { wouldOutcome } from "./runReport";
-import { Activities } from "./names";
-import { armRetry } from "./armRetry";
+import { setConnectionStateActivity } from "./activities/setConnectionState";
+import type { SetConnectionStateResult } from "./activities/setConnectionState";
+import { isActivityFailure } from "./defineActivity";
+import type { ActivityFailure } from "./defineActivity";
+import type { DecisionEntry, DecisionOutcome, PendingDecision, RunError } from "./runReport";
+import { plannedDecisionEntries, runErrorsOf } from "./runReport";
 import { fanOut } from "./fanOut";
 
 export interface DecidedConnections {
@@ -22,26 +22,25 @@ export interface DecidedConnections {
 
 const CARRIED_OUT: Partial<Record<DecisionOutcome, DecidedLink["status"]>> = { approved: "Approved", wouldApprove: "Approved", rejected: "Rejected", wouldReject: "Rejected" };
 
-/** The report entries of decisions not carried out yet: what a dry run (and `plan`) shows. */
-export function plannedDecisionEntries(pending: readonly PendingDecision[]): DecisionEntry[] {
-  return pending.map((p) => {
-    const { action, ruleName, reason } = p.decision;
-    return { connectionId: p.connectionId, endpointId: p.endpointId, action, ruleName, reason, outcome: wouldOutcome(action) };
-  });
-}
-
 export function* decideConnections(context: OrchestrationContext, pending: readonly PendingDecision[], options: { dryRun: boolean; concurrency: number }): Generator<Task, DecidedConnections, unknown> {
   const entries = plannedDecisionEntries(pending);
   if (!options.dryRun) {
     const writes = pending.flatMap((p, i) => (p.decision.action === "leavePending" ? [] : [i]));
-    const results = yield* fanOut<number, SetConnectionStateResult>(context, writes, options.concurrency, (i) => {
-      const p = pending[i] as PendingDecision;
-      const input: SetConnectionStateInput = { runId: context.df.instanceId, connectionId: p.connectionId, decision: p.decision, dryRun: false };
-      return context.df.callActivityWithRetry(Activities.setConnectionState, armRetry(), input);
-    });
+    const failed = (errors: readonly RunError[]): SetConnectionStateResult => ({ outcome: "failed", detail: errors.map((e) => e.message).join("; ") });
+    const results = yield* fanOut<number, SetConnectionStateResult | ActivityFailure>(
+      context,
+      writes,
+      options.concurrency,
+      (i) => {
+        const p = pending[i] as PendingDecision;
+        return setConnectionStateActivity.task(context, { runId: context.df.instanceId, connectionId: p.connectionId, decision: p.decision, dryRun: false });
+      },
+      (i, error) => ({ failed: runErrorsOf((pending[i] as PendingDecision).connectionId, error) }),
+    );
     for (const [n, i] of writes.entries()) {
       const entry = entries[i] as DecisionEntry;
-      const result = results[n] as SetConnectionStateResult;
+      const returned = results[n];
+      const result = returned === undefined ? failed([]) : isActivityFailure(returned) ? failed(returned.failed) : returned;
       entry.outcome = result.outcome;
       if (result.outcome !== "approved" && result.outcome !== "rejected") entry.detail = result.detail;
     }

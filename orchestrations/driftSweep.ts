@@ -3,36 +3,39 @@
  * its Pending connections and plans every DNS difference from the post-decision states; the sweep
  * carries out the decisions side by side, then applies the DNS changes in bounded batches: deletes
  * first, then updates, then creates. The changes of an endpoint whose decision did not come through are
- * left for the next run. Reports progress as it goes (custom status) and ends with counts, every
- * conflict and every error.
+ * left for the next run. Each stage's failure is reported where it happens and the next stage still
+ * runs. Reports progress as it goes (custom status) and ends with counts, every conflict and every error.
  */
 
 import * as df from "durable-functions";
 import type { OrchestrationContext, OrchestrationHandler } from "durable-functions";
-import type { PlanSweepInput, PlanSweepResult } from "./activities/planSweep";
-import type { ApplyDnsChangesInput } from "./activities/applyDnsChanges";
 import { withoutEndpoints } from "../shared/dns/plan";
+import type { DnsChanges } from "../shared/dns/plan";
+import { planSweepActivity } from "./activities/planSweep";
+import { applyDnsChangesActivity } from "./activities/applyDnsChanges";
+import type { AppliedPlan } from "./applyPlan";
 import { batchesOf, NO_CHANGES } from "./batchesOf";
 import { decideConnections } from "./decideConnections";
+import type { DecidedConnections } from "./decideConnections";
+import { isActivityFailure } from "./defineActivity";
+import type { ActivityFailure } from "./defineActivity";
 import { decidedLinksOf } from "./planScope";
 import { fanOut } from "./fanOut";
-import { Activities, Orchestrations } from "./names";
-import { armRetry } from "./armRetry";
-import { dnsReportOf, mergeDnsReports, newRunReport, summarizeRunReport } from "./runReport";
-import type { DnsReport, RunError } from "./runReport";
+import { Orchestrations } from "./names";
+import { dnsReportOf, mergeDnsReports, runErrorsOf } from "./runReport";
+import { runSkeleton, stage } from "./runSkeleton";
+import type { RunInput } from "./runSkeleton";
 import { runLog } from "./runLog";
 
-export interface DriftSweepInput {
+export interface DriftSweepInput extends RunInput {
   /** The configured scope (kept for runs started before the sweep decided in its own read). */
   subscriptionIds: string[];
   /** Sweep only these subscriptions (a manual run); the whole scope when left out. */
   onlySubscriptionIds?: string[];
-  dryRun?: boolean;
   /** How many decisions or DNS batches go at once. */
   concurrency?: number;
   /** Record set changes per batch. */
   batchSize?: number;
-  reason?: string;
 }
 
 const driftSweepOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
@@ -45,55 +48,52 @@ const driftSweepOrchestrator: OrchestrationHandler = function* (context: Orchest
   const log = (message: string) => {
     if (!context.df.isReplaying) context.log(runLog(context.df.instanceId, scopeId, `sweep: ${message}`));
   };
-  const report = newRunReport("sweep", "scope", { dryRun, startedAt: context.df.currentUtcDateTime, reason: input.reason });
-  try {
+  const report = yield* runSkeleton(context, input, { kind: "sweep", target: "scope", logResource: scopeId, goesRound: false }, function* (report) {
     context.df.setCustomStatus({ phase: "reading" });
-    const planInput: PlanSweepInput = { runId: context.df.instanceId, dryRun, ...(only === undefined ? {} : { subscriptionIds: only }) };
-    const plan = (yield context.df.callActivityWithRetry(Activities.planSweep, armRetry(), planInput)) as PlanSweepResult;
+    const plan = yield* planSweepActivity.call(context, { runId: context.df.instanceId, dryRun, ...(only === undefined ? {} : { subscriptionIds: only }) });
+    // Without a plan there is nothing to decide or apply.
+    if (isActivityFailure(plan)) return void report.errors.push(...plan.failed);
     const { counts } = plan;
     report.notes.push(`read ${counts.endpoints} endpoints in ${counts.subscriptions} subscriptions, ${counts.recordSets} record sets in ${counts.zones} zones, ${counts.linkTargets} link targets`, ...plan.notes);
     report.errors.push(...plan.errors);
     log(`planned ${plan.decisions.length} decisions; ${plan.changes.create.length} creates, ${plan.changes.update.length} updates, ${plan.changes.delete.length} deletes, ${plan.changes.conflicts.length} conflicts`);
 
     context.df.setCustomStatus({ phase: "deciding", total: plan.decisions.length });
-    const { entries, decided } = yield* decideConnections(context, plan.decisions, { dryRun, concurrency });
-    report.decisions = entries;
+    const decisions: DecidedConnections | undefined = yield* stage(report, "scope", decideConnections(context, plan.decisions, { dryRun, concurrency }));
+    report.decisions = decisions?.entries ?? [];
     // The plan assumed every approve and reject; an endpoint whose decision did not come through keeps its records as they are.
-    const carriedOut = new Set(decided.map((d) => `${d.endpointId}|${d.targetResourceId}`.toLowerCase()));
+    const carriedOut = new Set((decisions?.decided ?? []).map((d) => `${d.endpointId}|${d.targetResourceId}`.toLowerCase()));
     const notCarriedOut = new Set(decidedLinksOf(plan.decisions).filter((d) => !carriedOut.has(`${d.endpointId}|${d.targetResourceId}`.toLowerCase())).map((d) => d.endpointId.toLowerCase()));
     if (notCarriedOut.size > 0) report.notes.push(`${notCarriedOut.size} endpoint(s) whose decision did not come through keep their records until the next run`);
     const changes = withoutEndpoints(plan.changes, notCarriedOut);
 
-    let dns: DnsReport;
-    if (dryRun) {
-      dns = dnsReportOf(changes);
-    } else {
+    let dns = dnsReportOf(changes, plan.skipped, plan.servedByZoneGroup);
+    if (!dryRun) {
       const waves = batchesOf(changes, input.batchSize ?? 100);
       const total = waves.reduce((n, w) => n + w.length, 0);
-      const results: { dns: DnsReport; errors: RunError[] }[] = [];
+      const results: AppliedPlan[] = [];
       for (const wave of waves) {
         context.df.setCustomStatus({ phase: "applying", done: results.length, total });
-        results.push(
-          ...(yield* fanOut<(typeof wave)[number], { dns: DnsReport; errors: RunError[] }>(context, wave, concurrency, (batch) => {
-            const batchInput: ApplyDnsChangesInput = { runId: context.df.instanceId, changes: batch, dryRun };
-            return context.df.callActivityWithRetry(Activities.applyDnsChanges, armRetry(), batchInput);
-          })),
+        const applied = yield* fanOut<DnsChanges, AppliedPlan | ActivityFailure>(
+          context,
+          wave,
+          concurrency,
+          (batch) => applyDnsChangesActivity.task(context, { runId: context.df.instanceId, changes: batch, dryRun }),
+          (_, error) => ({ failed: runErrorsOf("dns", error) }),
         );
+        for (const result of applied) {
+          if (isActivityFailure(result)) report.errors.push(...result.failed);
+          else results.push(result);
+        }
         if (wave.length > 0) log(`applied ${results.length} of ${total} batches`);
       }
-      dns = mergeDnsReports([dnsReportOf({ ...NO_CHANGES, conflicts: changes.conflicts }), ...results.map((r) => r.dns)]);
+      dns = mergeDnsReports([dnsReportOf({ ...NO_CHANGES, conflicts: changes.conflicts }, plan.skipped, plan.servedByZoneGroup), ...results.map((r) => r.dns)]);
       report.errors.push(...results.flatMap((r) => r.errors));
     }
     dns.unchanged = plan.unchangedCount;
-    dns.skipped = plan.skipped.map(({ fqdn, reason, detail }) => ({ fqdn, reason, detail }));
-    dns.servedByZoneGroup = plan.servedByZoneGroup;
     report.dns = dns;
-  } catch (error) {
-    report.errors.push({ target: "scope", message: error instanceof Error ? error.message : String(error) });
-  }
-  report.finishedAt = context.df.currentUtcDateTime.toISOString();
+  });
   context.df.setCustomStatus({ phase: "done" });
-  log(summarizeRunReport(report));
   return report;
 };
 df.app.orchestration(Orchestrations.driftSweep, driftSweepOrchestrator);

@@ -4,6 +4,11 @@
  * (or, in a dry run, would make) counts as Approved, a rejection as Rejected. One read, one plan for
  * every endpoint of every name. The read half of a drift sweep, and what the `plan` CLI shows.
  *
+ * Failures stay where they happen: a subscription whose endpoints cannot be listed, or a zone whose
+ * record sets cannot, is reported as an error (with its status and code) and the rest is planned; no
+ * record is deleted for an endpoint in a subscription that could not be read (fail closed), and nothing
+ * is planned in a zone that could not be read.
+ *
  * Requests: the list pages (zones, their record sets, the private endpoints of each subscription and,
  * per Private Link type and subscription, the PaaS resources with their connections), plus, for a type
  * whose list carries no connections (App Service), one connection list per resource our endpoints or
@@ -13,7 +18,7 @@
  */
 
 import type { Config } from "../shared/config";
-import type { Connection, DnsRecord, LinkTarget, PrivateEndpoint } from "../shared/domain";
+import type { Connection, DnsRecord, LinkTarget, PrivateEndpoint, ZoneRef } from "../shared/domain";
 import { decide } from "../shared/policy";
 import type { Policy } from "../shared/policy";
 import { desiredRecords } from "../shared/dns/desired";
@@ -31,8 +36,9 @@ import { getLinkTarget, listConnections } from "../shared/azure/connections";
 import { iterateLinkTargets } from "../shared/azure/linkTargets";
 import { LINK_PROVIDERS, linkProviderFor } from "../shared/azure/providers";
 import type { LinkProvider } from "../shared/azure/providers";
-import type { PendingDecision } from "./activities/evaluateEndpoint";
+import type { PendingDecision } from "./runReport";
 import { readConnectionFacts } from "./readConnectionFacts";
+import { runErrorsOf } from "./runReport";
 import type { RunError } from "./runReport";
 import { subscriptionsInScope } from "./scope";
 
@@ -89,15 +95,31 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   const endpointIds = new Set<string>();
   let endpointCount = 0;
   const unlisted = new Set<string>();
+  const unreadSubscriptions = new Set<string>();
   const readEndpoints = async (subscriptionId: string): Promise<void> => {
-    for await (const page of iteratePrivateEndpoints(clients, subscriptionId, { details: "approvedWithoutDns" })) {
-      for (const e of page) {
-        endpointCount++;
-        endpointIds.add(e.id.toLowerCase());
-        for (const l of e.links) if (!listsConnections(l.targetResourceId)) unlisted.add(normalizeResourceId(l.targetResourceId));
-        if (e.links.some((l) => l.status === "Pending")) awaitingDecision.set(e.id.toLowerCase(), e);
-        else take(desiredOf(e));
+    try {
+      for await (const page of iteratePrivateEndpoints(clients, subscriptionId, { details: "approvedWithoutDns" })) {
+        for (const e of page) {
+          endpointCount++;
+          endpointIds.add(e.id.toLowerCase());
+          for (const l of e.links) if (!listsConnections(l.targetResourceId)) unlisted.add(normalizeResourceId(l.targetResourceId));
+          if (e.links.some((l) => l.status === "Pending")) awaitingDecision.set(e.id.toLowerCase(), e);
+          else take(desiredOf(e));
+        }
       }
+    } catch (error) {
+      unreadSubscriptions.add(subscriptionId.toLowerCase());
+      errors.push(...runErrorsOf(`/subscriptions/${subscriptionId}`, error).map((e) => ({ ...e, message: `could not list its private endpoints, so no record of its endpoints is deleted: ${e.message}` })));
+    }
+  };
+  const unreadZones = new Set<string>();
+  const readRecordSets = async (zone: ZoneRef): Promise<DnsRecord[]> => {
+    try {
+      return await listRecordSets(clients, zone);
+    } catch (error) {
+      unreadZones.add(zone.id.toLowerCase());
+      errors.push(...runErrorsOf(zone.id, error).map((e) => ({ ...e, message: `could not list its record sets, so nothing is planned in it: ${e.message}` })));
+      return [];
     }
   };
   const pending: { target: LinkTarget; connections: Connection[] }[] = [];
@@ -112,12 +134,12 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
         }
       }
     } catch (error) {
-      errors.push({ target: `/subscriptions/${subscriptionId}/providers/${provider.resourceType}`, message: `could not list them: ${messageOf(error)}` });
+      errors.push(...runErrorsOf(`/subscriptions/${subscriptionId}/providers/${provider.resourceType}`, error).map((e) => ({ ...e, message: `could not list them: ${e.message}` })));
     }
   };
   const [, recordLists] = await Promise.all([
     Promise.all(subscriptionIds.map(readEndpoints)),
-    Promise.all(zones.map((z) => listRecordSets(clients, z))),
+    Promise.all(zones.map(readRecordSets)),
     Promise.all(subscriptionIds.flatMap((s) => listed.map((provider) => readLinkTargets(s, provider)))),
   ]);
   const current = recordLists.flat();
@@ -134,7 +156,7 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
       const target = connections.length > 0 ? await getLinkTarget(clients, resourceId) : undefined;
       if (target !== undefined) pending.push({ target, connections });
     } catch (error) {
-      errors.push({ target: resourceId, message: `could not list its connections: ${messageOf(error)}` });
+      errors.push(...runErrorsOf(resourceId, error).map((e) => ({ ...e, message: `could not list its connections: ${e.message}` })));
     }
     if ((i + 1) % 100 === 0) options.onProgress?.(`listed the connections of ${i + 1} of ${perResource.length} resources`);
   }
@@ -152,12 +174,16 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   const decided = decidedLinkIndex(decidedLinksOf(decisions));
   for (const e of awaitingDecision.values()) take(desiredOf(assumeDecisions(e, decided)));
 
-  // A plan for part of the scope answers only for the endpoints in it: records of endpoints elsewhere stay.
-  if (partial) for (const r of current) if (isOwnedBy(r, config.ownerId)) {
+  // A plan for part of the scope answers only for the endpoints in it: records of endpoints elsewhere, or
+  // in a subscription that could not be read, stay.
+  const answersFor = unreadSubscriptions.size === 0 ? scope : { subscriptionIds: subscriptionIds.filter((s) => !unreadSubscriptions.has(s.toLowerCase())) };
+  const limited = partial || unreadSubscriptions.size > 0;
+  if (limited) for (const r of current) if (isOwnedBy(r, config.ownerId)) {
     const id = endpointOf(r);
-    if (id !== undefined && isWithinScope(id, scope)) endpointIds.add(id);
+    if (id !== undefined && isWithinScope(id, answersFor)) endpointIds.add(id);
   }
-  const planned = planChanges({ current, desired, ownerId: config.ownerId, ...(partial ? { endpointIds: [...endpointIds] } : {}) });
+  const plannable = unreadZones.size === 0 ? desired : desired.filter((r) => !unreadZones.has(r.zoneId.toLowerCase()));
+  const planned = planChanges({ current, desired: plannable, ownerId: config.ownerId, ...(limited ? { endpointIds: [...endpointIds] } : {}) });
   const served = planned.conflicts.filter(isServedByZoneGroup);
   servedByZoneGroup.push(...served.map((c) => `${c.record.name}.${c.record.zone}`));
   const changes = { ...planned, conflicts: planned.conflicts.filter((c) => !isServedByZoneGroup(c)) };
@@ -169,10 +195,6 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
     errors,
     counts: { subscriptions: subscriptionIds.length, endpoints: endpointCount, zones: zones.length, recordSets: current.length, linkTargets: linkTargets + perResource.length },
   };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** False for a type whose list carries no connections, and for a type we do not support at all. */

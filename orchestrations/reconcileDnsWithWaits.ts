@@ -5,9 +5,9 @@
  */
 
 import type { OrchestrationContext, Task } from "durable-functions";
-import type { ReconcileDnsInput, ReconcileDnsResult } from "./activities/reconcileDns";
-import { Activities } from "./names";
-import { armRetry } from "./armRetry";
+import { reconcileDnsActivity } from "./activities/reconcileDns";
+import type { ReconcileDnsInput } from "./activities/reconcileDns";
+import { isActivityFailure } from "./defineActivity";
 import type { RunReport } from "./runReport";
 
 /** An approved endpoint without IPs yet is asked again this many times, this far apart. */
@@ -17,7 +17,11 @@ const WAIT_MS = 5_000;
 /** Fills the report's `dns`, `errors` and (when it gave up waiting) `notes`. */
 export function* reconcileDnsWithWaits(context: OrchestrationContext, input: ReconcileDnsInput, report: RunReport): Generator<Task, void, unknown> {
   for (let attempt = 1; ; attempt++) {
-    const result = (yield context.df.callActivityWithRetry(Activities.reconcileDns, armRetry(), input)) as ReconcileDnsResult;
+    const result = yield* reconcileDnsActivity.call(context, input);
+    if (isActivityFailure(result)) {
+      report.errors.push(...result.failed);
+      return;
+    }
     report.dns = result.dns;
     report.errors.push(...result.errors);
     if (result.waitingFor === undefined || input.dryRun) return;

@@ -3,9 +3,10 @@
  * Records are summarised (zone, name, value) so that histories stay small.
  */
 
-import type { DecisionAction, DnsRecord } from "../shared/domain";
+import type { Decision, DecisionAction, DnsRecord } from "../shared/domain";
 import type { Conflict, DnsChanges } from "../shared/dns/plan";
 import type { SkippedName } from "../shared/dns/desired";
+import { statusAndCodeOf } from "../shared/azure/errors";
 
 /** What happened to one connection. */
 export type DecisionOutcome =
@@ -32,8 +33,24 @@ export interface DecisionEntry {
 }
 
 /** What a dry run reports for a decision: what it would do. */
-export function wouldOutcome(action: DecisionAction): DecisionOutcome {
+function wouldOutcome(action: DecisionAction): DecisionOutcome {
   return action === "approve" ? "wouldApprove" : action === "reject" ? "wouldReject" : "leftPending";
+}
+
+/** A Pending connection and what the policy decided for it. */
+export interface PendingDecision {
+  connectionId: string;
+  endpointId: string;
+  targetResourceId: string;
+  decision: Decision;
+}
+
+/** The report entries of decisions not carried out yet: what a dry run (and `plan`) shows. */
+export function plannedDecisionEntries(pending: readonly PendingDecision[]): DecisionEntry[] {
+  return pending.map((p) => {
+    const { action, ruleName, reason } = p.decision;
+    return { connectionId: p.connectionId, endpointId: p.endpointId, action, ruleName, reason, outcome: wouldOutcome(action) };
+  });
 }
 
 /** A record set, summarised: `value` is the sorted IPs of an A record or the CNAME target. */
@@ -64,6 +81,19 @@ export interface RunError {
   /** The resource or record the error concerns. */
   target: string;
   message: string;
+  /** The HTTP status ARM answered with, when it answered. */
+  status?: number;
+  /** ARM's error code (`AuthorizationFailed`, ...) or the socket error's. */
+  code?: string;
+}
+
+/**
+ * A failure as report errors, keeping status and code: one per inner error of an `AggregateError`
+ * (each change of a batch that failed), never one string for all.
+ */
+export function runErrorsOf(target: string, error: unknown): RunError[] {
+  if (error instanceof AggregateError && error.errors.length > 0) return error.errors.flatMap((e: unknown) => runErrorsOf(target, e));
+  return [{ target, message: error instanceof Error ? error.message : String(error), ...statusAndCodeOf(error) }];
 }
 
 export interface RunReport {

@@ -3,13 +3,12 @@
  * result, so one bad record never fails the sweep.
  */
 
-import * as df from "durable-functions";
-import type { ActivityHandler } from "durable-functions";
 import type { InvocationContext } from "@azure/functions";
 import type { DnsChanges } from "../../shared/dns/plan";
 import { applyPlan } from "../applyPlan";
-import type { DnsReport, RunError } from "../runReport";
+import type { AppliedPlan } from "../applyPlan";
 import { Activities } from "../names";
+import { defineActivity } from "../defineActivity";
 import { getRuntime } from "../runtime";
 import { runLog } from "../runLog";
 
@@ -21,10 +20,9 @@ export interface ApplyDnsChangesInput {
   dryRun: boolean;
 }
 
-export async function applyDnsChanges(input: ApplyDnsChangesInput, context?: InvocationContext): Promise<{ dns: DnsReport; errors: RunError[] }> {
+async function applyDnsChanges(input: ApplyDnsChangesInput, context?: InvocationContext): Promise<AppliedPlan> {
   const { config, clientsFor } = getRuntime();
   return applyPlan(clientsFor(input), input.changes, { ownerId: config.ownerId, dryRun: input.dryRun, log: (m, resourceId) => context?.log(runLog(input.runId, resourceId, m)) });
 }
 
-const applyDnsChangesHandler: ActivityHandler = (input: ApplyDnsChangesInput, context: InvocationContext) => applyDnsChanges(input, context);
-df.app.activity(Activities.applyDnsChanges, { handler: applyDnsChangesHandler });
+export const applyDnsChangesActivity = defineActivity<ApplyDnsChangesInput, AppliedPlan>(Activities.applyDnsChanges, () => "dns", applyDnsChanges);

@@ -4,13 +4,12 @@
  * left out of the result, and counted, to keep the orchestration's history small.
  */
 
-import * as df from "durable-functions";
-import type { ActivityHandler } from "durable-functions";
 import type { InvocationContext } from "@azure/functions";
 import type { DnsChanges } from "../../shared/dns/plan";
 import { planScope } from "../planScope";
 import type { ScopePlan } from "../planScope";
 import { Activities } from "../names";
+import { defineActivity } from "../defineActivity";
 import { getRuntime } from "../runtime";
 import { runLog } from "../runLog";
 
@@ -29,7 +28,7 @@ export interface PlanSweepInput {
   dryRun: boolean;
 }
 
-export async function planSweep(input: PlanSweepInput, context?: InvocationContext): Promise<PlanSweepResult> {
+async function planSweep(input: PlanSweepInput, context?: InvocationContext): Promise<PlanSweepResult> {
   const { config, clientsFor, policies } = getRuntime();
   const { policy, error: policyError } = policies.current();
   // A sweep of one subscription names it as its resource, as the sweep's own lines do.
@@ -47,5 +46,4 @@ export async function planSweep(input: PlanSweepInput, context?: InvocationConte
   };
 }
 
-const planSweepHandler: ActivityHandler = (input: PlanSweepInput, context: InvocationContext) => planSweep(input, context);
-df.app.activity(Activities.planSweep, { handler: planSweepHandler });
+export const planSweepActivity = defineActivity<PlanSweepInput, PlanSweepResult>(Activities.planSweep, (input) => (input.subscriptionIds?.length === 1 ? `/subscriptions/${input.subscriptionIds[0]}` : "scope"), planSweep);

@@ -6,8 +6,6 @@
  * records deleted; a name one endpoint lets go is handed to another in the same plan.
  */
 
-import * as df from "durable-functions";
-import type { ActivityHandler } from "durable-functions";
 import type { InvocationContext } from "@azure/functions";
 import type { DnsRecord, PrivateEndpoint } from "../../shared/domain";
 import { desiredRecords } from "../../shared/dns/desired";
@@ -22,6 +20,7 @@ import { listRecordSets, listZones } from "../../shared/azure/privateDns";
 import { applyPlan } from "../applyPlan";
 import type { DnsReport, RunError } from "../runReport";
 import { Activities } from "../names";
+import { defineActivity } from "../defineActivity";
 import { getRuntime } from "../runtime";
 import { runLog } from "../runLog";
 
@@ -51,7 +50,7 @@ async function readEndpoints(read: (id: string) => Promise<PrivateEndpoint | und
   return results;
 }
 
-export async function reconcileDns(input: ReconcileDnsInput, context?: InvocationContext): Promise<ReconcileDnsResult> {
+async function reconcileDns(input: ReconcileDnsInput, context?: InvocationContext): Promise<ReconcileDnsResult> {
   const { config, clientsFor } = getRuntime();
   const clients = clientsFor(input);
   const decided = decidedLinkIndex(input.decided ?? []);
@@ -73,5 +72,4 @@ export async function reconcileDns(input: ReconcileDnsInput, context?: Invocatio
   return { ...(waiting !== undefined ? { waitingFor: waiting.detail } : {}), dns, errors };
 }
 
-const reconcileDnsHandler: ActivityHandler = (input: ReconcileDnsInput, context: InvocationContext) => reconcileDns(input, context);
-df.app.activity(Activities.reconcileDns, { handler: reconcileDnsHandler });
+export const reconcileDnsActivity = defineActivity<ReconcileDnsInput, ReconcileDnsResult>(Activities.reconcileDns, (input) => (input.endpointIds.length === 1 ? (input.endpointIds[0] as string) : "dns"), reconcileDns);
