@@ -7,7 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     coverage: {
       provider: "v8",
-      include: ["shared/**/*.ts", "functions/**/*.ts", "orchestrations/**/*.ts", "local/**/*.ts"],
+      include: ["app/**/*.ts", "shared/**/*.ts", "functions/**/*.ts", "orchestrations/**/*.ts", "local/**/*.ts"],
       reporter: ["text-summary", "text"],
     },
   },

@@ -15,9 +15,9 @@ import { isResourceId } from "../shared/resourceId";
 import { createArmClients, defaultCredential, StaticTokenCredential } from "../shared/azure/clients";
 import type { ArmClients } from "../shared/azure/clients";
 import { PolicyStore } from "../orchestrations/policyStore";
-import { planScope } from "../orchestrations/planScope";
+import { runScope } from "../app/runScope";
 import { resolveScope, subscriptionsInScope } from "../orchestrations/scope";
-import { dnsReportOf, newRunReport, plannedDecisionEntries } from "../orchestrations/runReport";
+import { newRunReport } from "../orchestrations/runReport";
 import type { RecordSummary, RunReport } from "../orchestrations/runReport";
 import type { CliIo } from "./cliIo";
 import { CLI_SCHEMA_VERSION } from "./cliIo";
@@ -124,22 +124,22 @@ async function plan(config: Config, options: { json: boolean; subscription: stri
     io.err(`--subscription ${options.subscription}: not in scope; expected one of ${scope.subscriptionIds.join(", ") || "(none)"}`);
     return 2;
   }
-  const scopePlan = await planScope(clients, config, { policy, subscriptionIds: only !== undefined ? [only] : scope.subscriptionIds, onProgress: (m) => io.err(`.. ${m}`) });
-  // The report a dry-run sweep returns, built the same way: its decisions as they would go, and the
-  // record changes planned from them.
+  // A dry-run sweep, through the sweep's own code (its clients refuse every write): the same report.
+  const run = await runScope(clients, config, { policy, dryRun: true, concurrency: 8, subscriptionIds: only !== undefined ? [only] : scope.subscriptionIds, onProgress: (m) => io.err(`.. ${m}`) });
   const report = newRunReport("sweep", "scope", { dryRun: true, startedAt, reason: "privatelink-autopilot plan" });
-  report.decisions = plannedDecisionEntries(scopePlan.decisions);
-  report.dns = dnsReportOf(scopePlan.changes, scopePlan.skipped, scopePlan.servedByZoneGroup);
-  report.errors = scopePlan.errors;
+  report.notes.push(...run.notes);
+  report.decisions = run.decisions;
+  report.dns = run.dns;
+  report.errors = run.errors;
   report.finishedAt = new Date().toISOString();
   const code = report.errors.length > 0 ? 1 : options.detailedExitCode && hasChanges(report) ? 2 : 0;
   if (options.json) {
     // Plus what only the CLI knows: the scope it resolved and the counts.
     const resolved = scope.managementGroup === undefined ? { subscriptionIds: scope.subscriptionIds } : { subscriptionIds: scope.subscriptionIds, managementGroup: scope.managementGroup.id };
-    io.out(JSON.stringify({ schemaVersion: CLI_SCHEMA_VERSION, ...report, scope: resolved, counts: scopePlan.counts }, null, 2));
+    io.out(JSON.stringify({ schemaVersion: CLI_SCHEMA_VERSION, ...report, scope: resolved, counts: run.counts }, null, 2));
     return code;
   }
-  const c = scopePlan.counts;
+  const c = run.counts;
   const { dns } = report;
   io.out(`Read ${c.endpoints} private endpoints in ${c.subscriptions} subscriptions, ${c.recordSets} record sets in ${c.zones} zones, ${c.linkTargets} PaaS resources.`);
   io.out(`\nDecisions for Pending connections (${report.decisions.length}):`);

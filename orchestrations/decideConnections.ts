@@ -10,7 +10,8 @@ import { setConnectionStateActivity } from "./activities/setConnectionState";
 import type { SetConnectionStateResult } from "./activities/setConnectionState";
 import { isActivityFailure } from "./defineActivity";
 import type { ActivityFailure } from "./defineActivity";
-import type { DecisionEntry, DecisionOutcome, PendingDecision, RunError } from "./runReport";
+import type { DecisionEntry, PendingDecision, RunError } from "./runReport";
+import { carriedOutLinks } from "./carriedOutLinks";
 import { plannedDecisionEntries, runErrorsOf } from "./runReport";
 import { fanOut } from "./fanOut";
 
@@ -19,8 +20,6 @@ export interface DecidedConnections {
   /** The links whose approval or rejection was carried out (or, in a dry run, would be). */
   decided: DecidedLink[];
 }
-
-const CARRIED_OUT: Partial<Record<DecisionOutcome, DecidedLink["status"]>> = { approved: "Approved", wouldApprove: "Approved", rejected: "Rejected", wouldReject: "Rejected" };
 
 export function* decideConnections(context: OrchestrationContext, pending: readonly PendingDecision[], options: { dryRun: boolean; concurrency: number }): Generator<Task, DecidedConnections, unknown> {
   const entries = plannedDecisionEntries(pending);
@@ -45,9 +44,5 @@ export function* decideConnections(context: OrchestrationContext, pending: reado
       if (result.outcome !== "approved" && result.outcome !== "rejected") entry.detail = result.detail;
     }
   }
-  const decided = pending.flatMap((p, i) => {
-    const status = CARRIED_OUT[(entries[i] as DecisionEntry).outcome];
-    return status === undefined ? [] : [{ endpointId: p.endpointId, targetResourceId: p.targetResourceId, status }];
-  });
-  return { entries, decided };
+  return { entries, decided: carriedOutLinks(pending, entries) };
 }

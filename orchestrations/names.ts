@@ -17,8 +17,7 @@ export const Activities = {
   setConnectionState: "setConnectionState",
   reconcileDns: "reconcileDns",
   evaluateResource: "evaluateResource",
-  planSweep: "planSweep",
-  applyDnsChanges: "applyDnsChanges",
+  sweepScope: "sweepScope",
 } as const;
 
 /** The external event that makes an in-flight run go round once more. */

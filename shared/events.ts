@@ -26,6 +26,7 @@
  * `EventGridDeserializer` to validate whole request bodies.
  */
 
+import { isRecord } from "./isRecord";
 import { EventGridDeserializer } from "@azure/eventgrid";
 import type { ReconcileRequest } from "./domain";
 import { formatResourceId, isWithinScope, parseResourceId } from "./resourceId";
@@ -372,9 +373,6 @@ function ignored(reason: string): Ignored {
 }
 
 /** A plain JSON object (not an array, bytes or a Date). */
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return Object.prototype.toString.call(value) === "[object Object]";
-}
 
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;

@@ -8,6 +8,8 @@
  * malformed event is set aside with its reason and never fails the others in the delivery.
  */
 
+import { isRecord } from "../../shared/isRecord";
+
 /** Event Grid's limits on one delivery: events per request, and bytes per event. */
 export const MAX_EVENTS_PER_DELIVERY = 5_000;
 export const MAX_EVENT_BYTES = 1_048_576;
@@ -38,9 +40,6 @@ export type EventGridDelivery =
 
 const validationEventType = "Microsoft.EventGrid.SubscriptionValidationEvent";
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function requireString(event: Record<string, unknown>, field: string, where: string): string {
   const value = event[field];

@@ -7,7 +7,8 @@
  */
 
 import type { InvocationContext } from "@azure/functions";
-import type { DnsRecord, PrivateEndpoint } from "../../shared/domain";
+import type { DnsRecord } from "../../shared/domain";
+import { mapLimit } from "../../shared/mapLimit";
 import { desiredRecords } from "../../shared/dns/desired";
 import type { DesiredRecords } from "../../shared/dns/desired";
 import { planChanges } from "../../shared/dns/plan";
@@ -44,17 +45,11 @@ export interface ReconcileDnsResult {
 /** Endpoint reads in flight at once. */
 const READ_CONCURRENCY = 8;
 
-async function readEndpoints(read: (id: string) => Promise<PrivateEndpoint | undefined>, ids: readonly string[]): Promise<(PrivateEndpoint | undefined)[]> {
-  const results: (PrivateEndpoint | undefined)[] = [];
-  for (let i = 0; i < ids.length; i += READ_CONCURRENCY) results.push(...(await Promise.all(ids.slice(i, i + READ_CONCURRENCY).map(read))));
-  return results;
-}
-
 async function reconcileDns(input: ReconcileDnsInput, context?: InvocationContext): Promise<ReconcileDnsResult> {
   const { config, clientsFor } = getRuntime();
   const clients = clientsFor(input);
   const decided = decidedLinkIndex(input.decided ?? []);
-  const [zones, read] = await Promise.all([listZones(clients, config.dnsZoneResourceGroupIds), readEndpoints((id) => getPrivateEndpoint(clients, id), input.endpointIds)]);
+  const [zones, read] = await Promise.all([listZones(clients, config.dnsZoneResourceGroupIds), mapLimit(input.endpointIds, READ_CONCURRENCY, (id) => getPrivateEndpoint(clients, id))]);
   const endpoints = read.flatMap((e) => (e === undefined ? [] : [assumeDecisions(e, decided)]));
   const desired: DesiredRecords[] = endpoints.map((e) => desiredRecords(e, zones, { ownerId: config.ownerId, ttl: config.recordTtl }));
   // A gone endpoint names no service, so its records may be in any zone.

@@ -103,22 +103,22 @@ describe("run log lines through the local host", () => {
     expect(timer?.line.text).toMatch(/^drift sweep started: /);
     const sweepId = timer?.line.runId ?? "";
     const sweep = ofRun(sweepId);
-    // The sweep, its planning, its decisions and its record batches all log under the sweep's id; it starts no child runs.
-    expect(new Set(sweep.map((l) => l.entry.functionName))).toEqual(new Set(["driftSweepTimer", "driftSweep", "planSweep", "setConnectionState", "applyDnsChanges"]));
+    // The sweep and its shard (which reads, decides and applies in process) log under the sweep's id; it starts no child runs.
+    expect(new Set(sweep.map((l) => l.entry.functionName))).toEqual(new Set(["driftSweepTimer", "driftSweep", "sweepScope"]));
     expect(lines.some((l) => l.line.runId?.startsWith(`${sweepId}:`))).toBe(false);
     // Lines about the whole scope name no resource; every other line (a decision, a record) does.
     const isDecision = (l: (typeof sweep)[number]) => l.line.text.startsWith("policy: ");
     for (const l of sweep) {
-      const wholeScope = ["driftSweepTimer", "driftSweep", "planSweep"].includes(l.entry.functionName ?? "") && !isDecision(l);
+      const wholeScope = ["driftSweepTimer", "driftSweep"].includes(l.entry.functionName ?? "") || /^sweep read /.test(l.line.text);
       expect(l.line.resourceId === undefined, l.entry.message).toBe(wholeScope);
     }
     expect(sweep.find((l) => isDecision(l) && /^policy: reject/.test(l.line.text))?.line.resourceId).toMatch(new RegExp(`^${STORAGE}/privateEndpointConnections/`, "i"));
-    expect(sweep.find((l) => l.entry.functionName === "setConnectionState")?.line).toMatchObject({ resourceId: expect.stringMatching(new RegExp(`^${STORAGE}/privateEndpointConnections/`, "i")), text: expect.stringMatching(/^rejected by rule unknown-subscriptions/) });
-    expect(sweep.find((l) => l.entry.functionName === "applyDnsChanges")?.line).toMatchObject({ resourceId: gone.toLowerCase(), text: expect.stringMatching(/^deleted A stale\.privatelink\.blob\.core\.windows\.net/) });
+    expect(sweep.find((l) => /^(approved|rejected) by rule/.test(l.line.text))?.line).toMatchObject({ resourceId: expect.stringMatching(new RegExp(`^${STORAGE}/privateEndpointConnections/`, "i")), text: expect.stringMatching(/^rejected by rule unknown-subscriptions/) });
+    expect(sweep.find((l) => /^deleted /.test(l.line.text))?.line).toMatchObject({ resourceId: gone.toLowerCase(), text: expect.stringMatching(/^deleted A stale\.privatelink\.blob\.core\.windows\.net/) });
 
     // A sweep of one subscription names it as the resource of every line.
     const oneSubscription = ofRun(subscriptionSweep);
-    expect(oneSubscription.map((l) => l.entry.functionName)).toEqual(expect.arrayContaining(["startRun", "driftSweep", "planSweep"]));
+    expect(oneSubscription.map((l) => l.entry.functionName)).toEqual(expect.arrayContaining(["startRun", "driftSweep", "sweepScope"]));
     // ... but a decision's line, which names its connection.
     for (const l of oneSubscription.filter((x) => !isDecision(x))) expect(l.line.resourceId, l.entry.message).toBe(`/subscriptions/${SPOKE}`);
   });

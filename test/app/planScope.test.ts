@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../shared/config";
 import { loadPolicy } from "../../shared/policy";
-import { planScope } from "../../orchestrations/planScope";
+import { planScope } from "../../app/planScope";
 import { BATCH_ZONE, BLOB_ZONE, endpointId, RG_DNS, RG_DNS2, SUB, SUB2, useEmulator, zoneId } from "../shared/azure/fixture";
 
 const OWNER = "plan-scope-test";

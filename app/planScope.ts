@@ -36,11 +36,11 @@ import { getLinkTarget, listConnections } from "../shared/azure/connections";
 import { iterateLinkTargets } from "../shared/azure/linkTargets";
 import { LINK_PROVIDERS, linkProviderFor } from "../shared/azure/providers";
 import type { LinkProvider } from "../shared/azure/providers";
-import type { PendingDecision } from "./runReport";
-import { readConnectionFacts } from "./readConnectionFacts";
-import { runErrorsOf } from "./runReport";
-import type { RunError } from "./runReport";
-import { subscriptionsInScope } from "./scope";
+import type { PendingDecision } from "../orchestrations/runReport";
+import { readConnectionFacts } from "../orchestrations/readConnectionFacts";
+import { runErrorsOf } from "../orchestrations/runReport";
+import type { RunError } from "../orchestrations/runReport";
+import { subscriptionsInScope } from "../orchestrations/scope";
 
 export interface ScopePlan {
   /** Every Pending connection on a resource in scope, with the policy's decision. */
