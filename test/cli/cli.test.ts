@@ -76,6 +76,25 @@ describe("the what-if CLI against the emulator", () => {
     expect(result.decisions.map((d) => d.outcome).sort()).toEqual(["leftPending", "wouldApprove", "wouldApprove", "wouldApprove", "wouldApprove", "wouldReject"]);
   });
 
+  it("exits 1 when part of the scope cannot be read, naming it with ARM's status, and still plans the rest (with or without --detailed-exitcode)", async () => {
+    // A Retry-After longer than the SDK waits out: the list fails at once with its 429.
+    emulator.control.injectFault({ method: "GET", path: `^/subscriptions/${HUB}/providers/Microsoft.Network/privateEndpoints$`, probability: 1, action: { type: "throttle", retryAfterSeconds: 3600 } });
+    try {
+      for (const flags of [[], ["--detailed-exitcode"]]) {
+        const { code, out } = await cli("plan", "--json", ...flags);
+        expect(code).toBe(1);
+        const result = JSON.parse(out) as { errors: { target: string; status?: number; message: string }[]; decisions: unknown[] };
+        expect(result.errors).toEqual([expect.objectContaining({ target: `/subscriptions/${HUB}`, status: 429, message: expect.stringMatching(/^could not list its private endpoints, so no record of its endpoints is deleted: /) })]);
+        expect(result.decisions).toHaveLength(6);
+      }
+      const { code, out } = await cli("plan");
+      expect(code).toBe(1);
+      expect(out).toMatch(new RegExp(`\\nerror: /subscriptions/${HUB}: could not list its private endpoints`));
+    } finally {
+      emulator.control.clearFaults();
+    }
+  });
+
   it("reads through clients that refuse every write", () => {
     expect(clientsFor(loadConfig(env)).readOnly).toBe(true);
   });
