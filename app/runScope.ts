@@ -7,7 +7,7 @@
 
 import type { Config } from "../shared/config";
 import type { Policy } from "../shared/policy";
-import { withoutEndpoints } from "../shared/dns/plan";
+import { firstChanges, withoutEndpoints } from "../shared/dns/plan";
 import type { ArmClients } from "../shared/azure/clients";
 import { mapLimit } from "../shared/mapLimit";
 import { applyPlan } from "../orchestrations/applyPlan";
@@ -24,6 +24,11 @@ export interface RunScopeOptions {
   subscriptionIds?: readonly string[];
   /** Connection and record writes in flight at once. */
   concurrency: number;
+  /**
+   * The most record changes one call applies (deletes first, then updates, then creates); the rest are
+   * counted in `remaining` for another round, which reads again. A dry run applies nothing and lists all.
+   */
+  maxRecordChanges?: number;
   /** Carries out one decision (a live run); a dry run never calls it. */
   carryOut?: (decision: PendingDecision) => Promise<{ outcome: DecisionOutcome; detail: string }>;
   /** Called as reading goes, for people watching a long read. */
@@ -32,7 +37,11 @@ export interface RunScopeOptions {
   log?: (message: string, resourceId: string) => void;
 }
 
-export type ScopeRun = Pick<RunReport, "notes" | "decisions" | "dns" | "errors" | "omitted"> & { counts: ScopePlan["counts"] };
+export type ScopeRun = Pick<RunReport, "notes" | "decisions" | "dns" | "errors" | "omitted"> & {
+  counts: ScopePlan["counts"];
+  /** Record changes planned but left for another round (`maxRecordChanges`). */
+  remaining: number;
+};
 
 export async function runScope(clients: ArmClients, config: Config, options: RunScopeOptions): Promise<ScopeRun> {
   const plan = await planScope(clients, config, {
@@ -58,7 +67,8 @@ export async function runScope(clients: ArmClients, config: Config, options: Run
   const carriedOut = new Set(carriedOutLinks(plan.decisions, decisions).map((d) => `${d.endpointId}|${d.targetResourceId}`.toLowerCase()));
   const notCarriedOut = new Set(decidedLinksOf(plan.decisions).filter((d) => !carriedOut.has(`${d.endpointId}|${d.targetResourceId}`.toLowerCase())).map((d) => d.endpointId.toLowerCase()));
   const notes = notCarriedOut.size > 0 ? [`${notCarriedOut.size} endpoint(s) whose decision did not come through keep their records until the next run`] : [];
-  const changes = withoutEndpoints(plan.changes, notCarriedOut);
+  const planned = withoutEndpoints(plan.changes, notCarriedOut);
+  const { changes, remaining } = options.dryRun || options.maxRecordChanges === undefined ? { changes: planned, remaining: 0 } : firstChanges(planned, options.maxRecordChanges);
   const applied = await applyPlan(clients, changes, {
     ownerId: config.ownerId,
     dryRun: options.dryRun,
@@ -66,5 +76,5 @@ export async function runScope(clients: ArmClients, config: Config, options: Run
     ...(options.log === undefined ? {} : { log: options.log }),
   });
   const dns = { ...applied.dns, skipped: plan.skipped.map(({ fqdn, reason, detail }) => ({ fqdn, reason, detail })), servedByZoneGroup: plan.servedByZoneGroup };
-  return { notes, decisions, dns, errors: [...plan.errors, ...applied.errors], counts: plan.counts };
+  return { notes, decisions, dns, errors: [...plan.errors, ...applied.errors], counts: plan.counts, remaining };
 }

@@ -144,9 +144,9 @@ export function boundedReport<R extends Bounded>(report: R, limit = REPORT_LIST_
     omitted[list] = (omitted[list] ?? 0) + items.length - limit;
     return items.slice(0, limit);
   };
-  const { dns } = report;
-  const bounded: R = {
-    ...report,
+  const { dns, omitted: _previous, ...rest } = report;
+  const bounded = {
+    ...rest,
     decisions: cut("decisions", report.decisions),
     dns: {
       ...dns,
@@ -157,7 +157,7 @@ export function boundedReport<R extends Bounded>(report: R, limit = REPORT_LIST_
       servedByZoneGroup: cut("servedByZoneGroup", dns.servedByZoneGroup),
       skipped: cut("skipped", dns.skipped),
     },
-  };
+  } as R;
   if (Object.keys(omitted).length > 0) bounded.omitted = omitted;
   return bounded;
 }

@@ -24,6 +24,8 @@ export interface SweepScopeInput {
   dryRun: boolean;
   /** Connection and record writes in flight at once. */
   concurrency: number;
+  /** The most record changes this call applies; the sweep calls again for the rest. */
+  maxRecordChanges: number;
 }
 
 async function sweepScope(input: SweepScopeInput, context?: InvocationContext): Promise<ScopeRun> {
@@ -35,6 +37,7 @@ async function sweepScope(input: SweepScopeInput, context?: InvocationContext): 
     policy,
     dryRun: input.dryRun,
     concurrency: input.concurrency,
+    maxRecordChanges: input.maxRecordChanges,
     ...(input.subscriptionIds === undefined ? {} : { subscriptionIds: input.subscriptionIds }),
     carryOut: (p) => setConnectionStateActivity.run({ runId: input.runId, connectionId: p.connectionId, decision: p.decision, dryRun: input.dryRun }, context),
     onProgress: (message) => context?.log(runLog(input.runId, scopeId, `sweep ${message}`)),

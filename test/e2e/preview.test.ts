@@ -86,3 +86,30 @@ describe("a preview is the run without writes (demo estate, events off)", () => 
     expect(after.report.dns.unchanged).toBe(8);
   });
 });
+
+describe("a sweep with more record changes than one round applies", () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    stack.emulator.control.setEventChaos({ dropProbability: 1 });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it("applies them in rounds that each read again, and reports every change once", async () => {
+    const dry = (await stack.run("all", true)).report as unknown as RunReport;
+    const planned = recordLines(dry, "created");
+    expect(planned).toHaveLength(8);
+    // Started the way the timer starts it, with a round of at most 3 record changes.
+    const started = await stack.post("/runtime/webhooks/durabletask/orchestrators/driftSweep/sweep-in-rounds", { subscriptionIds: [HUB, SPOKE], maxRecordChanges: 3, reason: "test: rounds" });
+    expect(started.status).toBe(202);
+    await stack.settle();
+    const report = ((await stack.get("/api/runs/sweep-in-rounds")).body as { report: RunReport }).report;
+    expect(report).toMatchObject({ dryRun: false, errors: [] });
+    expect(recordLines(report, "created")).toEqual(planned);
+    expect(report.notes).toContain("applied in 3 rounds of at most 3 record changes");
+    expect(report.decisions.filter((d) => d.outcome === "approved" || d.outcome === "rejected")).toHaveLength(dry.decisions.filter((d) => d.outcome !== "leftPending").length);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { assumeDecisions, decidedLinkIndex } from "../../../shared/dns/assumeDecisions";
 import { desiredRecords } from "../../../shared/dns/desired";
-import { planChanges, withoutEndpoints } from "../../../shared/dns/plan";
+import { firstChanges, planChanges, withoutEndpoints } from "../../../shared/dns/plan";
 import { dnsRecord, endpointId, OWNER, privateEndpoint, resourceId, zoneRef } from "./helpers";
 
 const STORAGE = resourceId("Microsoft.Storage/storageAccounts", "stdata");
@@ -53,5 +53,19 @@ describe("withoutEndpoints", () => {
     expect(kept.update).toEqual([]);
     expect(kept.delete.map((r) => r.name)).toEqual(["d"]);
     expect(withoutEndpoints(changes, new Set())).toBe(changes);
+  });
+});
+
+describe("firstChanges", () => {
+  it("takes deletes first, then updates, then creates, and counts what is left", () => {
+    const create = [dnsRecord(ZONE, "a", { endpoint: "pe-a" }), dnsRecord(ZONE, "b", { endpoint: "pe-b" })];
+    const update = [{ before: dnsRecord(ZONE, "c", { endpoint: "pe-a", ips: ["10.0.0.9"] }), after: dnsRecord(ZONE, "c", { endpoint: "pe-a" }) }];
+    const del = [dnsRecord(ZONE, "d", { endpoint: "pe-b" })];
+    const changes = { create, update, delete: del, conflicts: [], unchanged: [] };
+    const first = firstChanges(changes, 3);
+    expect([first.changes.delete.length, first.changes.update.length, first.changes.create.length, first.remaining]).toEqual([1, 1, 1, 1]);
+    expect(first.changes.create.map((r) => r.name)).toEqual(["a"]);
+    expect(firstChanges(changes, 4)).toEqual({ changes, remaining: 0 });
+    expect(() => firstChanges(changes, 0)).toThrow(RangeError);
   });
 });
