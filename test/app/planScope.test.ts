@@ -58,4 +58,16 @@ describe("planScope: one read, decisions first, DNS from the post-decision state
     expect(plan.changes.create.filter((r) => r.zone === BLOB_ZONE)).toEqual([]);
     expect(plan.changes.create.filter((r) => r.zone === BATCH_ZONE)).not.toEqual([]);
   });
+
+  it("reports a name whose record a DNS zone group already wrote, as we would have, as served, not as a conflict or a change", async () => {
+    const first = await planScope(fx.clients, config, { policy });
+    const blob = first.changes.create.find((r) => r.metadata["endpointId"] === endpointId("pe-blob").toLowerCase());
+    expect(blob).toBeDefined();
+    if (blob === undefined) return;
+    fx.emulator.control.putRecordSet({ zoneId: zoneId(BLOB_ZONE), type: "A", name: blob.name, ipv4Addresses: blob.ipv4Addresses, metadata: { creator: "created by private DNS zone group" } });
+    const plan = await planScope(fx.clients, config, { policy });
+    expect(plan.servedByZoneGroup).toContain(`${blob.name}.${BLOB_ZONE}`);
+    expect(plan.changes.create.filter((r) => r.name === blob.name && r.zone === BLOB_ZONE)).toEqual([]);
+    expect(plan.changes.conflicts.filter((c) => c.record.name === blob.name)).toEqual([]);
+  });
 });
