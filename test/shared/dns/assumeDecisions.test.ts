@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { assumeDecisions, decidedLinkIndex } from "../../../shared/dns/assumeDecisions";
 import { desiredRecords } from "../../../shared/dns/desired";
 import { firstChanges, planChanges, withoutEndpoints } from "../../../shared/dns/plan";
+import type { DnsChanges } from "../../../shared/dns/plan";
 import { dnsRecord, endpointId, OWNER, privateEndpoint, resourceId, zoneRef } from "./helpers";
 
 const STORAGE = resourceId("Microsoft.Storage/storageAccounts", "stdata");
@@ -42,12 +43,16 @@ describe("assumeDecisions", () => {
   });
 });
 
+/** Creates a (pe-a) and b (pe-b), an update of c (pe-a), a delete of d (pe-b). */
+function sampleChanges(): DnsChanges {
+  const create = [dnsRecord(ZONE, "a", { endpoint: "pe-a" }), dnsRecord(ZONE, "b", { endpoint: "pe-b" })];
+  const update = [{ before: dnsRecord(ZONE, "c", { endpoint: "pe-a", ips: ["10.0.0.9"] }), after: dnsRecord(ZONE, "c", { endpoint: "pe-a" }) }];
+  return { create, update, delete: [dnsRecord(ZONE, "d", { endpoint: "pe-b" })], conflicts: [], unchanged: [] };
+}
+
 describe("withoutEndpoints", () => {
   it("drops only the given endpoints' creates, updates and deletes", () => {
-    const create = [dnsRecord(ZONE, "a", { endpoint: "pe-a" }), dnsRecord(ZONE, "b", { endpoint: "pe-b" })];
-    const update = [{ before: dnsRecord(ZONE, "c", { endpoint: "pe-a", ips: ["10.0.0.9"] }), after: dnsRecord(ZONE, "c", { endpoint: "pe-a" }) }];
-    const del = [dnsRecord(ZONE, "d", { endpoint: "pe-b" })];
-    const changes = { create, update, delete: del, conflicts: [], unchanged: [] };
+    const changes = sampleChanges();
     const kept = withoutEndpoints(changes, new Set([endpointId("pe-a").toLowerCase()]));
     expect(kept.create.map((r) => r.name)).toEqual(["b"]);
     expect(kept.update).toEqual([]);
@@ -58,10 +63,7 @@ describe("withoutEndpoints", () => {
 
 describe("firstChanges", () => {
   it("takes deletes first, then updates, then creates, and counts what is left", () => {
-    const create = [dnsRecord(ZONE, "a", { endpoint: "pe-a" }), dnsRecord(ZONE, "b", { endpoint: "pe-b" })];
-    const update = [{ before: dnsRecord(ZONE, "c", { endpoint: "pe-a", ips: ["10.0.0.9"] }), after: dnsRecord(ZONE, "c", { endpoint: "pe-a" }) }];
-    const del = [dnsRecord(ZONE, "d", { endpoint: "pe-b" })];
-    const changes = { create, update, delete: del, conflicts: [], unchanged: [] };
+    const changes = sampleChanges();
     const first = firstChanges(changes, 3);
     expect([first.changes.delete.length, first.changes.update.length, first.changes.create.length, first.remaining]).toEqual([1, 1, 1, 1]);
     expect(first.changes.create.map((r) => r.name)).toEqual(["a"]);
