@@ -8,7 +8,7 @@ export default defineConfig({
     projects: [{ extends: true, test: { name: "app", include: ["test/**/*.test.ts"] } }, "packages/*"],
     coverage: {
       provider: "v8",
-      include: ["shared/**/*.ts", "functions/**/*.ts", "orchestrations/**/*.ts", "local/**/*.ts", "packages/*/src/**/*.ts"],
+      include: ["app/**/*.ts", "shared/**/*.ts", "functions/**/*.ts", "orchestrations/**/*.ts", "local/**/*.ts", "packages/*/src/**/*.ts"],
       reporter: ["text-summary", "text"],
     },
   },

@@ -6,12 +6,13 @@
 
 import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator } from "@privatelink-autopilot/arm-emulator";
 import type { Emulator, EmulatorOptions, EstateSeed, SeedPrivateEndpoint, SeedResource } from "@privatelink-autopilot/arm-emulator";
 import { ownershipMetadata } from "../shared/dns/ownership";
+import type { RunReport } from "../orchestrations/runReport";
 import type { HostReady, HostReply, HostRequest } from "./hostProcess";
 
 export const HUB = "11111111-1111-1111-1111-111111111111";
@@ -48,14 +49,17 @@ export interface Bench {
   close(): Promise<void>;
 }
 
-/** `count` storage accounts in the spoke, each with one endpoint (auto-approved unless `manual`). */
-export function estate(count: number, manual: boolean): EstateSeed {
+/**
+ * `count` storage accounts in the spoke, each with one endpoint: auto-approved unless `manual` (true:
+ * every one; a number n: every n-th, the rest auto-approved).
+ */
+export function estate(count: number, manual: boolean | number): EstateSeed {
   const resources: SeedResource[] = [];
   const privateEndpoints: SeedPrivateEndpoint[] = [];
   for (let i = 0; i < count; i++) {
     const name = `stbench${String(i).padStart(5, "0")}`;
     resources.push({ type: "Microsoft.Storage/storageAccounts", name, subscriptionId: SPOKE, resourceGroup: "rg-data", location: "eastus" });
-    privateEndpoints.push({ subscriptionId: SPOKE, resourceGroup: "rg-endpoints", name: `pe-${name}`, targetResourceId: `/subscriptions/${SPOKE}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/${name}`, groupIds: ["blob"], manual });
+    privateEndpoints.push({ subscriptionId: SPOKE, resourceGroup: "rg-endpoints", name: `pe-${name}`, targetResourceId: `/subscriptions/${SPOKE}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/${name}`, groupIds: ["blob"], manual: typeof manual === "number" ? i % manual === 0 : manual });
   }
   return {
     subscriptions: [
@@ -69,7 +73,7 @@ export function estate(count: number, manual: boolean): EstateSeed {
   };
 }
 
-export async function startBench(seed: EstateSeed, subscribe: boolean, emulatorOptions: Omit<EmulatorOptions, "estate" | "pageSize"> = {}): Promise<Bench> {
+export async function startBench(seed: EstateSeed, subscribe: boolean, emulatorOptions: Omit<EmulatorOptions, "estate" | "pageSize"> = {}, settings: Record<string, string> = {}): Promise<Bench> {
   const dir = await mkdtemp(join(tmpdir(), "plautopilot-bench-"));
   const emulator = await startEmulator({ ...emulatorOptions, estate: seed, pageSize: PAGE_SIZE });
   await writeFile(join(dir, "ca.pem"), emulator.ca);
@@ -82,6 +86,8 @@ export async function startBench(seed: EstateSeed, subscribe: boolean, emulatorO
     AUTOPILOT_ARM_ENDPOINT: emulator.url,
     AUTOPILOT_ARM_CA_FILE: join(dir, "ca.pem"),
     AUTOPILOT_ARM_STATIC_TOKEN: "bench",
+    AUTOPILOT_ARM_WRITE_PACING: "200/10",
+    ...settings,
   });
   const host = await startHostProcess(join(dir, "durable"));
   if (subscribe) await emulator.control.subscribe({ url: `${host.url}/runtime/webhooks/eventgrid?functionName=onArmEvent` });
@@ -183,4 +189,34 @@ export async function sweep(bench: Bench): Promise<{ ms: number; peakRss: number
   await bench.settle();
   const ms = performance.now() - started;
   return { ms, peakRss: await bench.host.peakRss() };
+}
+
+/** The largest orchestrator input, activity input or activity result (JSON characters) in the host's stored histories, and where. */
+export async function largestPayload(bench: Bench): Promise<{ chars: number; where: string }> {
+  const directory = join(bench.dir, "durable", "instances");
+  let largest = { chars: 0, where: "none" };
+  const visit = (value: unknown, where: string): void => {
+    if (Array.isArray(value)) return value.forEach((v, i) => visit(v, `${where}[${i}]`));
+    if (typeof value !== "object" || value === null) return;
+    const fields = value as Record<string, unknown>;
+    for (const [key, v] of Object.entries(fields)) {
+      if (/^(Input|Result|input)$/.test(key) && v !== undefined && v !== null) {
+        const chars = typeof v === "string" ? v.length : JSON.stringify(v).length;
+        const name = typeof fields["Name"] === "string" ? ` (${fields["Name"]})` : "";
+        if (chars > largest.chars) largest = { chars, where: `${where}.${key}${name}` };
+      } else {
+        visit(v, `${where}.${key}`);
+      }
+    }
+  };
+  for (const file of (await readdir(directory)).filter((f) => f.endsWith(".json"))) visit(JSON.parse(await readFile(join(directory, file), "utf8")) as unknown, file);
+  return largest;
+}
+
+/** The report the timer's drift sweep returned (from the host's stored history). */
+export async function sweepReport(bench: Bench): Promise<RunReport> {
+  const text = await readFile(join(bench.dir, "durable", "instances", "drift-sweep.json"), "utf8");
+  const completed = (JSON.parse(text) as { history: { EventType: number; Result?: string }[] }).history.find((e) => e.EventType === 1);
+  if (completed?.Result === undefined) throw new Error("the drift sweep has not completed");
+  return JSON.parse(completed.Result) as never;
 }

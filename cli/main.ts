@@ -10,18 +10,15 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadConfig, Settings } from "../shared/config";
 import type { Config } from "../shared/config";
-import { decide, explainDecision } from "../shared/policy";
-import type { PolicyAction } from "../shared/policy";
+import { explainDecision } from "../shared/policy";
 import { isResourceId } from "../shared/resourceId";
 import { createArmClients, defaultCredential, StaticTokenCredential } from "../shared/azure/clients";
 import type { ArmClients } from "../shared/azure/clients";
-import { getLinkTarget } from "../shared/azure/connections";
 import { PolicyStore } from "../orchestrations/policyStore";
-import { planScope } from "../orchestrations/planScope";
-import { readConnectionFacts } from "../orchestrations/readConnectionFacts";
+import { runScope } from "../app/runScope";
 import { resolveScope, subscriptionsInScope } from "../orchestrations/scope";
-import { dnsReportOf, newRunReport, summarizeRecord } from "../orchestrations/runReport";
-import type { DecisionOutcome } from "../orchestrations/runReport";
+import { newRunReport } from "../orchestrations/runReport";
+import type { RecordSummary, RunReport } from "../orchestrations/runReport";
 import type { CliIo } from "./cliIo";
 import { CLI_SCHEMA_VERSION } from "./cliIo";
 import { explainById, printExplanations, readFactsFile } from "./explain";
@@ -35,21 +32,25 @@ or AUTOPILOT_POLICY, AUTOPILOT_ARM_*; see docs/configuration.md). Credentials: D
 (e.g. after az login); \`npm start\` prints the settings that point the CLI at its emulator.`;
 
 const EXIT_CODES = `Exit codes: 0 done (validate: the policy is valid); 1 the policy is invalid, or what was asked
-for could not be read; 2 usage error or bad settings.`;
+for could not be read (plan: any error in its report); 2 usage error or bad settings (plan
+--detailed-exitcode: changes are pending).`;
 
 /** Each command's flags and help; \`--help\` and \`--json\` are every command's. */
-const COMMANDS: Record<"plan" | "explain" | "validate", { usage: string; help: string; options: Record<string, { type: "string" }> }> = {
+const COMMANDS: Record<"plan" | "explain" | "validate", { usage: string; help: string; options: Record<string, { type: "string" | "boolean" }> }> = {
   plan: {
-    usage: "privatelink-autopilot plan [--subscription <guid>] [--json]",
-    help: `Reads the scope the way a drift sweep does and prints the decisions it would make for Pending
-connections and the DNS record changes it would write. Reads only.
+    usage: "privatelink-autopilot plan [--subscription <guid>] [--json] [--detailed-exitcode]",
+    help: `Runs a drift sweep without its writes: prints the decisions it would make for Pending
+connections, the DNS record changes those decisions cause, conflicts with their reasons, names
+served by DNS zone groups, skipped names with their reasons, and errors. Reads only.
 
   --subscription <guid>  read only this subscription of the scope
   --json                 print the report a dry-run sweep returns (kind, dryRun, decisions,
                          dns, errors, ...) with schemaVersion, the resolved scope and the counts
+  --detailed-exitcode    exit 0 when there is nothing to change, 2 when changes are pending
+                         (a decision to carry out or a record to write), 1 on an error
 
 ${SETTINGS_NOTE}`,
-    options: { subscription: { type: "string" } },
+    options: { subscription: { type: "string" }, "detailed-exitcode": { type: "boolean" } },
   },
   explain: {
     usage: "privatelink-autopilot explain (<connection id> | <endpoint id> | --facts <file>) [--policy <file>] [--json]",
@@ -103,10 +104,13 @@ function table(rows: string[][]): string[] {
   return rows.map((row) => `  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ")}`);
 }
 
-/** What a dry run reports for each action. */
-const WOULD: Record<PolicyAction, DecisionOutcome> = { approve: "wouldApprove", reject: "wouldReject", leavePending: "leftPending" };
+/** True when the report has changes a live run would make: decisions to carry out or records to write. */
+function hasChanges(report: RunReport): boolean {
+  const { dns } = report;
+  return report.decisions.some((d) => d.action !== "leavePending") || dns.created.length + dns.updated.length + dns.deleted.length > 0;
+}
 
-async function plan(config: Config, options: { json: boolean; subscription: string | undefined }, io: CliIo): Promise<number> {
+async function plan(config: Config, options: { json: boolean; subscription: string | undefined; detailedExitCode: boolean }, io: CliIo): Promise<number> {
   const startedAt = new Date();
   const clients = clientsFor(config);
   const { policy } = new PolicyStore(config.policy).current();
@@ -120,46 +124,41 @@ async function plan(config: Config, options: { json: boolean; subscription: stri
     io.err(`--subscription ${options.subscription}: not in scope; expected one of ${scope.subscriptionIds.join(", ") || "(none)"}`);
     return 2;
   }
-  const scopePlan = await planScope(clients, config, { subscriptionIds: only !== undefined ? [only] : scope.subscriptionIds, onProgress: (m) => io.err(`.. ${m}`) });
-  const decisions = [];
-  for (const { resourceId, connections } of scopePlan.pending) {
-    const target = await getLinkTarget(clients, resourceId);
-    if (target === undefined) continue;
-    for (const connection of connections) {
-      const facts = await readConnectionFacts(clients, connection, target, { subscriptionIds: scope.subscriptionIds });
-      decisions.push({ connectionId: connection.id, endpointId: connection.privateEndpointId, ...decide(policy, facts) });
-    }
-  }
-  const { changes } = scopePlan;
+  // A dry-run sweep, through the sweep's own code (its clients refuse every write): the same report.
+  const run = await runScope(clients, config, { policy, dryRun: true, concurrency: 8, subscriptionIds: only !== undefined ? [only] : scope.subscriptionIds, onProgress: (m) => io.err(`.. ${m}`) });
+  const report = newRunReport("sweep", "scope", { dryRun: true, startedAt, reason: "privatelink-autopilot plan" });
+  report.notes.push(...run.notes);
+  report.decisions = run.decisions;
+  report.dns = run.dns;
+  report.errors = run.errors;
+  report.finishedAt = new Date().toISOString();
+  const code = report.errors.length > 0 ? 1 : options.detailedExitCode && hasChanges(report) ? 2 : 0;
   if (options.json) {
-    // The report a dry-run sweep returns, plus what only the CLI knows: the scope it resolved and the counts.
-    const report = newRunReport("sweep", "scope", { dryRun: true, startedAt, reason: "privatelink-autopilot plan" });
-    report.decisions = decisions.map(({ connectionId, endpointId, action, ruleName, reason }) => ({ connectionId, endpointId, action, ruleName, reason, outcome: WOULD[action] }));
-    report.dns = dnsReportOf(changes);
-    report.errors = scopePlan.errors;
-    report.finishedAt = new Date().toISOString();
+    // Plus what only the CLI knows: the scope it resolved and the counts.
     const resolved = scope.managementGroup === undefined ? { subscriptionIds: scope.subscriptionIds } : { subscriptionIds: scope.subscriptionIds, managementGroup: scope.managementGroup.id };
-    io.out(JSON.stringify({ schemaVersion: CLI_SCHEMA_VERSION, ...report, scope: resolved, counts: scopePlan.counts }, null, 2));
-    return 0;
+    io.out(JSON.stringify({ schemaVersion: CLI_SCHEMA_VERSION, ...report, scope: resolved, counts: run.counts }, null, 2));
+    return code;
   }
-  const c = scopePlan.counts;
+  const c = run.counts;
+  const { dns } = report;
   io.out(`Read ${c.endpoints} private endpoints in ${c.subscriptions} subscriptions, ${c.recordSets} record sets in ${c.zones} zones, ${c.linkTargets} PaaS resources.`);
-  io.out(`\nDecisions for Pending connections (${decisions.length}):`);
-  io.out(decisions.length === 0 ? "  none" : table([["ACTION", "RULE", "CONNECTION", "REASON"], ...decisions.map((d) => [d.action, d.ruleName, d.connectionId, d.reason])]).join("\n"));
-  const record = (r: ReturnType<typeof summarizeRecord>) => [r.type, `${r.name}.${r.zone}`, r.value];
-  const dnsRows = [
-    ...changes.delete.map((r) => ["delete", ...record(summarizeRecord(r))]),
-    ...changes.update.map((u) => ["update", ...record(summarizeRecord(u.after))]),
-    ...changes.create.map((r) => ["create", ...record(summarizeRecord(r))]),
-  ];
-  io.out(`\nDNS record changes (${dnsRows.length}; ${changes.unchanged.length} owned records already right):`);
+  io.out(`\nDecisions for Pending connections (${report.decisions.length}):`);
+  io.out(report.decisions.length === 0 ? "  none" : table([["ACTION", "RULE", "CONNECTION", "REASON"], ...report.decisions.map((d) => [d.action, d.ruleName, d.connectionId, d.reason])]).join("\n"));
+  const record = (r: RecordSummary) => [r.type, `${r.name}.${r.zone}`, r.value];
+  const dnsRows = [...dns.deleted.map((r) => ["delete", ...record(r)]), ...dns.updated.map((r) => ["update", ...record(r)]), ...dns.created.map((r) => ["create", ...record(r)])];
+  io.out(`\nDNS record changes, after those decisions (${dnsRows.length}; ${dns.unchanged} owned records already right):`);
   io.out(dnsRows.length === 0 ? "  none" : table([["CHANGE", "TYPE", "NAME", "VALUE"], ...dnsRows]).join("\n"));
-  if (changes.conflicts.length > 0) {
-    io.out(`\nConflicts, left alone (${changes.conflicts.length}):`);
-    io.out(table([["TYPE", "NAME", "REASON", "DETAIL"], ...changes.conflicts.map((x) => [x.record.type, `${x.record.name}.${x.record.zone}`, x.reason, x.detail])]).join("\n"));
+  if (dns.conflicts.length > 0) {
+    io.out(`\nConflicts, left alone (${dns.conflicts.length}):`);
+    io.out(table([["TYPE", "NAME", "REASON", "DETAIL"], ...dns.conflicts.map((x) => [x.type, `${x.name}.${x.zone}`, x.reason, x.detail])]).join("\n"));
   }
-  for (const e of scopePlan.errors) io.out(`\nerror: ${e.target}: ${e.message}`);
-  return 0;
+  if (dns.servedByZoneGroup.length > 0) io.out(`\nServed by DNS zone groups, nothing to write (${dns.servedByZoneGroup.length}):\n${dns.servedByZoneGroup.map((n) => `  ${n}`).join("\n")}`);
+  if (dns.skipped.length > 0) {
+    io.out(`\nNames skipped (${dns.skipped.length}):`);
+    io.out(table([["NAME", "REASON", "DETAIL"], ...dns.skipped.map((s) => [s.fqdn, s.reason, s.detail])]).join("\n"));
+  }
+  for (const e of report.errors) io.out(`\nerror: ${e.target}: ${e.message}`);
+  return code;
 }
 
 /** \`explain\`: from a facts file offline, or from ARM by connection or endpoint id. */
@@ -243,7 +242,7 @@ export async function runCli(argv: readonly string[], env: Record<string, string
         if (positionals.length > 0) return usageError(command, `unexpected argument ${JSON.stringify(positionals[0])}`, io);
         const config = configFrom(env, io);
         if (config === undefined) return 2;
-        return await plan(config, { json, subscription: option("subscription") }, io);
+        return await plan(config, { json, subscription: option("subscription"), detailedExitCode: (values as Record<string, unknown>)["detailed-exitcode"] === true }, io);
       }
     }
   } catch (error) {

@@ -15,9 +15,8 @@ import "../orchestrations/driftSweep";
 import "../orchestrations/activities/evaluateEndpoint";
 import "../orchestrations/activities/evaluateResource";
 import "../orchestrations/activities/setConnectionState";
-import "../orchestrations/activities/reconcileEndpointDns";
-import "../orchestrations/activities/planSweep";
-import "../orchestrations/activities/applyDnsChanges";
+import "../orchestrations/activities/reconcileDns";
+import "../orchestrations/activities/sweepScope";
 
 // Validate the configuration and the policy now, and say so at once when they are bad. A bad setting
 // does not stop the host: every function stays registered, /api/health answers 503 (the details name

@@ -7,7 +7,7 @@ import { app, HttpResponse } from "@azure/functions";
 import type { HttpHandler, HttpRequest, InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import { z } from "zod";
-import { isWithinScope, parseResourceId, resourceTypeOf } from "../shared/resourceId";
+import { GUID, isWithinScope, parseResourceId, resourceTypeOf } from "../shared/resourceId";
 import type { ReconcileRequest } from "../shared/domain";
 import { formatRunReport } from "../orchestrations/runReport";
 import type { RunReport } from "../orchestrations/runReport";
@@ -17,7 +17,6 @@ import { runLog } from "../orchestrations/runLog";
 import { getRunStatus, startReconcile, startSweep } from "./startRun";
 import type { StartedRun } from "./startRun";
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SCOPE_EXPECTED = 'expected "all", { "endpointId": "<private endpoint id>" }, { "resourceId": "<PaaS resource id>" } or { "subscriptionId": "<guid>" }';
 
 const runRequestSchema = z

@@ -10,7 +10,7 @@ import type { DnsChanges } from "../shared/dns/plan";
 import type { ArmClients } from "../shared/azure/clients";
 import { applyRecordChanges, ApplyRecordChangesError, recordChangesOf, recordOf } from "../shared/azure/applyRecordChanges";
 import type { RecordOutcome } from "../shared/azure/applyRecordChanges";
-import { dnsReportOf, summarizeRecord } from "./runReport";
+import { dnsReportOf, runErrorsOf, summarizeRecord } from "./runReport";
 import type { DnsReport, RecordSummary, RunError } from "./runReport";
 
 export interface ApplyPlanOptions {
@@ -46,7 +46,13 @@ function lineOf(outcome: RecordOutcome): string {
   }
 }
 
-export async function applyPlan(clients: ArmClients, changes: DnsChanges, options: ApplyPlanOptions): Promise<{ dns: DnsReport; errors: RunError[] }> {
+/** What applying a plan did: the report's DNS part and the changes that failed. */
+export interface AppliedPlan {
+  dns: DnsReport;
+  errors: RunError[];
+}
+
+export async function applyPlan(clients: ArmClients, changes: DnsChanges, options: ApplyPlanOptions): Promise<AppliedPlan> {
   const planned = dnsReportOf(changes);
   const log = (record: DnsRecord, message: (r: RecordSummary) => string) => options.log?.(message(summarizeRecord(record)), resourceOf(record));
   for (const c of changes.conflicts) log(c.record, (r) => `conflict: ${describe(r)} left alone (${c.reason}): ${c.detail}`);
@@ -79,6 +85,6 @@ export async function applyPlan(clients: ArmClients, changes: DnsChanges, option
         ...outcomes.flatMap((o) => (o.status === "contended" ? [{ ...summarizeRecord(recordOf(o.change)), reason: "contended", detail: o.detail }] : [])),
       ],
     },
-    errors: outcomes.flatMap((o) => (o.status === "failed" ? [{ target: "dns", message: o.error.message }] : [])),
+    errors: outcomes.flatMap((o) => (o.status === "failed" ? runErrorsOf(describe(summarizeRecord(recordOf(o.change))), o.error) : [])),
   };
 }

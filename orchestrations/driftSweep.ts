@@ -1,96 +1,87 @@
 /**
- * @module Orchestration: the drift sweep. Reads the whole scope with paged lists, plans every DNS
- * difference at once, reconciles the resources that hold Pending connections, and applies the DNS
- * changes in bounded batches: deletes first, then updates, then creates. Reports progress as it goes
- * (custom status) and ends with counts, every conflict and every error.
+ * @module Orchestration: the drift sweep. One activity (`sweepScope`, see `app/runScope.ts`) reads the
+ * scope with paged lists, decides its Pending connections, carries them out, plans every DNS difference
+ * from the post-decision states and applies it, in process; it returns a bounded report (counts, the first
+ * entries of each list, every error), so the sweep's history stays small at any size. One call applies
+ * at most `maxRecordChanges` record changes, so it fits an activity's time at ARM's write rate (10 per
+ * second per subscription); while changes remain, the sweep calls again, and that round reads again.
+ * Reports progress (custom status) and ends with the merged report.
  */
 
 import * as df from "durable-functions";
-import type { OrchestrationContext, OrchestrationHandler, Task } from "durable-functions";
-import type { PlanSweepInput, PlanSweepResult } from "./activities/planSweep";
-import type { ApplyDnsChangesInput } from "./activities/applyDnsChanges";
-import type { ReconcileResourceInput } from "./reconcileResource";
-import { batchesOf, NO_CHANGES } from "./batchesOf";
-import { Activities, Orchestrations } from "./names";
-import { armRetry } from "./armRetry";
-import { dnsReportOf, mergeDnsReports, newRunReport, summarizeRunReport } from "./runReport";
-import type { DnsReport, RunError, RunReport } from "./runReport";
-import { runLog } from "./runLog";
+import type { OrchestrationContext, OrchestrationHandler } from "durable-functions";
+import type { ScopeRun } from "../app/runScope";
+import { sweepScopeActivity } from "./activities/sweepScope";
+import type { SweepScopeInput } from "./activities/sweepScope";
+import { isActivityFailure } from "./defineActivity";
+import { Orchestrations } from "./names";
+import { boundedReport, countOf } from "./runReport";
+import type { RunReport } from "./runReport";
+import { runSkeleton } from "./runSkeleton";
+import type { RunInput } from "./runSkeleton";
 
-export interface DriftSweepInput {
-  /** The configured scope, for the resource runs to tell our endpoints from other tenants'. */
+export interface DriftSweepInput extends RunInput {
+  /** The configured scope (kept for runs started before the sweep read it itself). */
   subscriptionIds: string[];
   /** Sweep only these subscriptions (a manual run); the whole scope when left out. */
   onlySubscriptionIds?: string[];
-  dryRun?: boolean;
-  /** How many batches or resource runs go at once. */
+  /** How many connection or record writes go at once. */
   concurrency?: number;
-  /** Record set changes per batch. */
-  batchSize?: number;
-  reason?: string;
+  /** The most record changes one round applies; default 6,000 (10 minutes at ARM's write rate). */
+  maxRecordChanges?: number;
 }
+
+/** Rounds a sweep makes at most before it leaves the rest to the next sweep. */
+const MAX_ROUNDS = 50;
 
 const driftSweepOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = context.df.getInput<DriftSweepInput>();
   const dryRun = input.dryRun === true;
-  const concurrency = input.concurrency ?? 8;
   // A sweep of one subscription names it as its resource; a sweep of the whole scope names none.
   const only = input.onlySubscriptionIds;
   const scopeId = only?.length === 1 ? `/subscriptions/${only[0]}` : undefined;
-  const log = (message: string) => {
-    if (!context.df.isReplaying) context.log(runLog(context.df.instanceId, scopeId, `sweep: ${message}`));
-  };
-  const report = newRunReport("sweep", "scope", { dryRun, startedAt: context.df.currentUtcDateTime, reason: input.reason });
-  try {
-    context.df.setCustomStatus({ phase: "reading" });
-    const planInput: PlanSweepInput = { runId: context.df.instanceId, ...(only === undefined ? {} : { subscriptionIds: only }) };
-    const plan = (yield context.df.callActivityWithRetry(Activities.planSweep, armRetry(), planInput)) as PlanSweepResult;
-    const { counts } = plan;
-    report.notes.push(`read ${counts.endpoints} endpoints in ${counts.subscriptions} subscriptions, ${counts.recordSets} record sets in ${counts.zones} zones, ${counts.linkTargets} link targets`);
-    report.errors.push(...plan.errors);
-    log(`planned ${plan.changes.create.length} creates, ${plan.changes.update.length} updates, ${plan.changes.delete.length} deletes, ${plan.changes.conflicts.length} conflicts; ${plan.resourcesToDecide.length} resources with Pending connections`);
-
-    const resourceReports: RunReport[] = [];
-    for (let i = 0; i < plan.resourcesToDecide.length; i += concurrency) {
-      context.df.setCustomStatus({ phase: "deciding", done: i, total: plan.resourcesToDecide.length });
-      const tasks: Task[] = plan.resourcesToDecide.slice(i, i + concurrency).map((resourceId) => {
-        const child: ReconcileResourceInput = { resourceId, subscriptionIds: input.subscriptionIds, dryRun, concurrency, reason: "drift sweep" };
-        return context.df.callSubOrchestrator(Orchestrations.reconcileResource, child);
-      });
-      resourceReports.push(...((yield context.df.Task.all(tasks)) as RunReport[]));
-    }
-    report.decisions = resourceReports.flatMap((r) => r.decisions);
-    report.errors.push(...resourceReports.flatMap((r) => r.errors));
-
-    let dns: DnsReport;
-    if (dryRun) {
-      dns = dnsReportOf(plan.changes);
-    } else {
-      const waves = batchesOf(plan.changes, input.batchSize ?? 100);
-      const total = waves.reduce((n, w) => n + w.length, 0);
-      const results: { dns: DnsReport; errors: RunError[] }[] = [];
-      for (const wave of waves) {
-        for (let i = 0; i < wave.length; i += concurrency) {
-          context.df.setCustomStatus({ phase: "applying", done: results.length, total });
-          const tasks: Task[] = wave.slice(i, i + concurrency).map((changes) => {
-            const batch: ApplyDnsChangesInput = { runId: context.df.instanceId, changes, dryRun };
-            return context.df.callActivityWithRetry(Activities.applyDnsChanges, armRetry(), batch);
-          });
-          results.push(...((yield context.df.Task.all(tasks)) as { dns: DnsReport; errors: RunError[] }[]));
-          log(`applied ${results.length} of ${total} batches`);
-        }
+  const report = yield* runSkeleton(context, input, { kind: "sweep", target: "scope", logResource: scopeId, goesRound: false }, function* (report) {
+    const shard: SweepScopeInput = { runId: context.df.instanceId, dryRun, concurrency: input.concurrency ?? 8, maxRecordChanges: input.maxRecordChanges ?? 6_000, ...(only === undefined ? {} : { subscriptionIds: only }) };
+    const rounds: ScopeRun[] = [];
+    for (let round = 1; round <= MAX_ROUNDS; round++) {
+      context.df.setCustomStatus({ phase: "sweeping", round });
+      const run = yield* sweepScopeActivity.call(context, shard);
+      if (isActivityFailure(run)) {
+        report.errors.push(...run.failed);
+        break;
       }
-      dns = mergeDnsReports([dnsReportOf({ ...NO_CHANGES, conflicts: plan.changes.conflicts }), ...results.map((r) => r.dns)]);
-      report.errors.push(...results.flatMap((r) => r.errors));
+      rounds.push(run);
+      const applied = countOf(run, "created") + countOf(run, "updated") + countOf(run, "deleted");
+      // Another round only while this one made progress: a round that applied nothing would plan the same again.
+      if (run.remaining === 0 || applied === 0) break;
     }
-    dns.unchanged = plan.unchangedCount;
-    report.dns = mergeDnsReports([dns, ...resourceReports.map((r) => r.dns)]);
-  } catch (error) {
-    report.errors.push({ target: "scope", message: error instanceof Error ? error.message : String(error) });
-  }
-  report.finishedAt = context.df.currentUtcDateTime.toISOString();
+    const last = rounds.at(-1);
+    if (last === undefined) return;
+    const { counts } = last;
+    report.notes.push(`read ${counts.endpoints} endpoints in ${counts.subscriptions} subscriptions, ${counts.recordSets} record sets in ${counts.zones} zones, ${counts.linkTargets} link targets`, ...new Set(rounds.flatMap((r) => r.notes)));
+    if (rounds.length > 1) report.notes.push(`applied in ${rounds.length} rounds of at most ${shard.maxRecordChanges} record changes`);
+    if (last.remaining > 0) report.notes.push(`${last.remaining} record changes left for the next sweep`);
+    Object.assign(report, boundedReport(mergeRounds(rounds)));
+    report.errors.push(...rounds.flatMap((r) => r.errors));
+  });
   context.df.setCustomStatus({ phase: "done" });
-  log(summarizeRunReport(report));
   return report;
 };
+/** What every round did (decisions, record changes) adds up; the rest is the last round's view of how things stand. */
+const ADDED_UP = ["decisions", "carriedOut", "created", "updated", "deleted"] as const;
+
+/** The rounds as one report (bounded again by the caller). */
+function mergeRounds(rounds: readonly ScopeRun[]): Pick<RunReport, "decisions" | "dns" | "omitted"> {
+  const last = rounds.at(-1) as ScopeRun;
+  const omitted: NonNullable<RunReport["omitted"]> = { ...last.omitted };
+  for (const list of ADDED_UP) {
+    const sum = rounds.reduce((n, r) => n + (r.omitted?.[list] ?? 0), 0);
+    if (sum > 0) omitted[list] = sum;
+  }
+  return {
+    decisions: rounds.flatMap((r) => r.decisions),
+    dns: { ...last.dns, created: rounds.flatMap((r) => r.dns.created), updated: rounds.flatMap((r) => r.dns.updated), deleted: rounds.flatMap((r) => r.dns.deleted) },
+    omitted,
+  };
+}
 df.app.orchestration(Orchestrations.driftSweep, driftSweepOrchestrator);

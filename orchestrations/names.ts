@@ -15,10 +15,9 @@ export const Orchestrations = {
 export const Activities = {
   evaluateEndpoint: "evaluateEndpoint",
   setConnectionState: "setConnectionState",
-  reconcileEndpointDns: "reconcileEndpointDns",
+  reconcileDns: "reconcileDns",
   evaluateResource: "evaluateResource",
-  planSweep: "planSweep",
-  applyDnsChanges: "applyDnsChanges",
+  sweepScope: "sweepScope",
 } as const;
 
 /** The external event that makes an in-flight run go round once more. */

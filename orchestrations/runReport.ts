@@ -3,9 +3,10 @@
  * Records are summarised (zone, name, value) so that histories stay small.
  */
 
-import type { DecisionAction, DnsRecord } from "../shared/domain";
+import type { Decision, DecisionAction, DnsRecord } from "../shared/domain";
 import type { Conflict, DnsChanges } from "../shared/dns/plan";
 import type { SkippedName } from "../shared/dns/desired";
+import { statusAndCodeOf } from "../shared/azure/errors";
 
 /** What happened to one connection. */
 export type DecisionOutcome =
@@ -29,6 +30,27 @@ export interface DecisionEntry {
   outcome: DecisionOutcome;
   /** Why a decision was not carried out: what failed, or who decided first. */
   detail?: string;
+}
+
+/** What a dry run reports for a decision: what it would do. */
+function wouldOutcome(action: DecisionAction): DecisionOutcome {
+  return action === "approve" ? "wouldApprove" : action === "reject" ? "wouldReject" : "leftPending";
+}
+
+/** A Pending connection and what the policy decided for it. */
+export interface PendingDecision {
+  connectionId: string;
+  endpointId: string;
+  targetResourceId: string;
+  decision: Decision;
+}
+
+/** The report entries of decisions not carried out yet: what a dry run (and `plan`) shows. */
+export function plannedDecisionEntries(pending: readonly PendingDecision[]): DecisionEntry[] {
+  return pending.map((p) => {
+    const { action, ruleName, reason } = p.decision;
+    return { connectionId: p.connectionId, endpointId: p.endpointId, action, ruleName, reason, outcome: wouldOutcome(action) };
+  });
 }
 
 /** A record set, summarised: `value` is the sorted IPs of an A record or the CNAME target. */
@@ -59,6 +81,19 @@ export interface RunError {
   /** The resource or record the error concerns. */
   target: string;
   message: string;
+  /** The HTTP status ARM answered with, when it answered. */
+  status?: number;
+  /** ARM's error code (`AuthorizationFailed`, ...) or the socket error's. */
+  code?: string;
+}
+
+/**
+ * A failure as report errors, keeping status and code: one per inner error of an `AggregateError`
+ * (each change of a batch that failed), never one string for all.
+ */
+export function runErrorsOf(target: string, error: unknown): RunError[] {
+  if (error instanceof AggregateError && error.errors.length > 0) return error.errors.flatMap((e: unknown) => runErrorsOf(target, e));
+  return [{ target, message: error instanceof Error ? error.message : String(error), ...statusAndCodeOf(error) }];
 }
 
 export interface RunReport {
@@ -75,6 +110,56 @@ export interface RunReport {
   decisions: DecisionEntry[];
   dns: DnsReport;
   errors: RunError[];
+  /**
+   * How many entries a list leaves out after its first `REPORT_LIST_LIMIT` (a sweep's report, kept small
+   * for the run's history; the log has a line for every one). Absent when nothing was left out.
+   */
+  omitted?: Partial<Record<ReportList | "carriedOut", number>>;
+}
+
+/** The lists of a report that a sweep bounds. */
+export type ReportList = "decisions" | "created" | "updated" | "deleted" | "conflicts" | "servedByZoneGroup" | "skipped";
+
+/** Entries a sweep's report keeps per list; errors are all kept. */
+export const REPORT_LIST_LIMIT = 50;
+
+type Bounded = Pick<RunReport, "decisions" | "dns" | "omitted">;
+
+function listOf(report: Bounded, list: ReportList): unknown[] {
+  return list === "decisions" ? report.decisions : report.dns[list];
+}
+
+/** How many entries a list has in all, the omitted ones included. */
+export function countOf(report: Bounded, list: ReportList): number {
+  return listOf(report, list).length + (report.omitted?.[list] ?? 0);
+}
+
+/** The report with each list cut to its first `limit` entries, and what was cut counted in `omitted`. */
+export function boundedReport<R extends Bounded>(report: R, limit = REPORT_LIST_LIMIT): R {
+  const omitted: Partial<Record<ReportList | "carriedOut", number>> = { ...report.omitted };
+  const carriedOut = report.decisions.slice(limit).filter(isCarriedOut).length;
+  if (carriedOut > 0) omitted.carriedOut = (omitted.carriedOut ?? 0) + carriedOut;
+  const cut = <T>(list: ReportList, items: T[]): T[] => {
+    if (items.length <= limit) return items;
+    omitted[list] = (omitted[list] ?? 0) + items.length - limit;
+    return items.slice(0, limit);
+  };
+  const { dns, omitted: _previous, ...rest } = report;
+  const bounded = {
+    ...rest,
+    decisions: cut("decisions", report.decisions),
+    dns: {
+      ...dns,
+      created: cut("created", dns.created),
+      updated: cut("updated", dns.updated),
+      deleted: cut("deleted", dns.deleted),
+      conflicts: cut("conflicts", dns.conflicts),
+      servedByZoneGroup: cut("servedByZoneGroup", dns.servedByZoneGroup),
+      skipped: cut("skipped", dns.skipped),
+    },
+  } as R;
+  if (Object.keys(omitted).length > 0) bounded.omitted = omitted;
+  return bounded;
 }
 
 /** A report for a run that starts now; the orchestrator fills it in as it goes. */
@@ -134,16 +219,21 @@ export function mergeDnsReports(reports: readonly DnsReport[]): DnsReport {
   return merged;
 }
 
+/** A decision that changed (or would change) the connection, or failed to. */
+function isCarriedOut(d: DecisionEntry): boolean {
+  return d.outcome !== "leftPending" && d.outcome !== "alreadyDecided" && d.outcome !== "contended";
+}
+
 /** One line that says what a run did. */
 export function summarizeRunReport(report: RunReport): string {
   const count = (n: number, what: string) => `${n} ${what}`;
-  const decided = report.decisions.filter((d) => d.outcome !== "leftPending" && d.outcome !== "alreadyDecided" && d.outcome !== "contended");
+  const decided = report.decisions.filter(isCarriedOut).length + (report.omitted?.carriedOut ?? 0);
   const verb = report.dryRun ? "would change" : "changed";
   return [
-    `${report.kind} run${report.dryRun ? " (dry run)" : ""}: ${count(decided.length, "decisions")}`,
-    `${verb} ${count(report.dns.created.length, "created")}, ${count(report.dns.updated.length, "updated")}, ${count(report.dns.deleted.length, "deleted")}`,
+    `${report.kind} run${report.dryRun ? " (dry run)" : ""}: ${count(decided, "decisions")}`,
+    `${verb} ${count(countOf(report, "created"), "created")}, ${count(countOf(report, "updated"), "updated")}, ${count(countOf(report, "deleted"), "deleted")}`,
     count(report.dns.unchanged, "unchanged"),
-    count(report.dns.conflicts.length, "conflicts"),
+    count(countOf(report, "conflicts"), "conflicts"),
     count(report.errors.length, "errors"),
   ].join("; ");
 }
@@ -162,6 +252,7 @@ export function formatRunReport(report: RunReport): string {
   for (const f of report.dns.servedByZoneGroup) lines.push(`  served by zone group: ${f}`);
   for (const s of report.dns.skipped) lines.push(`  skipped ${s.fqdn} (${s.reason}): ${s.detail}`);
   for (const e of report.errors) lines.push(`  error ${e.target}: ${e.message}`);
+  for (const [list, n] of Object.entries(report.omitted ?? {})) if (list !== "carriedOut") lines.push(`  ... ${n} more ${list} (one log line each)`);
   return lines.join("\n");
 }
 

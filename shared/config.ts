@@ -5,7 +5,7 @@
 
 import { Cron } from "croner";
 import { z } from "zod";
-import { isResourceId, parseResourceId } from "./resourceId";
+import { GUID, isResourceId, parseResourceId } from "./resourceId";
 
 /** The validated configuration every entry point runs with. */
 export interface Config {
@@ -60,7 +60,6 @@ export const Settings = {
 
 export const DEFAULT_SWEEP_SCHEDULE = "0 */15 * * * *";
 const PUBLIC_ARM = "https://management.azure.com";
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Azure's rule for a management group id: up to 90 letters, digits, `-`, `_`, `.`, `(`, `)`; not ending in `.`. */
 const MANAGEMENT_GROUP_ID = /^[A-Za-z0-9_().-]{0,89}[A-Za-z0-9_()-]$/;
 const MANAGEMENT_GROUP_PREFIX = /^\/providers\/Microsoft\.Management\/managementGroups\//i;

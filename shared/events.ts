@@ -21,12 +21,9 @@
  *
  * Only the `...Success` event types start a run; failed and canceled operations are ignored (the drift
  * sweep catches any partial change). `resourceUri` must be of the type the operation acts on, and in scope.
- *
- * This is the only module of the core that imports `@azure/*`: `parseEvents` uses the SDK's
- * `EventGridDeserializer` to validate whole request bodies.
  */
 
-import { EventGridDeserializer } from "@azure/eventgrid";
+import { isRecord } from "./isRecord";
 import type { ReconcileRequest } from "./domain";
 import { formatResourceId, isWithinScope, parseResourceId } from "./resourceId";
 import type { ResourceId, Scope } from "./resourceId";
@@ -54,32 +51,6 @@ export interface ArmEventData {
   subscriptionId?: string;
   tenantId?: string;
   correlationId?: string;
-}
-
-/** An ARM resource event, normalised from either schema. */
-export interface ArmEvent {
-  id: string;
-  /** `eventType` (Event Grid schema) or `type` (CloudEvents), e.g. `Microsoft.Resources.ResourceWriteSuccess`. */
-  type: string;
-  subject: string;
-  /** ISO 8601 time of the event, when the event carried one. */
-  time?: string;
-  /** `topic` (Event Grid schema) or `source` (CloudEvents): the subscription or resource group that emitted it. */
-  source?: string;
-  schema: ArmEventSchema;
-  data: ArmEventData;
-}
-
-/** The Event Grid handshake event sent when an event subscription is created or updated (Event Grid schema only). */
-export interface SubscriptionValidationEvent {
-  id: string;
-  eventType: string;
-  data: { validationCode: string; validationUrl?: string };
-}
-
-/** The body a webhook returns (with HTTP 200) to complete the validation handshake. */
-export interface SubscriptionValidationResponse {
-  validationResponse: string;
 }
 
 /** The event types an Event Grid subscription for this app should include; all others are ignored anyway. */
@@ -119,7 +90,7 @@ interface Operation {
 
 /**
  * Classifies one event, as the Functions Event Grid trigger hands it to a handler (an Event Grid schema
- * object with `eventType`, or a CloudEvent with `type`; an `ArmEvent` from `parseEvents` works too).
+ * object with `eventType`, or a CloudEvent with `type`).
  * Throws a `TypeError` naming the field when the event is malformed.
  */
 export function classifyEvent(event: unknown, scope: Scope): ReconcileRequest | Ignored {
@@ -155,88 +126,6 @@ export function classifyEvent(event: unknown, scope: Scope): ReconcileRequest | 
     return { ...ignored(`${id} is outside the scope: subscription ${resource.subscriptionId} is not in scope`), outOfScope: true };
   }
   return { kind: operation.kind, id, reason: `${data.operationName} succeeded` };
-}
-
-/**
- * Parses a webhook request body (a JSON string, bytes, an event or an array of events) in the Event Grid
- * schema or CloudEvents 1.0, with the SDK's `EventGridDeserializer`, and returns its ARM resource events.
- * Events of other types (the subscription validation event among them) are left out: answer the handshake
- * with `subscriptionValidationResponse` first. Throws a `TypeError` naming the event and field when the
- * body or one of its events is malformed.
- */
-export async function parseEvents(body: unknown): Promise<ArmEvent[]> {
-  const items = eventsOf(body);
-  const deserializer = new EventGridDeserializer();
-  const events: ArmEvent[] = [];
-  for (const [index, item] of items.entries()) {
-    const path = `events[${index}]`;
-    if (!isRecord(item)) throw new TypeError(`${path}: expected an event object, got ${preview(item)}`);
-    const schema: ArmEventSchema = "specversion" in item ? "CloudEvents" : "EventGrid";
-    let envelopes: Envelope[];
-    try {
-      envelopes = await deserialize(deserializer, item, schema);
-    } catch (cause) {
-      const message = cause instanceof Error ? cause.message : String(cause);
-      throw new TypeError(`${path}: not a valid ${schema === "CloudEvents" ? "CloudEvents 1.0" : "Event Grid schema"} event: ${message}`, { cause });
-    }
-    for (const envelope of envelopes) {
-      if (!RESOURCE_EVENT_TYPE.test(envelope.type)) continue;
-      const data = readArmData(envelope.data, envelope.subject, path);
-      events.push(withoutUndefined({ id: envelope.id, type: envelope.type, subject: envelope.subject ?? data.resourceUri, time: envelope.time, source: envelope.source, schema, data }));
-    }
-  }
-  return events;
-}
-
-/** True for the Event Grid subscription validation event (the webhook handshake). */
-export function isSubscriptionValidation(event: unknown): event is SubscriptionValidationEvent {
-  return (
-    isRecord(event) &&
-    typeof event.id === "string" &&
-    typeof event.eventType === "string" &&
-    event.eventType.toLowerCase() === VALIDATION_EVENT_TYPE.toLowerCase() &&
-    isRecord(event.data) &&
-    typeof event.data.validationCode === "string"
-  );
-}
-
-/**
- * The response that completes the validation handshake when the request body (a JSON string, bytes, an
- * event or an array) is a subscription validation request; otherwise `undefined`. Never throws.
- */
-export function subscriptionValidationResponse(body: unknown): SubscriptionValidationResponse | undefined {
-  let items: unknown[];
-  try {
-    items = eventsOf(body);
-  } catch {
-    return undefined;
-  }
-  const validation = items.find(isSubscriptionValidation);
-  return validation === undefined ? undefined : { validationResponse: validation.data.validationCode };
-}
-
-/** Validates one event object with the SDK (which also parses its time) and maps it to the common envelope. */
-async function deserialize(deserializer: EventGridDeserializer, item: Record<string, unknown>, schema: ArmEventSchema): Promise<Envelope[]> {
-  if (schema === "CloudEvents") {
-    return (await deserializer.deserializeCloudEvents(item)).map((cloud) => ({
-      schema,
-      id: cloud.id,
-      type: cloud.type,
-      subject: cloud.subject,
-      time: isoTime(cloud.time, "time"),
-      source: cloud.source,
-      data: cloud.data,
-    }));
-  }
-  return (await deserializer.deserializeEventGridEvents(item)).map((grid) => ({
-    schema,
-    id: grid.id,
-    type: grid.eventType,
-    subject: grid.subject,
-    time: isoTime(grid.eventTime, "eventTime"),
-    source: grid.topic,
-    data: grid.data,
-  }));
 }
 
 function operationOf(operationName: string): Operation | undefined {
@@ -346,36 +235,11 @@ function optionalString(record: Record<string, unknown>, key: string, path: stri
   return value;
 }
 
-function isoTime(time: Date | undefined, field: string): string | undefined {
-  if (time === undefined) return undefined;
-  if (Number.isNaN(time.getTime())) throw new TypeError(`property '${field}' should be an RFC 3339 date-time`);
-  return time.toISOString();
-}
-
-function eventsOf(body: unknown): unknown[] {
-  let value = body;
-  if (value instanceof Uint8Array) value = new TextDecoder().decode(value);
-  if (typeof value === "string") {
-    try {
-      value = JSON.parse(value) as unknown;
-    } catch (cause) {
-      throw new TypeError("events: expected a JSON body holding an event or an array of events", { cause });
-    }
-  }
-  if (Array.isArray(value)) return value;
-  if (isRecord(value)) return [value];
-  throw new TypeError(`events: expected an event or an array of events, got ${preview(value)}`);
-}
-
 function ignored(reason: string): Ignored {
   return { kind: "ignored", reason };
 }
 
-/** A plain JSON object (not an array, bytes or a Date). */
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return Object.prototype.toString.call(value) === "[object Object]";
-}
-
+/** The object without its `undefined` fields. */
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

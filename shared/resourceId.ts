@@ -22,7 +22,13 @@ export interface Scope {
   subscriptionIds: readonly string[];
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A GUID in its usual 8-4-4-4-12 form, any case: the one pattern for subscription and tenant ids. */
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True for a GUID in its usual 8-4-4-4-12 form (subscription and tenant ids), any case. */
+export function isGuid(value: string): boolean {
+  return GUID.test(value);
+}
 const EXPECTED =
   "expected /subscriptions/{guid}[/resourceGroups/{name}[/providers/{Namespace}/{type}/{name}[/{childType}/{childName}]...]]";
 

@@ -3,15 +3,14 @@
  * Reads the truth from ARM; whatever event started the run is not trusted.
  */
 
-import * as df from "durable-functions";
-import type { ActivityHandler } from "durable-functions";
 import type { InvocationContext } from "@azure/functions";
-import type { Decision } from "../../shared/domain";
+import type { PendingDecision } from "../runReport";
 import { decide } from "../../shared/policy";
 import { isWithinScope, sameResourceId } from "../../shared/resourceId";
 import { getPrivateEndpoint } from "../../shared/azure/privateEndpoints";
 import { getLinkTarget, listConnections } from "../../shared/azure/connections";
 import { Activities } from "../names";
+import { defineActivity } from "../defineActivity";
 import { readConnectionFacts } from "../readConnectionFacts";
 import { getRuntime } from "../runtime";
 import { subscriptionsInScope } from "../scope";
@@ -21,15 +20,10 @@ export interface EvaluateEndpointInput {
   /** The orchestration instance that called, for the log lines. */
   runId: string;
   endpointId: string;
+  /** The run's dry-run flag, resolved where the run started: a dry run reads through read-only clients. */
+  dryRun?: boolean;
 }
 
-/** A Pending connection and what the policy decided for it. */
-export interface PendingDecision {
-  connectionId: string;
-  endpointId: string;
-  targetResourceId: string;
-  decision: Decision;
-}
 
 export interface EvaluateEndpointResult {
   exists: boolean;
@@ -37,8 +31,9 @@ export interface EvaluateEndpointResult {
   notes: string[];
 }
 
-export async function evaluateEndpoint(input: EvaluateEndpointInput, context?: InvocationContext): Promise<EvaluateEndpointResult> {
-  const { clients, config, policies } = getRuntime();
+async function evaluateEndpoint(input: EvaluateEndpointInput, context?: InvocationContext): Promise<EvaluateEndpointResult> {
+  const { clientsFor, config, policies } = getRuntime();
+  const clients = clientsFor(input);
   const endpoint = await getPrivateEndpoint(clients, input.endpointId);
   if (endpoint === undefined) return { exists: false, pending: [], notes: [`${input.endpointId} does not exist (deleted)`] };
   const { policy, error: policyError } = policies.current();
@@ -68,5 +63,4 @@ export async function evaluateEndpoint(input: EvaluateEndpointInput, context?: I
   return { exists: true, pending, notes };
 }
 
-const evaluateEndpointHandler: ActivityHandler = (input: EvaluateEndpointInput, context: InvocationContext) => evaluateEndpoint(input, context);
-df.app.activity(Activities.evaluateEndpoint, { handler: evaluateEndpointHandler });
+export const evaluateEndpointActivity = defineActivity<EvaluateEndpointInput, EvaluateEndpointResult>(Activities.evaluateEndpoint, (input) => input.endpointId, evaluateEndpoint);

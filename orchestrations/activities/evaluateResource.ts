@@ -4,8 +4,6 @@
  * records still name for it (a connection removed from the resource side is no longer listed).
  */
 
-import * as df from "durable-functions";
-import type { ActivityHandler } from "durable-functions";
 import type { InvocationContext } from "@azure/functions";
 import { decide } from "../../shared/policy";
 import { endpointOf, isOwnedBy, targetsOf } from "../../shared/dns/ownership";
@@ -13,8 +11,9 @@ import { zonesServing } from "../../shared/dns/zones";
 import { normalizeResourceId, resourceTypeOf } from "../../shared/resourceId";
 import { getLinkTarget, listConnections } from "../../shared/azure/connections";
 import { listRecordSets, listZones } from "../../shared/azure/privateDns";
-import type { PendingDecision } from "./evaluateEndpoint";
+import type { PendingDecision } from "../runReport";
 import { Activities } from "../names";
+import { defineActivity } from "../defineActivity";
 import { readConnectionFacts } from "../readConnectionFacts";
 import { subscriptionsInScope } from "../scope";
 import { getRuntime } from "../runtime";
@@ -24,6 +23,8 @@ export interface EvaluateResourceInput {
   /** The orchestration instance that called, for the log lines. */
   runId: string;
   resourceId: string;
+  /** The run's dry-run flag, resolved where the run started: a dry run reads through read-only clients. */
+  dryRun?: boolean;
 }
 
 export interface EvaluateResourceResult {
@@ -34,8 +35,9 @@ export interface EvaluateResourceResult {
   notes: string[];
 }
 
-export async function evaluateResource(input: EvaluateResourceInput, context?: InvocationContext): Promise<EvaluateResourceResult> {
-  const { clients, config, policies } = getRuntime();
+async function evaluateResource(input: EvaluateResourceInput, context?: InvocationContext): Promise<EvaluateResourceResult> {
+  const { clientsFor, config, policies } = getRuntime();
+  const clients = clientsFor(input);
   const resourceKey = normalizeResourceId(input.resourceId);
   const target = await getLinkTarget(clients, input.resourceId);
   const connections = target === undefined ? [] : await listConnections(clients, target.id);
@@ -60,5 +62,4 @@ export async function evaluateResource(input: EvaluateResourceInput, context?: I
   return { exists: target !== undefined, pending, endpointIds, notes };
 }
 
-const evaluateResourceHandler: ActivityHandler = (input: EvaluateResourceInput, context: InvocationContext) => evaluateResource(input, context);
-df.app.activity(Activities.evaluateResource, { handler: evaluateResourceHandler });
+export const evaluateResourceActivity = defineActivity<EvaluateResourceInput, EvaluateResourceResult>(Activities.evaluateResource, (input) => input.resourceId, evaluateResource);

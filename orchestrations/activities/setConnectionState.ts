@@ -6,14 +6,13 @@
  * our write (412) is left as they made it and reported, never retried over.
  */
 
-import * as df from "durable-functions";
-import type { ActivityHandler } from "durable-functions";
 import type { InvocationContext } from "@azure/functions";
 import type { Decision } from "../../shared/domain";
 import { approveConnection, getConnection, rejectConnection } from "../../shared/azure/connections";
 import { isTransientArmError, PreconditionFailedError } from "../../shared/azure/errors";
 import type { DecisionOutcome } from "../runReport";
 import { Activities } from "../names";
+import { defineActivity } from "../defineActivity";
 import { getRuntime } from "../runtime";
 import { runLog } from "../runLog";
 
@@ -31,7 +30,7 @@ export interface SetConnectionStateResult {
   detail: string;
 }
 
-export async function setConnectionState(input: SetConnectionStateInput, context?: InvocationContext): Promise<SetConnectionStateResult> {
+async function setConnectionState(input: SetConnectionStateInput, context?: InvocationContext): Promise<SetConnectionStateResult> {
   const clients = getRuntime().clientsFor(input);
   const { connectionId, decision } = input;
   if (decision.action === "leavePending") return { outcome: "leftPending", detail: decision.reason };
@@ -59,5 +58,4 @@ export async function setConnectionState(input: SetConnectionStateInput, context
   }
 }
 
-const setConnectionStateHandler: ActivityHandler = (input: SetConnectionStateInput, context: InvocationContext) => setConnectionState(input, context);
-df.app.activity(Activities.setConnectionState, { handler: setConnectionStateHandler });
+export const setConnectionStateActivity = defineActivity<SetConnectionStateInput, SetConnectionStateResult>(Activities.setConnectionState, (input) => input.connectionId, setConnectionState);

@@ -12,6 +12,7 @@
  * from what is there then. Every change is attempted; failures are thrown together at the end.
  */
 
+import { mapLimit } from "../mapLimit";
 import type { DnsRecord } from "../domain";
 import { sameRecord } from "../dns/plan";
 import type { DnsChanges } from "../dns/plan";
@@ -84,7 +85,7 @@ function describeVersion(record: DnsRecord): string {
 export async function applyRecordChanges(clients: ArmClients, changes: readonly RecordChange[], options: ApplyRecordChangesOptions): Promise<RecordOutcome[]> {
   const outcomes = new Map<RecordChange, RecordOutcome>();
   for (const kind of ["delete", "update", "create"] as const) {
-    await forEachLimited(
+    await mapLimit(
       changes.filter((c) => c.kind === kind),
       options.concurrency ?? 4,
       async (change) => {
@@ -156,12 +157,4 @@ function contendedWith(change: RecordChange, current: DnsRecord | undefined, why
     detail: `${change.kind} of ${record.type} ${record.name}.${record.zone} left alone: ${why}; ${ours}; ${theirs}; the next run plans again from what is there`,
     ...(current !== undefined ? { current } : {}),
   };
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -4,6 +4,7 @@
  * Azure and the local emulator differ only in the options passed here (endpoint, credential, CA).
  */
 
+import { isGuid } from "../resourceId";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { DefaultAzureCredential } from "@azure/identity";
 import { NetworkManagementClient } from "@azure/arm-network";
@@ -184,7 +185,7 @@ function normalizeEndpoint(endpoint: string | undefined): string {
 }
 
 function checkSubscriptionId(subscriptionId: string): string {
-  if (typeof subscriptionId !== "string" || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(subscriptionId)) {
+  if (typeof subscriptionId !== "string" || !isGuid(subscriptionId)) {
     throw new TypeError(`subscriptionId must be a GUID, got ${JSON.stringify(subscriptionId)}`);
   }
   return subscriptionId.toLowerCase();

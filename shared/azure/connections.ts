@@ -4,6 +4,7 @@
  * and the paged connection list through the same authenticated, retrying pipeline.
  */
 
+import { normalizeLocation } from "../location";
 import type { GenericResource } from "@azure/arm-resources";
 import { createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
 import type { PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
@@ -137,7 +138,7 @@ export async function getLinkTarget(clients: ArmClients, resourceId: string): Pr
   return {
     id: resource.id ?? resourceId,
     type: resource.type ?? provider.resourceType,
-    location: (resource.location ?? "").toLowerCase().replace(/\s+/g, ""),
+    location: normalizeLocation(resource.location),
     tags: { ...(resource.tags ?? {}) },
   };
 }

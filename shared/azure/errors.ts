@@ -112,6 +112,19 @@ export function isTransientArmError(error: unknown): boolean {
   return false;
 }
 
+/** The HTTP status and ARM error code of a failure: the first found on the error or in its `cause` chain. */
+export function statusAndCodeOf(error: unknown): { status?: number; code?: string } {
+  let status: number | undefined;
+  let code: string | undefined;
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth += 1) {
+    status ??= statusOf(current);
+    code ??= codeOf(current);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return { ...(status === undefined ? {} : { status }), ...(code === undefined ? {} : { code }) };
+}
+
 /** What an adapter was doing when a call failed. */
 export interface ArmCallContext {
   operation: ArmOperation;

@@ -5,6 +5,7 @@
  * including connections from endpoints we cannot see (another tenant's).
  */
 
+import { normalizeLocation } from "../location";
 import { isRestError } from "@azure/core-rest-pipeline";
 import type { Connection, LinkTarget } from "../domain";
 import type { ArmClients } from "./clients";
@@ -31,7 +32,7 @@ function toLinkTargetWithConnections(raw: unknown, resourceType: string): LinkTa
     target: {
       id: raw.id,
       type: typeof raw.type === "string" ? raw.type : resourceType,
-      location: (typeof raw.location === "string" ? raw.location : "").toLowerCase().replace(/\s+/g, ""),
+      location: normalizeLocation(typeof raw.location === "string" ? raw.location : undefined),
       tags,
     },
     connections,

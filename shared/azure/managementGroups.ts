@@ -3,6 +3,7 @@
  * `descendants` list (paged), through the same authenticated, retrying pipeline as the other lists.
  */
 
+import { isGuid } from "../resourceId";
 import { isRestError } from "@azure/core-rest-pipeline";
 import type { PipelineRequest } from "@azure/core-rest-pipeline";
 import type { ArmClients } from "./clients";
@@ -23,7 +24,6 @@ export interface ListManagementGroupSubscriptionsOptions {
 
 const GROUP_PREFIX = /^\/providers\/Microsoft\.Management\/managementGroups\//i;
 const GROUP_ID = /^[A-Za-z0-9_().-]{0,89}[A-Za-z0-9_()-]$/;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Newer api-versions spell a subscription descendant's type in full, 2020-05-01's examples as `/subscriptions`.
 const SUBSCRIPTION_TYPES = new Set(["microsoft.management/managementgroups/subscriptions", "/subscriptions"]);
 // A tenant-level request belongs to no subscription; this only picks a client from the cache for its pipeline.
@@ -42,7 +42,7 @@ export function managementGroupIdOf(group: string): string {
 export function subscriptionIdOfDescendant(item: unknown): string | undefined {
   if (!isRecord(item) || typeof item.type !== "string" || typeof item.name !== "string") return undefined;
   if (!SUBSCRIPTION_TYPES.has(item.type.toLowerCase())) return undefined;
-  if (!GUID.test(item.name)) throw new TypeError(`A management group descendant of type ${item.type} has name ${JSON.stringify(item.name)}; expected a subscription GUID`);
+  if (!isGuid(item.name)) throw new TypeError(`A management group descendant of type ${item.type} has name ${JSON.stringify(item.name)}; expected a subscription GUID`);
   return item.name.toLowerCase();
 }
 

@@ -4,6 +4,8 @@
  * their own DNS zone groups already fill.
  */
 
+import { normalizeLocation } from "../location";
+import { mapLimit } from "../mapLimit";
 import type {
   NetworkInterface as SdkNetworkInterface,
   PrivateDnsZoneGroup as SdkPrivateDnsZoneGroup,
@@ -134,7 +136,7 @@ export function toPrivateEndpoint(sdk: SdkPrivateEndpoint, details: PrivateEndpo
   return {
     id: sdk.id,
     name: sdk.name ?? resourceNameOf(sdk.id),
-    location: (sdk.location ?? "").toLowerCase().replace(/\s+/g, ""),
+    location: normalizeLocation(sdk.location),
     provisioningState: sdk.provisioningState ?? "Succeeded",
     links,
     dnsConfigs,
@@ -188,19 +190,6 @@ async function readDetails(clients: ArmClients, sdk: SdkPrivateEndpoint): Promis
     ),
   ]);
   return { zoneGroups, networkInterfaces: nics.filter((n): n is SdkNetworkInterface => n !== undefined) };
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /**

@@ -24,6 +24,11 @@ export interface LinkProvider {
    * so a sweep learns every connection from a few pages. App Service's site list does not.
    */
   listsConnections: boolean;
+  /**
+   * Whether the ARM emulator (local/emulator) serves this type, so the end-to-end tests exercise it;
+   * `false` marks a row as checked only against the REST specs, not run end to end.
+   */
+  emulated: boolean;
 }
 
 /**
@@ -31,17 +36,17 @@ export interface LinkProvider {
  * 2024-11-01) and the latest stable folders of Azure/azure-rest-api-specs for the others.
  */
 export const LINK_PROVIDERS: readonly LinkProvider[] = [
-  { resourceType: "Microsoft.Batch/batchAccounts", apiVersion: "2025-06-01", updateMethod: "PATCH", listsConnections: true },
-  { resourceType: "Microsoft.MachineLearningServices/workspaces", apiVersion: "2025-09-01", updateMethod: "PUT", actionsField: "actionsRequired", listsConnections: true },
-  { resourceType: "Microsoft.Storage/storageAccounts", apiVersion: "2025-06-01", updateMethod: "PUT", actionsField: "actionRequired", listsConnections: true },
-  { resourceType: "Microsoft.KeyVault/vaults", apiVersion: "2024-11-01", updateMethod: "PUT", actionsField: "actionsRequired", listsConnections: true },
-  { resourceType: "Microsoft.Sql/servers", apiVersion: "2025-01-01", updateMethod: "PUT", listsConnections: true },
-  { resourceType: "Microsoft.DocumentDB/databaseAccounts", apiVersion: "2025-04-15", updateMethod: "PUT", listsConnections: true },
-  { resourceType: "Microsoft.ContainerRegistry/registries", apiVersion: "2025-04-01", updateMethod: "PUT", actionsField: "actionsRequired", listsConnections: true },
-  { resourceType: "Microsoft.Web/sites", apiVersion: "2024-11-01", updateMethod: "PUT", actionsField: "actionsRequired", listsConnections: false },
-  { resourceType: "Microsoft.EventHub/namespaces", apiVersion: "2024-01-01", updateMethod: "PUT", listsConnections: true },
-  { resourceType: "Microsoft.ServiceBus/namespaces", apiVersion: "2024-01-01", updateMethod: "PUT", listsConnections: true },
-  { resourceType: "Microsoft.CognitiveServices/accounts", apiVersion: "2025-06-01", updateMethod: "PUT", actionsField: "actionsRequired", listsConnections: true },
+  { resourceType: "Microsoft.Batch/batchAccounts", apiVersion: "2025-06-01", updateMethod: "PATCH", listsConnections: true, emulated: true },
+  { resourceType: "Microsoft.MachineLearningServices/workspaces", apiVersion: "2025-09-01", updateMethod: "PUT", actionsField: "actionsRequired", listsConnections: true, emulated: true },
+  { resourceType: "Microsoft.Storage/storageAccounts", apiVersion: "2025-06-01", updateMethod: "PUT", actionsField: "actionRequired", listsConnections: true, emulated: true },
+  { resourceType: "Microsoft.KeyVault/vaults", apiVersion: "2024-11-01", updateMethod: "PUT", actionsField: "actionsRequired", listsConnections: true, emulated: true },
+  { resourceType: "Microsoft.Sql/servers", apiVersion: "2025-01-01", updateMethod: "PUT", listsConnections: true, emulated: false },
+  { resourceType: "Microsoft.DocumentDB/databaseAccounts", apiVersion: "2025-04-15", updateMethod: "PUT", listsConnections: true, emulated: false },
+  { resourceType: "Microsoft.ContainerRegistry/registries", apiVersion: "2025-04-01", updateMethod: "PUT", actionsField: "actionsRequired", listsConnections: true, emulated: false },
+  { resourceType: "Microsoft.Web/sites", apiVersion: "2024-11-01", updateMethod: "PUT", actionsField: "actionsRequired", listsConnections: false, emulated: false },
+  { resourceType: "Microsoft.EventHub/namespaces", apiVersion: "2024-01-01", updateMethod: "PUT", listsConnections: true, emulated: false },
+  { resourceType: "Microsoft.ServiceBus/namespaces", apiVersion: "2024-01-01", updateMethod: "PUT", listsConnections: true, emulated: false },
+  { resourceType: "Microsoft.CognitiveServices/accounts", apiVersion: "2025-06-01", updateMethod: "PUT", actionsField: "actionsRequired", listsConnections: true, emulated: false },
 ];
 
 /** The supported PaaS resource types, in table order. */

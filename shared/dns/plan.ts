@@ -275,3 +275,27 @@ export function planChanges(input: PlanChangesInput): DnsChanges {
   changes.conflicts.sort(byKey((c) => `${recordKey(c.record)}|${endpointOf(c.record)}`));
   return changes;
 }
+
+/**
+ * The changes without those of the given endpoints (lower-case ids): for endpoints whose decision the
+ * plan assumed but that did not come through, so their records wait for the next run to read them again.
+ */
+export function withoutEndpoints(changes: DnsChanges, endpointIds: ReadonlySet<string>): DnsChanges {
+  if (endpointIds.size === 0) return changes;
+  const keep = (r: DnsRecord) => !endpointIds.has(endpointOf(r) ?? "");
+  return { ...changes, create: changes.create.filter(keep), update: changes.update.filter((u) => keep(u.after) && keep(u.before)), delete: changes.delete.filter(keep) };
+}
+
+/**
+ * The first `limit` changes in apply order (deletes, then updates, then creates), and how many are left
+ * for a later round: so one round's writes fit in one activity's time at ARM's write rate.
+ */
+export function firstChanges(changes: DnsChanges, limit: number): { changes: DnsChanges; remaining: number } {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a whole number of at least 1, got ${limit}`);
+  const total = changes.delete.length + changes.update.length + changes.create.length;
+  if (total <= limit) return { changes, remaining: 0 };
+  const deletes = changes.delete.slice(0, limit);
+  const updates = changes.update.slice(0, limit - deletes.length);
+  const creates = changes.create.slice(0, limit - deletes.length - updates.length);
+  return { changes: { ...changes, delete: deletes, update: updates, create: creates }, remaining: total - limit };
+}

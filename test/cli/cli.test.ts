@@ -54,7 +54,10 @@ describe("the what-if CLI against the emulator", () => {
     expect(out).toMatch(/approve\s+platform-subscriptions\s+\/subscriptions\/.*batchAccounts\/batchprod\/privateEndpointConnections\//);
     expect(out).toMatch(/reject\s+unknown-subscriptions\s+\/subscriptions\/.*storageAccounts\/stdata\/privateEndpointConnections\/pe-rogue/);
     expect(out).toMatch(/leavePending\s+keyvault-for-humans/);
-    expect(out).toContain("DNS record changes (0; 0 owned records already right)");
+    // The records those decisions cause (the approvals count as made), and the name the left-Pending Key Vault endpoint does not get.
+    expect(out).toContain("DNS record changes, after those decisions (8; 0 owned records already right)");
+    expect(out).toMatch(/create\s+A\s+stdata\.privatelink\.blob\.core\.windows\.net\s+10\.20\.1\.10/);
+    expect(out).toMatch(/Names skipped \(1\):\n.*\n\s+kv-secrets\.vault\.azure\.net\s+notApproved\s+no connection of /);
     expect(err).toMatch(/^\.\. read 5 endpoints and 4 Private Link resources in 2 subscriptions/m);
     expect(emulator.control.snapshot()).toEqual(before);
     const writes = Object.keys(emulator.control.counters().operations).filter((op) => !op.startsWith("GET"));
@@ -71,6 +74,25 @@ describe("the what-if CLI against the emulator", () => {
     expect(result.dns.deleted).toEqual([expect.objectContaining({ name: "stale", zone: "privatelink.blob.core.windows.net" })]);
     expect(result.decisions).toHaveLength(6);
     expect(result.decisions.map((d) => d.outcome).sort()).toEqual(["leftPending", "wouldApprove", "wouldApprove", "wouldApprove", "wouldApprove", "wouldReject"]);
+  });
+
+  it("exits 1 when part of the scope cannot be read, naming it with ARM's status, and still plans the rest (with or without --detailed-exitcode)", async () => {
+    // A Retry-After longer than the SDK waits out: the list fails at once with its 429.
+    emulator.control.injectFault({ method: "GET", path: `^/subscriptions/${HUB}/providers/Microsoft.Network/privateEndpoints$`, probability: 1, action: { type: "throttle", retryAfterSeconds: 3600 } });
+    try {
+      for (const flags of [[], ["--detailed-exitcode"]]) {
+        const { code, out } = await cli("plan", "--json", ...flags);
+        expect(code).toBe(1);
+        const result = JSON.parse(out) as { errors: { target: string; status?: number; message: string }[]; decisions: unknown[] };
+        expect(result.errors).toEqual([expect.objectContaining({ target: `/subscriptions/${HUB}`, status: 429, message: expect.stringMatching(/^could not list its private endpoints, so no record of its endpoints is deleted: /) })]);
+        expect(result.decisions).toHaveLength(6);
+      }
+      const { code, out } = await cli("plan");
+      expect(code).toBe(1);
+      expect(out).toMatch(new RegExp(`\\nerror: /subscriptions/${HUB}: could not list its private endpoints`));
+    } finally {
+      emulator.control.clearFaults();
+    }
   });
 
   it("reads through clients that refuse every write", () => {

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../cli/main";
 import { KNOWN_RESOURCE_TYPES, knownGroupIds } from "../../shared/policy";
+import { LINK_PROVIDERS } from "../../shared/azure/providers";
 
 const ROOT = resolve(__dirname, "..", "..");
 
@@ -25,15 +26,15 @@ async function cli(...argv: string[]): Promise<{ code: number; text: string }> {
 }
 
 describe("docs/policy.md says what the code does", () => {
-  it("lists the known resource types and group ids the loader accepts", async () => {
+  it("lists the known resource types, the group ids the loader accepts, and which types run end to end (the provider registry)", async () => {
     const table = /<!-- known-types:start -->\n([^]*?)<!-- known-types:end -->/.exec(await doc())?.[1] ?? "";
     const rows = table
       .split("\n")
       .slice(2)
       .filter((row) => row.startsWith("|"))
       .map((row) => row.split("|").slice(1, -1).map((cell) => cell.trim()));
-    const documented = rows.map(([type, groups]) => [type?.replace(/`/g, ""), (groups ?? "").replace(/`/g, "").split(", ")]);
-    expect(documented).toEqual(KNOWN_RESOURCE_TYPES.map((type) => [type, knownGroupIds(type)]));
+    const documented = rows.map(([type, groups, emulated]) => [type?.replace(/`/g, ""), (groups ?? "").replace(/`/g, "").split(", "), emulated?.startsWith("yes")]);
+    expect(documented).toEqual(KNOWN_RESOURCE_TYPES.map((type) => [type, knownGroupIds(type), LINK_PROVIDERS.find((p) => p.resourceType === type)?.emulated]));
   });
 
   it("shows what validate prints for the draft, exit 1", async () => {

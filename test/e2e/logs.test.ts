@@ -77,13 +77,13 @@ describe("run log lines through the local host", () => {
     const decision = byFunction("evaluateEndpoint").find((l) => l.line.text.startsWith("policy: approve"));
     expect(decision?.line.resourceId).toMatch(new RegExp(`^${BATCH}/privateEndpointConnections/`, "i"));
     expect(byFunction("setConnectionState").map((l) => l.line.text)).toContainEqual(expect.stringMatching(/^approved by rule platform-subscriptions/));
-    const recordLines = byFunction("reconcileEndpointDns").filter((l) => /^(create|delete)d /.test(l.line.text));
+    const recordLines = byFunction("reconcileDns").filter((l) => /^(create|delete)d /.test(l.line.text));
     expect(recordLines.map((l) => l.line.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^created A batchprod\.eastus\./), expect.stringMatching(/^deleted A batchprod\.eastus\./)]));
     for (const l of recordLines) expect(same(l.line.resourceId, endpoint.id), l.entry.message).toBe(true);
     expect(byFunction("reconcileEndpoint").some((l) => same(l.line.resourceId, endpoint.id) && /^endpoint run/.test(l.line.text))).toBe(true);
   });
 
-  it("tags every line of a drift sweep, its resource runs and its record batches with their instance ids", async () => {
+  it("tags every line of a drift sweep, its decisions and its record batches with their instance ids", async () => {
     // Drift the sweep must find: a stranger's connection whose events were lost, and a stale owned record.
     stack.emulator.control.setEventChaos({ dropProbability: 1 });
     stack.emulator.control.createPrivateEndpoint({ subscriptionId: UNKNOWN, resourceGroup: "rg-rogue", name: "pe-rogue", targetResourceId: STORAGE, groupIds: ["blob"], manual: true });
@@ -103,19 +103,23 @@ describe("run log lines through the local host", () => {
     expect(timer?.line.text).toMatch(/^drift sweep started: /);
     const sweepId = timer?.line.runId ?? "";
     const sweep = ofRun(sweepId);
-    // The sweep, its planning and its resource run (a child instance `<sweep>:<n>`) all log under the sweep's id.
-    expect(new Set(sweep.map((l) => l.entry.functionName))).toEqual(new Set(["driftSweepTimer", "driftSweep", "planSweep", "reconcileResource", "evaluateResource", "setConnectionState", "applyDnsChanges"]));
-    // Lines about the whole scope name no resource; every other line does.
+    // The sweep and its shard (which reads, decides and applies in process) log under the sweep's id; it starts no child runs.
+    expect(new Set(sweep.map((l) => l.entry.functionName))).toEqual(new Set(["driftSweepTimer", "driftSweep", "sweepScope"]));
+    expect(lines.some((l) => l.line.runId?.startsWith(`${sweepId}:`))).toBe(false);
+    // Lines about the whole scope name no resource; every other line (a decision, a record) does.
+    const isDecision = (l: (typeof sweep)[number]) => l.line.text.startsWith("policy: ");
     for (const l of sweep) {
-      const wholeScope = ["driftSweepTimer", "driftSweep", "planSweep"].includes(l.entry.functionName ?? "");
+      const wholeScope = ["driftSweepTimer", "driftSweep"].includes(l.entry.functionName ?? "") || /^sweep read /.test(l.line.text);
       expect(l.line.resourceId === undefined, l.entry.message).toBe(wholeScope);
     }
-    expect(sweep.find((l) => l.entry.functionName === "setConnectionState")?.line).toMatchObject({ resourceId: expect.stringMatching(new RegExp(`^${STORAGE}/privateEndpointConnections/`, "i")), text: expect.stringMatching(/^rejected by rule unknown-subscriptions/) });
-    expect(sweep.find((l) => l.entry.functionName === "applyDnsChanges")?.line).toMatchObject({ resourceId: gone.toLowerCase(), text: expect.stringMatching(/^deleted A stale\.privatelink\.blob\.core\.windows\.net/) });
+    expect(sweep.find((l) => isDecision(l) && /^policy: reject/.test(l.line.text))?.line.resourceId).toMatch(new RegExp(`^${STORAGE}/privateEndpointConnections/`, "i"));
+    expect(sweep.find((l) => /^(approved|rejected) by rule/.test(l.line.text))?.line).toMatchObject({ resourceId: expect.stringMatching(new RegExp(`^${STORAGE}/privateEndpointConnections/`, "i")), text: expect.stringMatching(/^rejected by rule unknown-subscriptions/) });
+    expect(sweep.find((l) => /^deleted /.test(l.line.text))?.line).toMatchObject({ resourceId: gone.toLowerCase(), text: expect.stringMatching(/^deleted A stale\.privatelink\.blob\.core\.windows\.net/) });
 
     // A sweep of one subscription names it as the resource of every line.
     const oneSubscription = ofRun(subscriptionSweep);
-    expect(oneSubscription.map((l) => l.entry.functionName)).toEqual(expect.arrayContaining(["startRun", "driftSweep", "planSweep"]));
-    for (const l of oneSubscription.filter((x) => x.entry.functionName !== "reconcileResource")) expect(l.line.resourceId, l.entry.message).toBe(`/subscriptions/${SPOKE}`);
+    expect(oneSubscription.map((l) => l.entry.functionName)).toEqual(expect.arrayContaining(["startRun", "driftSweep", "sweepScope"]));
+    // ... but a decision's line, which names its connection.
+    for (const l of oneSubscription.filter((x) => !isDecision(x))) expect(l.line.resourceId, l.entry.message).toBe(`/subscriptions/${SPOKE}`);
   });
 });

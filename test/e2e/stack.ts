@@ -55,6 +55,8 @@ export interface StackOptions {
   stateDir?: string;
   /** Extra app settings. */
   settings?: Record<string, string>;
+  /** Drop every ARM event: only the runs a test starts act (as in a sweep-only measurement). */
+  eventsOff?: boolean;
 }
 
 export interface Stack {
@@ -128,6 +130,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await emulator.control.subscribe({ url: `${host.url}/runtime/webhooks/eventgrid?functionName=onArmEvent` });
   };
   await startHost();
+  if (options.eventsOff === true) emulator.control.setEventChaos({ dropProbability: 1 });
 
   const stack: Stack = {
     emulator,

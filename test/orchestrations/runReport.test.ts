@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { dnsReportOf, emptyDnsReport, formatRunReport, mergeDnsReports, summarizeRunReport } from "../../orchestrations/runReport";
+import { boundedReport, dnsReportOf, emptyDnsReport, formatRunReport, mergeDnsReports, runErrorsOf, summarizeRunReport } from "../../orchestrations/runReport";
+import { ArmRequestError } from "../../shared/azure/errors";
 import type { RunReport } from "../../orchestrations/runReport";
 import { dnsRecord } from "../shared/dns/helpers";
 
@@ -43,5 +44,30 @@ describe("run reports", () => {
     const merged = mergeDnsReports([one, one, emptyDnsReport()]);
     expect(merged.created).toHaveLength(2);
     expect(merged.conflicts).toHaveLength(2);
+  });
+
+  it("keep the first entries of each list when bounded, count the rest, and still summarise every one", () => {
+    const many = report({
+      decisions: Array.from({ length: 5 }, (_, i) => ({ connectionId: `/c${i}`, endpointId: "/pe", action: "approve" as const, ruleName: "platform", reason: "trusted", outcome: i < 4 ? ("approved" as const) : ("leftPending" as const) })),
+      dns: dnsReportOf({ create: Array.from({ length: 3 }, (_, i) => dnsRecord("privatelink.batch.azure.com", `n${i}`, { endpoint: "pe-batch" })), update: [], delete: [], unchanged: [], conflicts: [] }),
+      errors: [{ target: "a", message: "x" }, { target: "b", message: "y" }, { target: "c", message: "z" }],
+    });
+    const bounded = boundedReport(many, 2);
+    expect(bounded.decisions.map((d) => d.connectionId)).toEqual(["/c0", "/c1"]);
+    expect(bounded.dns.created.map((r) => r.name)).toEqual(["n0", "n1"]);
+    expect(bounded.errors).toHaveLength(3);
+    expect(bounded.omitted).toEqual({ decisions: 3, created: 1, carriedOut: 2 });
+    expect(summarizeRunReport(bounded)).toBe(summarizeRunReport(many));
+    expect(formatRunReport(bounded)).toMatch(/\n {2}\.\.\. 3 more decisions \(one log line each\)\n {2}\.\.\. 1 more created/);
+    expect(boundedReport(report(), 2)).not.toHaveProperty("omitted");
+  });
+
+  it("keep an error's status and code, one error per inner error of an AggregateError", () => {
+    const denied = new ArmRequestError("listRecordSets on /z failed (HTTP 503 ServerBusy): busy", "listRecordSets", 503, "ServerBusy");
+    expect(runErrorsOf("/z", denied)).toEqual([{ target: "/z", message: denied.message, status: 503, code: "ServerBusy" }]);
+    expect(runErrorsOf("dns", new AggregateError([denied, new Error("plain")], "2 failed"))).toEqual([
+      { target: "dns", message: denied.message, status: 503, code: "ServerBusy" },
+      { target: "dns", message: "plain" },
+    ]);
   });
 });

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator } from "@privatelink-autopilot/arm-emulator";
 import type { Emulator } from "@privatelink-autopilot/arm-emulator";
-import { setConnectionState } from "../../orchestrations/activities/setConnectionState";
+import { setConnectionStateActivity } from "../../orchestrations/activities/setConnectionState";
+
+const setConnectionState = setConnectionStateActivity.run;
 import { resetRuntime } from "../../orchestrations/runtime";
 import type { Decision } from "../../shared/domain";
 import { BATCH, endpointId, STORAGE, SUB, testEstate } from "../shared/azure/fixture";

@@ -8,6 +8,7 @@
  * malformed event is set aside with its reason and never fails the others in the delivery.
  */
 
+
 /** Event Grid's limits on one delivery: events per request, and bytes per event. */
 export const MAX_EVENTS_PER_DELIVERY = 5_000;
 export const MAX_EVENT_BYTES = 1_048_576;
@@ -38,9 +39,6 @@ export type EventGridDelivery =
 
 const validationEventType = "Microsoft.EventGrid.SubscriptionValidationEvent";
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function requireString(event: Record<string, unknown>, field: string, where: string): string {
   const value = event[field];
@@ -124,4 +122,9 @@ function checkLimits(items: readonly unknown[]): void {
       throw new DeliveryTooLargeError(`Event ${index}${id} is ${bytes} bytes; Event Grid delivers at most ${MAX_EVENT_BYTES} bytes (1 MB) per event`);
     }
   });
+}
+
+/** True for a plain object (not null, an array or binary data): the package imports nothing from the app. */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return Object.prototype.toString.call(value) === "[object Object]";
 }

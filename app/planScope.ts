@@ -1,0 +1,207 @@
+/**
+ * @module Reads a scope with paged lists (never one GET per item), decides its Pending connections by
+ * policy, and plans the DNS of the whole scope from the post-decision states: an approval the run makes
+ * (or, in a dry run, would make) counts as Approved, a rejection as Rejected. One read, one plan for
+ * every endpoint of every name. The read half of a drift sweep, and what the `plan` CLI shows.
+ *
+ * Failures stay where they happen: a subscription whose endpoints cannot be listed, or a zone whose
+ * record sets cannot, is reported as an error (with its status and code) and the rest is planned; no
+ * record is deleted for an endpoint in a subscription that could not be read (fail closed), and nothing
+ * is planned in a zone that could not be read.
+ *
+ * Requests: the list pages (zones, their record sets, the private endpoints of each subscription and,
+ * per Private Link type and subscription, the PaaS resources with their connections), plus, for a type
+ * whose list carries no connections (App Service), one connection list per resource our endpoints or
+ * records point at and one GET of each such resource with Pending connections; zone groups and NICs
+ * only for Approved endpoints whose `customDnsConfigs` name no FQDN. Zone groups' own records are
+ * recognised in the zones (see `isServedByZoneGroup`).
+ */
+
+import type { Config } from "../shared/config";
+import type { Connection, DnsRecord, LinkTarget, PrivateEndpoint, ZoneRef } from "../shared/domain";
+import { decide } from "../shared/policy";
+import type { Policy } from "../shared/policy";
+import { desiredRecords } from "../shared/dns/desired";
+import type { DesiredRecords, SkippedName } from "../shared/dns/desired";
+import { isServedByZoneGroup, planChanges } from "../shared/dns/plan";
+import type { DnsChanges } from "../shared/dns/plan";
+import { assumeDecisions, decidedLinkIndex } from "../shared/dns/assumeDecisions";
+import type { DecidedLink } from "../shared/dns/assumeDecisions";
+import { endpointOf, isOwnedBy, targetsOf } from "../shared/dns/ownership";
+import { isWithinScope, normalizeResourceId } from "../shared/resourceId";
+import type { ArmClients } from "../shared/azure/clients";
+import { iteratePrivateEndpoints } from "../shared/azure/privateEndpoints";
+import { listRecordSets, listZones } from "../shared/azure/privateDns";
+import { getLinkTarget, listConnections } from "../shared/azure/connections";
+import { iterateLinkTargets } from "../shared/azure/linkTargets";
+import { LINK_PROVIDERS, linkProviderFor } from "../shared/azure/providers";
+import type { LinkProvider } from "../shared/azure/providers";
+import type { PendingDecision } from "../orchestrations/runReport";
+import { readConnectionFacts } from "../orchestrations/readConnectionFacts";
+import { runErrorsOf } from "../orchestrations/runReport";
+import type { RunError } from "../orchestrations/runReport";
+import { subscriptionsInScope } from "../orchestrations/scope";
+
+export interface ScopePlan {
+  /** Every Pending connection on a resource in scope, with the policy's decision. */
+  decisions: PendingDecision[];
+  /** The DNS changes, planned as if every approve and reject in `decisions` is carried out. */
+  changes: DnsChanges;
+  /** Names of the endpoints for which no record is desired, and why. */
+  skipped: SkippedName[];
+  /** Names whose record a DNS zone group already wrote, as we would have. */
+  servedByZoneGroup: string[];
+  counts: { subscriptions: number; endpoints: number; zones: number; recordSets: number; linkTargets: number };
+  errors: RunError[];
+}
+
+export interface PlanScopeOptions {
+  /** The policy that decides the Pending connections. */
+  policy: Policy;
+  /** The subscriptions to read; the whole scope (with the management group's) when left out. */
+  subscriptionIds?: readonly string[];
+  /** Called as reading goes, for people watching a long read. */
+  onProgress?: (message: string) => void;
+}
+
+/** The links a run's decisions change, for `assumeDecisions`. */
+export function decidedLinksOf(decisions: readonly PendingDecision[]): DecidedLink[] {
+  return decisions.flatMap(({ endpointId, targetResourceId, decision }) =>
+    decision.action === "leavePending" ? [] : [{ endpointId, targetResourceId, status: decision.action === "approve" ? ("Approved" as const) : ("Rejected" as const) }],
+  );
+}
+
+export async function planScope(clients: ArmClients, config: Config, options: PlanScopeOptions): Promise<ScopePlan> {
+  const inScope = await subscriptionsInScope(clients, config);
+  const subscriptionIds = options.subscriptionIds ?? inScope;
+  const partial = inScope.some((s) => !subscriptionIds.some((t) => t.toLowerCase() === s));
+  const scope = { subscriptionIds };
+  const errors: RunError[] = [];
+  const listed = LINK_PROVIDERS.filter((p) => p.listsConnections);
+  const zones = await listZones(clients, config.dnsZoneResourceGroupIds);
+  const desiredOf = (e: PrivateEndpoint) => desiredRecords(e, zones, { ownerId: config.ownerId, ttl: config.recordTtl });
+  // Endpoints are turned into their desired records page by page and not kept (at 100k endpoints the
+  // SDK objects would dominate the sweep's memory), except those with a Pending link: their records
+  // wait for the decisions.
+  const desired: DnsRecord[] = [];
+  const skipped: SkippedName[] = [];
+  const servedByZoneGroup: string[] = [];
+  const take = (d: DesiredRecords) => {
+    for (const r of d.records) desired.push(r);
+    skipped.push(...d.skipped);
+    servedByZoneGroup.push(...d.servedByZoneGroup);
+  };
+  const awaitingDecision = new Map<string, PrivateEndpoint>();
+  const endpointIds = new Set<string>();
+  let endpointCount = 0;
+  const unlisted = new Set<string>();
+  const unreadSubscriptions = new Set<string>();
+  const readEndpoints = async (subscriptionId: string): Promise<void> => {
+    try {
+      for await (const page of iteratePrivateEndpoints(clients, subscriptionId, { details: "approvedWithoutDns" })) {
+        for (const e of page) {
+          endpointCount++;
+          endpointIds.add(e.id.toLowerCase());
+          for (const l of e.links) if (!listsConnections(l.targetResourceId)) unlisted.add(normalizeResourceId(l.targetResourceId));
+          if (e.links.some((l) => l.status === "Pending")) awaitingDecision.set(e.id.toLowerCase(), e);
+          else take(desiredOf(e));
+        }
+      }
+    } catch (error) {
+      unreadSubscriptions.add(subscriptionId.toLowerCase());
+      errors.push(...runErrorsOf(`/subscriptions/${subscriptionId}`, error).map((e) => ({ ...e, message: `could not list its private endpoints, so no record of its endpoints is deleted: ${e.message}` })));
+    }
+  };
+  const unreadZones = new Set<string>();
+  const readRecordSets = async (zone: ZoneRef): Promise<DnsRecord[]> => {
+    try {
+      return await listRecordSets(clients, zone);
+    } catch (error) {
+      unreadZones.add(zone.id.toLowerCase());
+      errors.push(...runErrorsOf(zone.id, error).map((e) => ({ ...e, message: `could not list its record sets, so nothing is planned in it: ${e.message}` })));
+      return [];
+    }
+  };
+  const pending: { target: LinkTarget; connections: Connection[] }[] = [];
+  let linkTargets = 0;
+  const readLinkTargets = async (subscriptionId: string, provider: LinkProvider): Promise<void> => {
+    try {
+      for await (const page of iterateLinkTargets(clients, subscriptionId, provider)) {
+        for (const { target, connections } of page) {
+          linkTargets++;
+          const waiting = connections.filter((c) => c.status === "Pending");
+          if (waiting.length > 0) pending.push({ target, connections: waiting });
+        }
+      }
+    } catch (error) {
+      errors.push(...runErrorsOf(`/subscriptions/${subscriptionId}/providers/${provider.resourceType}`, error).map((e) => ({ ...e, message: `could not list them: ${e.message}` })));
+    }
+  };
+  const [, recordLists] = await Promise.all([
+    Promise.all(subscriptionIds.map(readEndpoints)),
+    Promise.all(zones.map(readRecordSets)),
+    Promise.all(subscriptionIds.flatMap((s) => listed.map((provider) => readLinkTargets(s, provider)))),
+  ]);
+  const current = recordLists.flat();
+  options.onProgress?.(
+    `read ${endpointCount} endpoints and ${linkTargets} Private Link resources in ${subscriptionIds.length} subscriptions, and ${current.length} record sets in ${zones.length} zones`,
+  );
+
+  // Types whose lists carry no connections: read those of the resources our endpoints and records point at.
+  for (const r of current) if (isOwnedBy(r, config.ownerId)) for (const t of targetsOf(r)) if (!listsConnections(t)) unlisted.add(t);
+  const perResource = [...unlisted].filter((t) => isWithinScope(t, scope)).sort();
+  for (const [i, resourceId] of perResource.entries()) {
+    try {
+      const connections = (await listConnections(clients, resourceId)).filter((c) => c.status === "Pending");
+      const target = connections.length > 0 ? await getLinkTarget(clients, resourceId) : undefined;
+      if (target !== undefined) pending.push({ target, connections });
+    } catch (error) {
+      errors.push(...runErrorsOf(resourceId, error).map((e) => ({ ...e, message: `could not list its connections: ${e.message}` })));
+    }
+    if ((i + 1) % 100 === 0) options.onProgress?.(`listed the connections of ${i + 1} of ${perResource.length} resources`);
+  }
+
+  // Decide, from the connections already listed (the endpoint, when its group ids are needed, is the one read above).
+  const decisions: PendingDecision[] = [];
+  for (const { target, connections } of pending) {
+    for (const connection of connections) {
+      const endpoint = awaitingDecision.get(connection.privateEndpointId.toLowerCase());
+      const facts = await readConnectionFacts(clients, connection, target, { subscriptionIds: inScope, ...(endpoint === undefined ? {} : { endpoint }) });
+      decisions.push({ connectionId: connection.id, endpointId: connection.privateEndpointId, targetResourceId: target.id, decision: decide(options.policy, facts) });
+    }
+  }
+  decisions.sort((a, b) => a.connectionId.localeCompare(b.connectionId));
+  const decided = decidedLinkIndex(decidedLinksOf(decisions));
+  for (const e of awaitingDecision.values()) take(desiredOf(assumeDecisions(e, decided)));
+
+  // A plan for part of the scope answers only for the endpoints in it: records of endpoints elsewhere, or
+  // in a subscription that could not be read, stay.
+  const answersFor = unreadSubscriptions.size === 0 ? scope : { subscriptionIds: subscriptionIds.filter((s) => !unreadSubscriptions.has(s.toLowerCase())) };
+  const limited = partial || unreadSubscriptions.size > 0;
+  if (limited) for (const r of current) if (isOwnedBy(r, config.ownerId)) {
+    const id = endpointOf(r);
+    if (id !== undefined && isWithinScope(id, answersFor)) endpointIds.add(id);
+  }
+  const plannable = unreadZones.size === 0 ? desired : desired.filter((r) => !unreadZones.has(r.zoneId.toLowerCase()));
+  const planned = planChanges({ current, desired: plannable, ownerId: config.ownerId, ...(limited ? { endpointIds: [...endpointIds] } : {}) });
+  const served = planned.conflicts.filter(isServedByZoneGroup);
+  servedByZoneGroup.push(...served.map((c) => `${c.record.name}.${c.record.zone}`));
+  const changes = { ...planned, conflicts: planned.conflicts.filter((c) => !isServedByZoneGroup(c)) };
+  return {
+    decisions,
+    changes,
+    skipped: skipped.sort((a, b) => a.fqdn.localeCompare(b.fqdn)),
+    servedByZoneGroup: [...new Set(servedByZoneGroup)].sort(),
+    errors,
+    counts: { subscriptions: subscriptionIds.length, endpoints: endpointCount, zones: zones.length, recordSets: current.length, linkTargets: linkTargets + perResource.length },
+  };
+}
+
+/** False for a type whose list carries no connections, and for a type we do not support at all. */
+function listsConnections(resourceId: string): boolean {
+  try {
+    return linkProviderFor(resourceId).listsConnections;
+  } catch {
+    return true;
+  }
+}
