@@ -12,7 +12,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(__dirname, "..");
-const APP_FOLDERS = ["functions", "orchestrations", "shared", "cli"];
+const APP_FOLDERS = ["app", "functions", "orchestrations", "shared", "cli"];
 const HARNESS = readdirSync(join(ROOT, "packages"));
 
 interface Manifest {
