@@ -138,7 +138,7 @@ describe("ARM events", () => {
 
   it("publishes a long-running write only once it has committed", async () => {
     await emulator.control.subscribe({ url: subscriber.url });
-    emulator.control.setAsyncOperationDelay(40);
+    emulator.control.setAsyncOperationDelay(300);
     const network = new NetworkManagementClient(new StaticTokenCredential(), SPOKE, clientOptions(emulator));
     const poller = await network.privateEndpoints.beginDelete("rg-endpoints", "pe-kv-secrets", { updateIntervalInMs: 5 });
     await emulator.control.flushEvents();

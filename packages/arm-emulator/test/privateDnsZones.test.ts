@@ -32,7 +32,8 @@ describe("Private DNS zones and virtual network links", () => {
   });
 
   it("creates a zone as a long-running operation polled on privateDnsOperationStatuses, and refuses a second create with If-None-Match", async () => {
-    emulator.control.setAsyncOperationDelay(30);
+    // Long enough that the reads below happen before it commits, even on a loaded machine.
+    emulator.control.setAsyncOperationDelay(500);
     const accepted = await armRequest(emulator, "PUT", `${ZONES}/${ZONE}?api-version=2024-06-01`, { body: { location: "global", tags: { team: "network" } } });
     expect(accepted.status).toBe(202);
     expect(accepted.headers["azure-asyncoperation"]).toMatch(new RegExp(`/subscriptions/${SUB}/providers/Microsoft.Network/privateDnsOperationStatuses/[0-9a-f-]{36}\\?api-version=2024-06-01$`));
@@ -44,7 +45,10 @@ describe("Private DNS zones and virtual network links", () => {
     const zone = await dns.privateZones.beginCreateOrUpdateAndWait("rg-dns", "privatelink.file.core.windows.net", { location: "global", tags: { team: "storage" } }, FAST);
     expect(zone).toMatchObject({ name: "privatelink.file.core.windows.net", location: "global", tags: { team: "storage" }, provisioningState: "Succeeded", numberOfRecordSets: 1 });
     await expect(dns.privateZones.beginCreateOrUpdateAndWait("rg-dns", "privatelink.file.core.windows.net", { location: "global" }, { ...FAST, ifNoneMatch: "*" })).rejects.toMatchObject({ statusCode: 412 });
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    // The first create commits when its delay has passed: wait for its operation, bounded.
+    const status = String(accepted.headers["azure-asyncoperation"]);
+    for (let i = 0; i < 100 && ((await armRequest(emulator, "GET", status)).body as { status?: string }).status === "InProgress"; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await armRequest(emulator, "GET", status)).body).toMatchObject({ status: "Succeeded" });
     expect(emulator.control.snapshot().privateDnsZones.map((z) => z.name).sort()).toEqual(["privatelink.blob.core.windows.net", "privatelink.file.core.windows.net"]);
   });
 
