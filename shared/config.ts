@@ -60,6 +60,11 @@ export const Settings = {
 
 export const DEFAULT_SWEEP_SCHEDULE = "0 */15 * * * *";
 const PUBLIC_ARM = "https://management.azure.com";
+
+/** True when the endpoint is public ARM however it is written (case, trailing slash, explicit port). */
+function isPublicArm(endpoint: string): boolean {
+  return new URL(endpoint).origin === new URL(PUBLIC_ARM).origin;
+}
 /** Azure's rule for a management group id: up to 90 letters, digits, `-`, `_`, `.`, `(`, `)`; not ending in `.`. */
 const MANAGEMENT_GROUP_ID = /^[A-Za-z0-9_().-]{0,89}[A-Za-z0-9_()-]$/;
 const MANAGEMENT_GROUP_PREFIX = /^\/providers\/Microsoft\.Management\/managementGroups\//i;
@@ -177,8 +182,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (s !== undefined && s[Settings.policyPath] === undefined && s[Settings.policy] === undefined) {
     problems.push(`${Settings.policyPath} or ${Settings.policy}: missing; expected a policy file path or the policy itself (YAML or JSON)`);
   }
-  if (s !== undefined && s[Settings.armStaticToken] !== undefined && s[Settings.armEndpoint] === PUBLIC_ARM) {
-    problems.push(`${Settings.armStaticToken}: only for a local ARM emulator; expected it unset when ${Settings.armEndpoint} is public ARM`);
+  if (s !== undefined && isPublicArm(s[Settings.armEndpoint])) {
+    if (s[Settings.armStaticToken] !== undefined) {
+      problems.push(`${Settings.armStaticToken}: only for a local ARM emulator; expected it unset when ${Settings.armEndpoint} is public ARM`);
+    }
+    // A CA file replaces Node's trusted roots, so real ARM's certificate would no longer verify.
+    if (s[Settings.armCaFile] !== undefined) {
+      problems.push(`${Settings.armCaFile}: only for a local ARM emulator; expected it unset when ${Settings.armEndpoint} is public ARM`);
+    }
   }
   if (problems.length > 0 || s === undefined) {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);

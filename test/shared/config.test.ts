@@ -107,6 +107,25 @@ describe("loadConfig", () => {
     expect(problems.join()).not.toContain("secret-value");
   });
 
+  it.each(["https://management.azure.com/", "https://MANAGEMENT.azure.com", "https://management.azure.com:443"])(
+    "knows public ARM written as %s, and refuses a static token and a CA file against it",
+    (endpoint) => {
+      const problems = problemsOf({ ...valid, AUTOPILOT_ARM_ENDPOINT: endpoint, AUTOPILOT_ARM_STATIC_TOKEN: "t", AUTOPILOT_ARM_CA_FILE: "ca.pem" });
+      expect(problems).toEqual([
+        expect.stringMatching(/^AUTOPILOT_ARM_STATIC_TOKEN: only for a local ARM emulator/),
+        expect.stringMatching(/^AUTOPILOT_ARM_CA_FILE: only for a local ARM emulator/),
+      ]);
+    },
+  );
+
+  it("takes a static token and a CA file for an emulator's endpoint", () => {
+    expect(loadConfig({ ...valid, AUTOPILOT_ARM_ENDPOINT: "https://127.0.0.1:8443", AUTOPILOT_ARM_STATIC_TOKEN: "t", AUTOPILOT_ARM_CA_FILE: "ca.pem" }).arm).toMatchObject({
+      endpoint: "https://127.0.0.1:8443",
+      staticToken: "t",
+      caFile: "ca.pem",
+    });
+  });
+
   describe("scope", () => {
     const withoutSubscriptions = { ...valid, AUTOPILOT_SUBSCRIPTIONS: undefined };
 
