@@ -6,15 +6,15 @@
  * offline. It never changes anything.
  */
 
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { loadConfig, Settings } from "../shared/config";
+import { ConfigError, loadConfig, Settings } from "../shared/config";
 import type { Config } from "../shared/config";
 import { explainDecision } from "../shared/policy";
 import { isResourceId } from "../shared/resourceId";
 import { createArmClients, defaultCredential, StaticTokenCredential } from "../shared/azure/clients";
 import type { ArmClients } from "../shared/azure/clients";
 import { PolicyStore } from "../orchestrations/policyStore";
+import { readCaFile } from "../orchestrations/runtime";
 import { runScope } from "../app/runScope";
 import { resolveScope, subscriptionsInScope } from "../orchestrations/scope";
 import { newRunReport } from "../orchestrations/runReport";
@@ -93,7 +93,7 @@ export function clientsFor(config: Config): ArmClients {
   return createArmClients({
     endpoint,
     credential: staticToken !== undefined ? new StaticTokenCredential(staticToken) : defaultCredential(),
-    ...(caFile !== undefined ? { ca: readFileSync(caFile, "utf8") } : {}),
+    ...(caFile !== undefined ? { ca: readCaFile(caFile) } : {}),
     // The CLI only reads: its clients refuse every write, as a dry run's do.
     readOnly: true,
   });
@@ -247,7 +247,8 @@ export async function runCli(argv: readonly string[], env: Record<string, string
     }
   } catch (error) {
     io.err(error instanceof Error ? error.message : String(error));
-    return 1;
+    // A setting found bad only when used (an unreadable CA file) is still a bad setting.
+    return error instanceof ConfigError ? 2 : 1;
   }
 }
 

@@ -38,7 +38,8 @@ export function resetRuntime(): void {
   clearScopeCache();
 }
 
-function readCaFile(path: string): string {
+/** Reads the CA file a setting names; a file that cannot be read is a bad setting (`ConfigError`), naming it. */
+export function readCaFile(path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (cause) {

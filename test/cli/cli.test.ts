@@ -95,6 +95,12 @@ describe("the what-if CLI against the emulator", () => {
     }
   });
 
+  it("exits 2 naming the setting when the CA file it names cannot be read", async () => {
+    const { code, err } = await cliWith({ AUTOPILOT_ARM_CA_FILE: join(dir, "missing-ca.pem") }, "plan");
+    expect(code).toBe(2);
+    expect(err).toMatch(/AUTOPILOT_ARM_CA_FILE: cannot read .*missing-ca\.pem/);
+  });
+
   it("reads through clients that refuse every write", () => {
     expect(clientsFor(loadConfig(env)).readOnly).toBe(true);
   });
