@@ -5,13 +5,14 @@
  * connection removed from the resource side) and keeps serving until Ctrl-C.
  */
 
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadEstateSeed, startEmulator } from "@privatelink-autopilot/arm-emulator";
 import type { Emulator } from "@privatelink-autopilot/arm-emulator";
 import { startLocalHost } from "@privatelink-autopilot/functions-local-host";
 import type { LocalHost } from "@privatelink-autopilot/functions-local-host";
+import { claimStateDir } from "./stateDir";
 import { welcomeText } from "./welcome";
 
 const ROOT = resolve(__dirname, "..", "..");
@@ -45,8 +46,13 @@ async function main(): Promise<void> {
     return;
   }
   const stateDir = join(ROOT, ".local-state");
-  if (!values["keep-state"]) rmSync(stateDir, { recursive: true, force: true });
-  mkdirSync(stateDir, { recursive: true });
+  let releaseStateDir: () => void;
+  try {
+    releaseStateDir = claimStateDir(stateDir, { keep: values["keep-state"] });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
 
   const emulator = await startEmulator({ port: Number(values["emulator-port"]), estate: await loadEstateSeed(join(ROOT, "packages", "arm-emulator", "estates", "demo.json")) });
   const caFile = join(stateDir, "emulator-ca.pem");
@@ -76,13 +82,21 @@ async function main(): Promise<void> {
     say("stopping");
     await host.close();
     await emulator.close();
+    releaseStateDir();
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown());
   process.on("SIGTERM", () => void shutdown());
 
   say("first drift sweep: deciding the demo estate's Pending connections and writing their DNS");
-  await host.runTimer("driftSweepTimer");
+  try {
+    await host.runTimer("driftSweepTimer");
+  } catch (error) {
+    // Bad settings or policy: the app refuses runs but keeps serving, as it does in Azure.
+    say(`first drift sweep refused: ${error instanceof Error ? error.message : String(error)}`);
+    say(`still serving, so ${host.url}/api/health answers 503 and /api/health/details names the problem; fix it and restart`);
+    return;
+  }
   await settle(emulator, host);
   if (!values["no-demo"]) await playLifecycle(emulator, host);
   say(`ready; serving until Ctrl-C (host ${host.url}, emulator ${emulator.url})`);
