@@ -115,6 +115,10 @@ export async function handleArmRequest(parts: ArmServerParts, req: IncomingMessa
   }
   const { matched, otherMethods } = findRoute(parts.routes, method, segments);
   parts.counters.count(`${method} ${matched?.route.operation ?? "unknown"}`);
+  if (method !== "GET" && method !== "HEAD") {
+    const writeDone = parts.counters.writeStarted();
+    res.once("close", writeDone);
+  }
 
   const fault = parts.faults.pick(method, url.pathname);
   if (fault !== undefined) {

@@ -122,7 +122,7 @@ describe("the control API", () => {
     const unknown = await armRequest(emulator, "POST", "/_emulator/explode", { token: null });
     expect(unknown.status).toBe(404);
     const counters = await armRequest(emulator, "GET", "/_emulator/counters", { token: null });
-    expect(counters.body).toEqual({ operations: {}, total: 0, throttled: 0 });
+    expect(counters.body).toEqual({ operations: {}, total: 0, throttled: 0, maxWritesInFlight: 0 });
   });
 
   it("pages every list completely and in order, whatever the page size and $top", async () => {

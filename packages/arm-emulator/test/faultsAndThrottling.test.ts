@@ -195,8 +195,23 @@ describe("the ARM front door", () => {
       operations: { "GET privateDnsZones/recordSets:list": 2, "GET privateEndpoints:listBySubscription": 1 },
       total: 3,
       throttled: 0,
+      maxWritesInFlight: 0,
     });
     emulator.control.resetCounters();
-    expect(emulator.control.counters()).toEqual({ operations: {}, total: 0, throttled: 0 });
+    expect(emulator.control.counters()).toEqual({ operations: {}, total: 0, throttled: 0, maxWritesInFlight: 0 });
+  });
+
+  it("counts the most writes it served at once, so a client's concurrency can be seen", async () => {
+    emulator.control.injectFault({ method: "PUT", path: "/A/", probability: 1, action: { type: "latency", ms: 150 } });
+    try {
+      const put = (name: string) =>
+        armRequest(emulator, "PUT", `${ZONES}/privatelink.blob.core.windows.net/A/${name}?api-version=2024-06-01`, { body: { properties: { ttl: 10, aRecords: [{ ipv4Address: "10.0.0.1" }] } } });
+      await put("one");
+      expect(emulator.control.counters().maxWritesInFlight).toBe(1);
+      await Promise.all([put("two"), put("three"), put("four")]);
+      expect(emulator.control.counters().maxWritesInFlight).toBe(3);
+    } finally {
+      emulator.control.clearFaults();
+    }
   });
 });
