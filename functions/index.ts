@@ -12,6 +12,7 @@ import "./health";
 import "../orchestrations/reconcileEndpoint";
 import "../orchestrations/reconcileResource";
 import "../orchestrations/driftSweep";
+import "../orchestrations/runsForKey";
 import "../orchestrations/activities/evaluateEndpoint";
 import "../orchestrations/activities/evaluateResource";
 import "../orchestrations/activities/setConnectionState";
