@@ -23,7 +23,7 @@ import type { CliIo } from "./cliIo";
 import { CLI_SCHEMA_VERSION, table } from "./cliIo";
 import { explainById, printExplanations, readFactsFile } from "./explain";
 import { validate } from "./validate";
-import { APP_ENV_NOTE, appAccess, listRunsCommand, reportCommand, sinceParameter } from "./runs";
+import { APP_ENV_NOTE, appAccess, listRunsCommand, reportCommand, sinceParameter, waitCommand } from "./runs";
 
 export type { CliIo } from "./cliIo";
 
@@ -37,7 +37,7 @@ for could not be read (plan: any error in its report; runs, report: the app's an
 or bad settings (plan --detailed-exitcode: changes are pending).`;
 
 /** Each command's flags and help; \`--help\` and \`--json\` are every command's. */
-const COMMANDS: Record<"plan" | "explain" | "validate" | "runs" | "report", { usage: string; help: string; options: Record<string, { type: "string" | "boolean" }> }> = {
+const COMMANDS: Record<"plan" | "explain" | "validate" | "runs" | "report" | "wait", { usage: string; help: string; options: Record<string, { type: "string" | "boolean" }> }> = {
   plan: {
     usage: "privatelink-autopilot plan [--subscription <guid>] [--json] [--detailed-exitcode]",
     help: `Runs a drift sweep without its writes: prints the decisions it would make for Pending
@@ -105,6 +105,21 @@ endpoint-<name>-<hash>) shows its latest run. Exit 1 when there is no such run.
 
 ${APP_ENV_NOTE}`,
     options: { app: { type: "string" } },
+  },
+  wait: {
+    usage: "privatelink-autopilot wait <endpoint id> [--timeout <seconds>] [--interval <seconds>] [--app <url>] [--json]",
+    help: `Waits until a private endpoint's names resolve privately: polls GET /api/endpoints/<id>/status
+and prints each new verdict and its reason (stderr). For deployment pipelines, after the endpoint is created.
+
+  --timeout <seconds>   give up after this long (default 300)
+  --interval <seconds>  between polls (default 5)
+  --json                print the last status (connections, names, verdict) with schemaVersion
+
+Exit codes: 0 ready; 1 pending-approval, conflict or not-ours (they do not change by themselves: the
+reason says what a person must do), or the app answered an error; 2 timed out, or a usage error.
+
+${APP_ENV_NOTE}`,
+    options: { app: { type: "string" }, timeout: { type: "string" }, interval: { type: "string" } },
   },
 };
 
@@ -270,6 +285,20 @@ export async function runCli(argv: readonly string[], env: Record<string, string
         const config = configFrom(env, io);
         if (config === undefined) return 2;
         return await plan(config, { json, subscription: option("subscription"), detailedExitCode: (values as Record<string, unknown>)["detailed-exitcode"] === true }, io);
+      }
+      case "wait": {
+        const access = appAccess(option("app"), env);
+        if (typeof access === "string") return usageError(command, access, io);
+        if (positionals.length !== 1 || !isResourceId(positionals[0])) return usageError(command, "expected one private endpoint id", io);
+        const seconds = (name: string, fallback: number): number | undefined => {
+          const value = option(name);
+          const n = value === undefined ? fallback : Number(value);
+          return Number.isFinite(n) && n > 0 && n <= 86_400 ? n : undefined;
+        };
+        const timeoutSeconds = seconds("timeout", 300);
+        const intervalSeconds = seconds("interval", 5);
+        if (timeoutSeconds === undefined || intervalSeconds === undefined) return usageError(command, "--timeout and --interval: expected seconds from 1 to 86400", io);
+        return await waitCommand(access, positionals[0] as string, { json, timeoutSeconds, intervalSeconds }, io);
       }
       case "runs":
       case "report": {

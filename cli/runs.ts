@@ -93,3 +93,47 @@ export async function reportCommand(access: AppAccess, id: string, options: { js
   else io.out(answer.text.replace(/\n$/, ""));
   return 0;
 }
+
+export interface WaitOptions {
+  json: boolean;
+  timeoutSeconds: number;
+  intervalSeconds: number;
+}
+
+interface StatusAnswer {
+  verdict: string;
+  reason: string;
+}
+
+const TERMINAL = new Set(["pending-approval", "conflict", "not-ours"]);
+
+/**
+ * `wait <endpoint id>`: polls `GET /api/endpoints/{id}/status` until the endpoint's names resolve
+ * privately. 0 ready; 1 a verdict that will not change by itself (pending-approval, conflict, not-ours)
+ * or an error answer (no such endpoint included); 2 the timeout passed first.
+ */
+export async function waitCommand(access: AppAccess, endpointId: string, options: WaitOptions, io: CliIo, sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))): Promise<number> {
+  const deadline = Date.now() + options.timeoutSeconds * 1000;
+  let last = "";
+  for (;;) {
+    const answer = await get(access, `/api/endpoints${encodeURI(endpointId)}/status`);
+    if (answer.status !== 200) {
+      io.err(`GET /api/endpoints/.../status answered ${answer.status}: ${messageOf(answer.text)}`);
+      return 1;
+    }
+    const status = JSON.parse(answer.text) as StatusAnswer;
+    const line = `${status.verdict}: ${status.reason}`;
+    const done = status.verdict === "ready" || TERMINAL.has(status.verdict);
+    const timedOut = !done && Date.now() + options.intervalSeconds * 1000 > deadline;
+    if (options.json && (done || timedOut)) io.out(JSON.stringify({ ...status, schemaVersion: CLI_SCHEMA_VERSION }, null, 2));
+    else if (!options.json && line !== last) io.err(line);
+    last = line;
+    if (status.verdict === "ready") return 0;
+    if (done) return 1;
+    if (timedOut) {
+      io.err(`timed out after ${options.timeoutSeconds} s: ${line}`);
+      return 2;
+    }
+    await sleep(options.intervalSeconds * 1000);
+  }
+}

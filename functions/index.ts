@@ -7,6 +7,7 @@ import { getRuntime } from "../orchestrations/runtime";
 import { runLog } from "../orchestrations/runLog";
 import "./onArmEvent";
 import "./runs";
+import "./endpointStatus";
 import "./driftSweepTimer";
 import "./health";
 import "../orchestrations/reconcileEndpoint";
