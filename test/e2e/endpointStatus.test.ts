@@ -1,7 +1,9 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../cli/main";
 import type { EndpointStatus } from "../../app/endpointStatus";
-import { OWNER, SPOKE, startStack } from "./stack";
+import { OWNER, ROOT, SPOKE, startStack } from "./stack";
 import type { Stack } from "./stack";
 
 const BATCH = `/subscriptions/${SPOKE}/resourceGroups/rg-batch/providers/Microsoft.Batch/batchAccounts/batchprod`;
@@ -14,11 +16,11 @@ async function wait(stack: Stack, ...argv: string[]) {
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
-describe("the DNS ready answer and `wait` (local host + ARM emulator, events on)", () => {
+describe("the DNS ready answer and `wait` on the demo (its estate and policy; local host + ARM emulator, events on)", () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ policy: await readFile(join(ROOT, "local", "demo", "policy.yaml"), "utf8") });
     await stack.settle();
   });
   afterAll(async () => {
