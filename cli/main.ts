@@ -3,7 +3,7 @@
  * @module The read-only CLI. `plan` reads a real tenant (or the emulator) the way a drift sweep does and
  * prints what the app would decide and which records it would change; `explain` shows how the policy
  * decides a connection, rule by rule, from ARM or from a facts file; `validate` checks a policy file
- * offline. It never changes anything.
+ * offline; `runs` and `report` read the deployed app's run history over its HTTP API. It never changes anything.
  */
 
 import { parseArgs } from "node:util";
@@ -20,9 +20,10 @@ import { resolveScope, subscriptionsInScope } from "../orchestrations/scope";
 import { newRunReport } from "../orchestrations/runReport";
 import type { RecordSummary, RunReport } from "../orchestrations/runReport";
 import type { CliIo } from "./cliIo";
-import { CLI_SCHEMA_VERSION } from "./cliIo";
+import { CLI_SCHEMA_VERSION, table } from "./cliIo";
 import { explainById, printExplanations, readFactsFile } from "./explain";
 import { validate } from "./validate";
+import { APP_ENV_NOTE, appAccess, listRunsCommand, reportCommand, sinceParameter, waitCommand } from "./runs";
 
 export type { CliIo } from "./cliIo";
 
@@ -32,11 +33,11 @@ or AUTOPILOT_POLICY, AUTOPILOT_ARM_*; see docs/configuration.md). Credentials: D
 (e.g. after az login); \`npm start\` prints the settings that point the CLI at its emulator.`;
 
 const EXIT_CODES = `Exit codes: 0 done (validate: the policy is valid); 1 the policy is invalid, or what was asked
-for could not be read (plan: any error in its report); 2 usage error or bad settings (plan
---detailed-exitcode: changes are pending).`;
+for could not be read (plan: any error in its report; runs, report: the app's answer); 2 usage error
+or bad settings (plan --detailed-exitcode: changes are pending).`;
 
 /** Each command's flags and help; \`--help\` and \`--json\` are every command's. */
-const COMMANDS: Record<"plan" | "explain" | "validate", { usage: string; help: string; options: Record<string, { type: "string" | "boolean" }> }> = {
+const COMMANDS: Record<"plan" | "explain" | "validate" | "runs" | "report" | "wait", { usage: string; help: string; options: Record<string, { type: "string" | "boolean" }> }> = {
   plan: {
     usage: "privatelink-autopilot plan [--subscription <guid>] [--json] [--detailed-exitcode]",
     help: `Runs a drift sweep without its writes: prints the decisions it would make for Pending
@@ -74,6 +75,52 @@ each at its path. Exit 0 when valid, 1 when not.
   --json  print one JSON document (with schemaVersion): valid, issues[] of { path, message, line }`,
     options: {},
   },
+  runs: {
+    usage: "privatelink-autopilot runs [--key <id or key>] [--kind endpoint|resource|sweep] [--since <time|12h|7d>] [--status <states>] [--has-errors] [--has-changes] [--top <n>] [--continuation-token <t>] [--app <url>] [--json]",
+    help: `Lists the app's runs, newest first, one line each: start time, kind, runtime status, decisions
+carried out, records changed, errors, and the run id to pass to \`report\`. Reads GET /api/runs.
+
+  --key <id or key>      the runs of one endpoint, resource or subscription id, or key (drift-sweep)
+  --kind <kind>          endpoint, resource or sweep
+  --since <time>         runs started since an ISO time, or since a duration ago (12h, 7d)
+  --status <states>      Pending, Running, Completed, Failed, Terminated (comma-separated)
+  --has-errors           only runs with errors
+  --has-changes          only runs that carried out a decision or changed a record
+  --top <n>              at most n runs (default 50); the last line says how to get more
+  --continuation-token   the next page
+  --json                 the API's page ({ runs, continuationToken }) with schemaVersion
+
+${APP_ENV_NOTE}`,
+    options: {
+      app: { type: "string" }, key: { type: "string" }, kind: { type: "string" }, since: { type: "string" }, status: { type: "string" },
+      "has-errors": { type: "boolean" }, "has-changes": { type: "boolean" }, top: { type: "string" }, "continuation-token": { type: "string" },
+    },
+  },
+  report: {
+    usage: "privatelink-autopilot report <run id or key> [--app <url>] [--json]",
+    help: `Prints one run's report as text (GET /api/runs/{id}?format=text); a key (drift-sweep,
+endpoint-<name>-<hash>) shows its latest run. Exit 1 when there is no such run.
+
+  --json  the run's status and report as JSON, with schemaVersion
+
+${APP_ENV_NOTE}`,
+    options: { app: { type: "string" } },
+  },
+  wait: {
+    usage: "privatelink-autopilot wait <endpoint id> [--timeout <seconds>] [--interval <seconds>] [--app <url>] [--json]",
+    help: `Waits until a private endpoint's names resolve privately: polls GET /api/endpoints/<id>/status
+and prints each new verdict and its reason (stderr). For deployment pipelines, after the endpoint is created.
+
+  --timeout <seconds>   give up after this long (default 300)
+  --interval <seconds>  between polls (default 5)
+  --json                print the last status (connections, names, verdict) with schemaVersion
+
+Exit codes: 0 ready; 1 pending-approval, conflict or not-ours (they do not change by themselves: the
+reason says what a person must do), or the app answered an error; 2 timed out, or a usage error.
+
+${APP_ENV_NOTE}`,
+    options: { app: { type: "string" }, timeout: { type: "string" }, interval: { type: "string" } },
+  },
 };
 
 type Command = keyof typeof COMMANDS;
@@ -97,11 +144,6 @@ export function clientsFor(config: Config): ArmClients {
     // The CLI only reads: its clients refuse every write, as a dry run's do.
     readOnly: true,
   });
-}
-
-function table(rows: string[][]): string[] {
-  const widths = rows.reduce<number[]>((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), []);
-  return rows.map((row) => `  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ")}`);
 }
 
 /** True when the report has changes a live run would make: decisions to carry out or records to write. */
@@ -243,6 +285,37 @@ export async function runCli(argv: readonly string[], env: Record<string, string
         const config = configFrom(env, io);
         if (config === undefined) return 2;
         return await plan(config, { json, subscription: option("subscription"), detailedExitCode: (values as Record<string, unknown>)["detailed-exitcode"] === true }, io);
+      }
+      case "wait": {
+        const access = appAccess(option("app"), env);
+        if (typeof access === "string") return usageError(command, access, io);
+        if (positionals.length !== 1 || !isResourceId(positionals[0])) return usageError(command, "expected one private endpoint id", io);
+        const seconds = (name: string, fallback: number): number | undefined => {
+          const value = option(name);
+          const n = value === undefined ? fallback : Number(value);
+          return Number.isFinite(n) && n > 0 && n <= 86_400 ? n : undefined;
+        };
+        const timeoutSeconds = seconds("timeout", 300);
+        const intervalSeconds = seconds("interval", 5);
+        if (timeoutSeconds === undefined || intervalSeconds === undefined) return usageError(command, "--timeout and --interval: expected seconds from 1 to 86400", io);
+        return await waitCommand(access, positionals[0] as string, { json, timeoutSeconds, intervalSeconds }, io);
+      }
+      case "runs":
+      case "report": {
+        const access = appAccess(option("app"), env);
+        if (typeof access === "string") return usageError(command, access, io);
+        if (command === "report") {
+          if (positionals.length !== 1) return usageError(command, "expected one run id or key", io);
+          return await reportCommand(access, positionals[0] as string, { json }, io);
+        }
+        if (positionals.length > 0) return usageError(command, `unexpected argument ${JSON.stringify(positionals[0])}`, io);
+        const flag = (name: string) => ((values as Record<string, unknown>)[name] === true ? "true" : undefined);
+        const since = option("since");
+        const filters = {
+          key: option("key"), kind: option("kind"), since: since === undefined ? undefined : sinceParameter(since, new Date()), status: option("status"),
+          hasErrors: flag("has-errors"), hasChanges: flag("has-changes"), top: option("top"), continuationToken: option("continuation-token"),
+        };
+        return await listRunsCommand(access, { json, filters }, io);
       }
     }
   } catch (error) {

@@ -1,6 +1,8 @@
 /**
- * @module HTTP manual runs: `POST /api/runs` starts a run for one endpoint, one resource, one subscription
- * or the whole scope (optionally a dry run); `GET /api/runs/{instanceId}` returns its status and report.
+ * @module HTTP manual runs and the run history: `POST /api/runs` starts a run for one endpoint, one
+ * resource, one subscription or the whole scope (optionally a dry run); `GET /api/runs` lists runs newest
+ * first (filters and paging: see runHistory.ts); `GET /api/runs/{id}` returns a run's status and report,
+ * and for a key (e.g. `drift-sweep`) those of its latest run.
  */
 
 import { app, HttpResponse } from "@azure/functions";
@@ -10,11 +12,13 @@ import { z } from "zod";
 import { GUID, isWithinScope, parseResourceId, resourceTypeOf } from "../shared/resourceId";
 import type { ReconcileRequest } from "../shared/domain";
 import { formatRunReport } from "../orchestrations/runReport";
-import type { RunReport } from "../orchestrations/runReport";
+import { Orchestrations } from "../orchestrations/names";
+import type { RunsForKeyStatus } from "../orchestrations/runsForKey";
 import { getRuntime } from "../orchestrations/runtime";
 import { subscriptionsInScope } from "../orchestrations/scope";
 import { runLog } from "../orchestrations/runLog";
 import { getRunStatus, startReconcile, startSweep } from "./startRun";
+import { listRuns, parseRunsQuery, reportOf } from "./runHistory";
 import type { StartedRun } from "./startRun";
 
 const SCOPE_EXPECTED = 'expected "all", { "endpointId": "<private endpoint id>" }, { "resourceId": "<PaaS resource id>" } or { "subscriptionId": "<guid>" }';
@@ -127,27 +131,44 @@ export const startRunHttp: HttpHandler = async (request: HttpRequest, context: I
 
 app.http("startRun", { route: "runs", methods: ["POST"], authLevel: "function", extraInputs: [df.input.durableClient()], handler: startRunHttp });
 
-export const getRunHttp: HttpHandler = async (request: HttpRequest, context: InvocationContext) => {
-  const instanceId = request.params["instanceId"] ?? "";
-  const status = await getRunStatus(df.getClient(context), instanceId);
-  if (status === undefined) {
-    return new HttpResponse({ status: 404, jsonBody: { error: { code: "NotFound", message: `no run with instance id ${JSON.stringify(instanceId)}` } } });
+export const listRunsHttp: HttpHandler = async (request: HttpRequest, context: InvocationContext) => {
+  let query: ReturnType<typeof parseRunsQuery>;
+  try {
+    query = parseRunsQuery(request.query);
+  } catch (error) {
+    return badRequest(error instanceof Error ? error.message : String(error));
   }
-  const report = (status.output ?? undefined) as RunReport | undefined;
-  const done = report !== undefined && typeof report === "object" && "dns" in report;
+  return new HttpResponse({ status: 200, jsonBody: await listRuns(df.getClient(context), query) });
+};
+
+app.http("listRuns", { route: "runs", methods: ["GET"], authLevel: "function", extraInputs: [df.input.durableClient()], handler: listRunsHttp });
+
+export const getRunHttp: HttpHandler = async (request: HttpRequest, context: InvocationContext) => {
+  const id = request.params["instanceId"] ?? "";
+  const client = df.getClient(context);
+  let status = await getRunStatus(client, id);
+  if (status === undefined) {
+    return new HttpResponse({ status: 404, jsonBody: { error: { code: "NotFound", message: `no run with id ${JSON.stringify(id)}` } } });
+  }
+  // A key's lock: answer with the run it is on, or ran last (the lock alone until that run exists).
+  if (status.name === Orchestrations.runsForKey) {
+    const runId = (status.customStatus as Partial<RunsForKeyStatus> | null | undefined)?.runId;
+    status = (typeof runId === "string" ? await getRunStatus(client, runId) : undefined) ?? status;
+  }
+  const report = reportOf(status);
   if (request.query.get("format") === "text") {
-    return new HttpResponse({ status: 200, body: done ? `${formatRunReport(report)}\n` : `${instanceId}: ${String(status.runtimeStatus)}\n` });
+    return new HttpResponse({ status: 200, body: report !== undefined ? `${formatRunReport(report)}\n` : `${status.instanceId}: ${String(status.runtimeStatus)}\n` });
   }
   return new HttpResponse({
     status: 200,
     jsonBody: {
-      instanceId,
+      instanceId: status.instanceId,
       name: status.name,
       runtimeStatus: status.runtimeStatus,
       createdTime: status.createdTime,
       lastUpdatedTime: status.lastUpdatedTime,
       customStatus: status.customStatus ?? null,
-      report: done ? report : null,
+      report: report ?? null,
     },
   });
 };

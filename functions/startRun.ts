@@ -1,25 +1,30 @@
 /**
- * @module Starts runs from every entry point. Reconciliations are singletons per key: when a run for the
- * key is in flight, it is nudged to go round once more instead of starting a second one. Dry runs get
- * their own instance so they never disturb a live run.
+ * @module Starts runs from every entry point. Every run has an id of its own (its key plus its start
+ * time). Live runs go through their key's lock (runsForKey, instance id = the key), so a key has one
+ * run at a time: when the lock is in flight, it is nudged to run once more instead of starting a second
+ * run. Requested dry runs start without the lock so they never disturb a live run.
  *
  * Dry run is resolved here, once per run: `AUTOPILOT_DRY_RUN` or the caller's `dryRun`. The run carries
  * the result in its input and report; its activities build read-only ARM clients from it.
  */
 
-import { randomUUID } from "node:crypto";
 import type { DurableClient, DurableOrchestrationStatus } from "durable-functions";
 import type { ReconcileRequest } from "../shared/domain";
 import type { Config } from "../shared/config";
 import type { ReconcileEndpointInput } from "../orchestrations/reconcileEndpoint";
 import type { ReconcileResourceInput } from "../orchestrations/reconcileResource";
 import type { DriftSweepInput } from "../orchestrations/driftSweep";
-import { instanceIdFor, NUDGE_EVENT, Orchestrations, SWEEP_INSTANCE_ID } from "../orchestrations/names";
+import { instanceIdFor, NUDGE_EVENT, Orchestrations, runIdFor, sweepKeyFor } from "../orchestrations/names";
+import type { RunOrchestration } from "../orchestrations/names";
+import type { RunsForKeyInput } from "../orchestrations/runsForKey";
 import { getRuntime } from "../orchestrations/runtime";
 import { subscriptionsInScope } from "../orchestrations/scope";
 
 export interface StartedRun {
+  /** The run's id when it `started`; the key (whose latest run `GET /api/runs/{key}` answers) otherwise. */
   instanceId: string;
+  /** The run's key: one run per key at a time. */
+  key: string;
   /** `started` a new run, `nudged` one in flight, or found a sweep `alreadyRunning`. */
   action: "started" | "nudged" | "alreadyRunning";
   /** Whether the run is a dry run (the setting, or the caller's request). */
@@ -66,43 +71,35 @@ export async function isInFlight(client: DurableClient, instanceId: string): Pro
 export async function startReconcile(client: DurableClient, config: Config, request: Exclude<ReconcileRequest, { kind: "networkInterface" }>, options: StartRunOptions): Promise<StartedRun> {
   const { dryRun, ownInstance } = resolveDryRun(config, options);
   const key = instanceIdFor(request.kind, request.id);
-  const instanceId = ownInstance ? `${key}-dryrun-${randomUUID().slice(0, 8)}` : key;
   const subscriptionIds = request.kind === "resource" ? await scopeOf(config, options) : [];
-  const start = () =>
+  const [orchestration, input]: [RunOrchestration, ReconcileEndpointInput | ReconcileResourceInput] =
     request.kind === "endpoint"
-      ? client.startNew(Orchestrations.reconcileEndpoint, { instanceId, input: { endpointId: request.id, dryRun, reason: options.reason } satisfies ReconcileEndpointInput })
-      : client.startNew(Orchestrations.reconcileResource, {
-          instanceId,
-          input: { resourceId: request.id, subscriptionIds, dryRun, concurrency: config.sweepConcurrency, reason: options.reason } satisfies ReconcileResourceInput,
-        });
-  if (ownInstance) {
-    await start();
-    return { instanceId, action: "started", dryRun };
-  }
+      ? [Orchestrations.reconcileEndpoint, { endpointId: request.id, dryRun, reason: options.reason }]
+      : [Orchestrations.reconcileResource, { resourceId: request.id, subscriptionIds, dryRun, concurrency: config.sweepConcurrency, reason: options.reason }];
+  if (ownInstance) return startDryRun(client, key, orchestration, input);
   // Two events for one key may race: the loser of a start nudges the winner, and a nudge that
   // finds the run already finished starts a new one. Bounded: a few rounds at most.
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (await isInFlight(client, instanceId)) {
-      await client.raiseEvent(instanceId, NUDGE_EVENT, { reason: options.reason });
-      if (await isInFlight(client, instanceId)) return { instanceId, action: "nudged", dryRun };
+    if (await isInFlight(client, key)) {
+      await client.raiseEvent(key, NUDGE_EVENT, { reason: options.reason });
+      if (await isInFlight(client, key)) return { instanceId: key, key, action: "nudged", dryRun };
       continue;
     }
     try {
-      await start();
-      return { instanceId, action: "started", dryRun };
+      const runId = await startLocked(client, { key, orchestration, input, goesRound: true, logResource: request.id });
+      return { instanceId: runId, key, action: "started", dryRun };
     } catch (error) {
       if (!(error instanceof Error && /\b409\b/.test(error.message))) throw error;
     }
   }
-  throw new Error(`Could not start or nudge ${instanceId}: it kept starting and finishing under us; the next event or sweep reconciles it`);
+  throw new Error(`Could not start or nudge ${key}: it kept starting and finishing under us; the next event or sweep reconciles it`);
 }
 
 /** Starts a drift sweep of the whole scope or of one subscription, unless one is already running. */
 export async function startSweep(client: DurableClient, config: Config, options: StartRunOptions & { subscriptionId?: string }): Promise<StartedRun> {
   const { dryRun, ownInstance } = resolveDryRun(config, options);
-  const key = options.subscriptionId === undefined ? SWEEP_INSTANCE_ID : `${SWEEP_INSTANCE_ID}-${options.subscriptionId.toLowerCase()}`;
-  const instanceId = ownInstance ? `${key}-dryrun-${randomUUID().slice(0, 8)}` : key;
-  if (!ownInstance && (await isInFlight(client, instanceId))) return { instanceId, action: "alreadyRunning", dryRun };
+  const key = sweepKeyFor(options.subscriptionId);
+  if (!ownInstance && (await isInFlight(client, key))) return { instanceId: key, key, action: "alreadyRunning", dryRun };
   const input: DriftSweepInput = {
     subscriptionIds: await scopeOf(config, options),
     ...(options.subscriptionId !== undefined ? { onlySubscriptionIds: [options.subscriptionId.toLowerCase()] } : {}),
@@ -110,6 +107,21 @@ export async function startSweep(client: DurableClient, config: Config, options:
     concurrency: config.sweepConcurrency,
     reason: options.reason,
   };
-  await client.startNew(Orchestrations.driftSweep, { instanceId, input });
-  return { instanceId, action: "started", dryRun };
+  if (ownInstance) return startDryRun(client, key, Orchestrations.driftSweep, input);
+  const runId = await startLocked(client, { key, orchestration: Orchestrations.driftSweep, input, goesRound: false });
+  return { instanceId: runId, key, action: "started", dryRun };
+}
+
+/** Starts the key's lock with a first run; returns that run's id. */
+async function startLocked(client: DurableClient, lock: Omit<RunsForKeyInput, "runId">): Promise<string> {
+  const runId = runIdFor(lock.key, new Date());
+  await client.startNew(Orchestrations.runsForKey, { instanceId: lock.key, input: { ...lock, runId } satisfies RunsForKeyInput });
+  return runId;
+}
+
+/** A requested dry run: an id of its own, no lock (it writes nothing, so it cannot race a live run). */
+async function startDryRun(client: DurableClient, key: string, orchestration: RunOrchestration, input: unknown): Promise<StartedRun> {
+  const instanceId = runIdFor(key, new Date(), { dryRun: true });
+  await client.startNew(orchestration, { instanceId, input });
+  return { instanceId, key, action: "started", dryRun: true };
 }

@@ -60,6 +60,11 @@ param dryRun bool = true
 @description('AUTOPILOT_SWEEP_CONCURRENCY: endpoints or DNS batches a sweep works on at once.')
 param sweepConcurrency int = 8
 
+@minValue(1)
+@maxValue(3650)
+@description('AUTOPILOT_RUN_RETENTION_DAYS: days each run\'s history and report are kept; the timer purges older runs.')
+param runRetentionDays int = 30
+
 @description('AUTOPILOT_ARM_WRITE_PACING: the write bucket ARM writes and deletes are paced to, per subscription (<capacity>/<refill per second>, ARM\'s published limits by default), or off.')
 param armWritePacing string = '200/10'
 
@@ -216,6 +221,7 @@ module api 'app/api.bicep' = {
     recordTtl: recordTtl
     dryRun: dryRun
     sweepConcurrency: sweepConcurrency
+    runRetentionDays: runRetentionDays
     armWritePacing: armWritePacing
   }
   dependsOn: [

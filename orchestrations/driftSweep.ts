@@ -40,7 +40,7 @@ const driftSweepOrchestrator: OrchestrationHandler = function* (context: Orchest
   // A sweep of one subscription names it as its resource; a sweep of the whole scope names none.
   const only = input.onlySubscriptionIds;
   const scopeId = only?.length === 1 ? `/subscriptions/${only[0]}` : undefined;
-  const report = yield* runSkeleton(context, input, { kind: "sweep", target: "scope", logResource: scopeId, goesRound: false }, function* (report) {
+  const report = yield* runSkeleton(context, input, { kind: "sweep", target: "scope", logResource: scopeId }, function* (report) {
     const shard: SweepScopeInput = { runId: context.df.instanceId, dryRun, concurrency: input.concurrency ?? 8, maxRecordChanges: input.maxRecordChanges ?? 6_000, ...(only === undefined ? {} : { subscriptionIds: only }) };
     const rounds: ScopeRun[] = [];
     for (let round = 1; round <= MAX_ROUNDS; round++) {

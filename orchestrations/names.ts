@@ -1,16 +1,27 @@
 /**
- * @module The names of the orchestrations and activities, and the instance ids that make each
- * reconciliation a singleton per key.
+ * @module The names of the orchestrations and activities, the keys that make each reconciliation a
+ * singleton (the instance id of the key's lock, `runsForKey`), and the run ids (the key plus the run's
+ * start time) under which every run keeps its own history and report.
  */
 
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { normalizeResourceId, resourceNameOf } from "../shared/resourceId";
 
 export const Orchestrations = {
   reconcileEndpoint: "reconcileEndpoint",
   reconcileResource: "reconcileResource",
   driftSweep: "driftSweep",
+  runsForKey: "runsForKey",
 } as const;
+
+/** The orchestrations that are runs (each has a report); `runsForKey` is only their lock. */
+export type RunOrchestration = Exclude<(typeof Orchestrations)[keyof typeof Orchestrations], "runsForKey">;
+
+export const RUN_KINDS: Readonly<Record<RunOrchestration, "endpoint" | "resource" | "sweep">> = {
+  reconcileEndpoint: "endpoint",
+  reconcileResource: "resource",
+  driftSweep: "sweep",
+};
 
 export const Activities = {
   evaluateEndpoint: "evaluateEndpoint",
@@ -23,7 +34,7 @@ export const Activities = {
 /** The external event that makes an in-flight run go round once more. */
 export const NUDGE_EVENT = "nudge";
 
-/** The one instance id the timer sweep runs under, so two sweeps never overlap. */
+/** The key of the timer sweep (the whole scope), so two sweeps never overlap. */
 export const SWEEP_INSTANCE_ID = "drift-sweep";
 
 /**
@@ -35,4 +46,27 @@ export function instanceIdFor(kind: "endpoint" | "resource", resourceId: string)
   const hash = createHash("sha256").update(normalized).digest("hex").slice(0, 20);
   const name = resourceNameOf(resourceId).toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 40);
   return `${kind}-${name}-${hash}`;
+}
+
+/** The key of a sweep of the whole scope, or of one subscription. */
+export function sweepKeyFor(subscriptionId?: string): string {
+  return subscriptionId === undefined ? SWEEP_INSTANCE_ID : `${SWEEP_INSTANCE_ID}-${subscriptionId.toLowerCase()}`;
+}
+
+/** Separates a run id's key from its start time; keys never hold it. */
+const RUN_ID_SEPARATOR = "_";
+
+/**
+ * A run's id: its key and its start time to the millisecond (`endpoint-pe-app-<hash>_20261130T183946123Z`),
+ * at most 90 characters (99 for a dry run), within the 100 the Durable Task Scheduler and MSSQL backends allow.
+ */
+export function runIdFor(key: string, startedAt: Date, options: { dryRun?: boolean } = {}): string {
+  const stamp = startedAt.toISOString().replace(/[-:.]/g, "");
+  return `${key}${RUN_ID_SEPARATOR}${stamp}${options.dryRun === true ? `-dry-${randomBytes(2).toString("hex")}` : ""}`;
+}
+
+/** The key of a run id (the id itself when it is a key). */
+export function keyOfRunId(runId: string): string {
+  const at = runId.indexOf(RUN_ID_SEPARATOR);
+  return at < 0 ? runId : runId.slice(0, at);
 }

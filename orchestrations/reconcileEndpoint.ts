@@ -3,7 +3,7 @@
  * then brings its DNS records to what they should be after those decisions (waiting, bounded, with
  * durable timers, for an approved endpoint's IPs); a gone or disconnected endpoint loses the records we
  * wrote for it. A failed decision stage does not skip the DNS stage. Events that arrive meanwhile make
- * it go round once more.
+ * its key's lock (runsForKey) run it once more.
  */
 
 import * as df from "durable-functions";
@@ -28,7 +28,7 @@ const reconcileEndpointOrchestrator: OrchestrationHandler = function* (context: 
   const input = context.df.getInput<ReconcileEndpointInput>();
   const { endpointId } = input;
   const dryRun = input.dryRun === true;
-  return yield* runSkeleton(context, input, { kind: "endpoint", target: endpointId, logResource: endpointId, goesRound: true }, function* (report) {
+  return yield* runSkeleton(context, input, { kind: "endpoint", target: endpointId, logResource: endpointId }, function* (report) {
     const decided: DecidedLink[] = [];
     yield* stage(report, endpointId, (function* () {
       const evaluation = yield* evaluateEndpointActivity.call(context, { runId: context.df.instanceId, endpointId, dryRun });

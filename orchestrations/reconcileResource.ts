@@ -2,7 +2,7 @@
  * @module Orchestration: reconciles one PaaS resource. Decides its Pending connections by policy, then
  * plans the DNS of every endpoint it concerns (in the scope) at once, including endpoints whose
  * connection was removed from the resource side and whose records must go: a name one endpoint lets go
- * is handed to another in the same plan. Events that arrive meanwhile make it go round once more.
+ * is handed to another in the same plan. Events that arrive meanwhile make its key's lock (runsForKey) run it once more.
  */
 
 import * as df from "durable-functions";
@@ -28,7 +28,7 @@ const reconcileResourceOrchestrator: OrchestrationHandler = function* (context: 
   const input = context.df.getInput<ReconcileResourceInput>();
   const { resourceId } = input;
   const dryRun = input.dryRun === true;
-  return yield* runSkeleton(context, input, { kind: "resource", target: resourceId, logResource: resourceId, goesRound: true }, function* (report) {
+  return yield* runSkeleton(context, input, { kind: "resource", target: resourceId, logResource: resourceId }, function* (report) {
     // Without the resource's endpoints there is nothing to plan DNS for: a failed read ends the run here.
     const evaluation = yield* evaluateResourceActivity.call(context, { runId: context.df.instanceId, resourceId, dryRun });
     if (isActivityFailure(evaluation)) return void report.errors.push(...evaluation.failed);

@@ -103,7 +103,10 @@ export interface RunReport {
   dryRun: boolean;
   startedAt: string;
   finishedAt: string;
-  /** How many times the run went round because more events arrived while it ran. */
+  /**
+   * 1, or n + 1 for a run that followed n runs of its key without a pause (events for the key arrived
+   * during each); every run has its own id and report.
+   */
   rounds: number;
   /** Notes on what the run found, e.g. "endpoint is gone". */
   notes: string[];
@@ -224,10 +227,18 @@ function isCarriedOut(d: DecisionEntry): boolean {
   return d.outcome !== "leftPending" && d.outcome !== "alreadyDecided" && d.outcome !== "contended";
 }
 
+/** How many decisions a run carried out (or, dry, would have) and how many records it changed. */
+export function changesOf(report: RunReport): { decisions: number; records: number } {
+  return {
+    decisions: report.decisions.filter(isCarriedOut).length + (report.omitted?.carriedOut ?? 0),
+    records: countOf(report, "created") + countOf(report, "updated") + countOf(report, "deleted"),
+  };
+}
+
 /** One line that says what a run did. */
 export function summarizeRunReport(report: RunReport): string {
   const count = (n: number, what: string) => `${n} ${what}`;
-  const decided = report.decisions.filter(isCarriedOut).length + (report.omitted?.carriedOut ?? 0);
+  const decided = changesOf(report).decisions;
   const verb = report.dryRun ? "would change" : "changed";
   return [
     `${report.kind} run${report.dryRun ? " (dry run)" : ""}: ${count(decided, "decisions")}`,
@@ -254,24 +265,4 @@ export function formatRunReport(report: RunReport): string {
   for (const e of report.errors) lines.push(`  error ${e.target}: ${e.message}`);
   for (const [list, n] of Object.entries(report.omitted ?? {})) if (list !== "carriedOut") lines.push(`  ... ${n} more ${list} (one log line each)`);
   return lines.join("\n");
-}
-
-/**
- * A report that covers every round of a run: what earlier rounds did stays in it, and the latest round's
- * reads (unchanged records, conflicts, skipped names) say how things stand now.
- */
-export function carryOver(previous: RunReport, latest: RunReport): RunReport {
-  return {
-    ...latest,
-    startedAt: previous.startedAt,
-    notes: [...previous.notes, ...latest.notes.filter((n) => !previous.notes.includes(n))],
-    decisions: [...previous.decisions, ...latest.decisions],
-    dns: {
-      ...latest.dns,
-      created: [...previous.dns.created, ...latest.dns.created],
-      updated: [...previous.dns.updated, ...latest.dns.updated],
-      deleted: [...previous.dns.deleted, ...latest.dns.deleted],
-    },
-    errors: [...previous.errors, ...latest.errors],
-  };
 }

@@ -29,6 +29,8 @@ export interface Config {
   dryRun: boolean;
   /** How many endpoints or DNS batches a sweep works on at once. */
   sweepConcurrency: number;
+  /** Days a run's history and report are kept; the timer purges older ones. */
+  runRetentionDays: number;
   arm: {
     endpoint: string;
     /** PEM of a CA to trust for `endpoint` (the local emulator); never used with public ARM. */
@@ -52,6 +54,7 @@ export const Settings = {
   recordTtl: "AUTOPILOT_RECORD_TTL",
   dryRun: "AUTOPILOT_DRY_RUN",
   sweepConcurrency: "AUTOPILOT_SWEEP_CONCURRENCY",
+  runRetentionDays: "AUTOPILOT_RUN_RETENTION_DAYS",
   armEndpoint: "AUTOPILOT_ARM_ENDPOINT",
   armCaFile: "AUTOPILOT_ARM_CA_FILE",
   armStaticToken: "AUTOPILOT_ARM_STATIC_TOKEN",
@@ -123,6 +126,7 @@ const settingsSchema = z.object({
   [Settings.recordTtl]: integer(1, 2_147_483_647, 10),
   [Settings.dryRun]: optionalText.pipe(boolean.default(false)),
   [Settings.sweepConcurrency]: integer(1, 64, 8),
+  [Settings.runRetentionDays]: integer(1, 3650, 30),
   [Settings.armEndpoint]: optionalText.pipe(z.url({ protocol: /^https$/, error: "expected an https URL" }).default(PUBLIC_ARM)),
   [Settings.armCaFile]: optionalText,
   [Settings.armStaticToken]: optionalText,
@@ -208,6 +212,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     recordTtl: s[Settings.recordTtl],
     dryRun: s[Settings.dryRun],
     sweepConcurrency: s[Settings.sweepConcurrency],
+    runRetentionDays: s[Settings.runRetentionDays],
     arm: {
       endpoint: s[Settings.armEndpoint].replace(/\/+$/, ""),
       ...(caFile !== undefined ? { caFile } : {}),

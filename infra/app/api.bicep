@@ -44,6 +44,7 @@ param sweepSchedule string
 param recordTtl int
 param dryRun bool
 param sweepConcurrency int
+param runRetentionDays int
 @description('Writes per subscription the app paces to: <bucket capacity>/<refill per second>, or off.')
 param armWritePacing string
 
@@ -96,6 +97,7 @@ var autopilotSettings = union(
     // Not string(dryRun): ARM renders a bool as "True", and the app accepts only lower case.
     AUTOPILOT_DRY_RUN: dryRun ? 'true' : 'false'
     AUTOPILOT_SWEEP_CONCURRENCY: string(sweepConcurrency)
+    AUTOPILOT_RUN_RETENTION_DAYS: string(runRetentionDays)
     AUTOPILOT_ARM_WRITE_PACING: armWritePacing
   },
   empty(policyPath) ? { AUTOPILOT_POLICY: policyText } : { AUTOPILOT_POLICY_PATH: policyPath }

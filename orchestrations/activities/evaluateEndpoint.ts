@@ -31,7 +31,7 @@ export interface EvaluateEndpointResult {
   notes: string[];
 }
 
-async function evaluateEndpoint(input: EvaluateEndpointInput, context?: InvocationContext): Promise<EvaluateEndpointResult> {
+export async function evaluateEndpoint(input: EvaluateEndpointInput, context?: InvocationContext): Promise<EvaluateEndpointResult> {
   const { clientsFor, config, policies } = getRuntime();
   const clients = clientsFor(input);
   const endpoint = await getPrivateEndpoint(clients, input.endpointId);

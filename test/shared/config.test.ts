@@ -32,6 +32,7 @@ describe("loadConfig", () => {
       recordTtl: 10,
       dryRun: false,
       sweepConcurrency: 8,
+      runRetentionDays: 30,
       arm: { endpoint: "https://management.azure.com", writePacing: { capacity: 200, refillPerSecond: 10 } },
     });
   });
