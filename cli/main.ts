@@ -20,7 +20,7 @@ import { resolveScope, subscriptionsInScope } from "../orchestrations/scope";
 import { newRunReport } from "../orchestrations/runReport";
 import type { RecordSummary, RunReport } from "../orchestrations/runReport";
 import type { CliIo } from "./cliIo";
-import { CLI_SCHEMA_VERSION, table } from "./cliIo";
+import { table } from "./cliIo";
 import { explainById, printExplanations, readFactsFile } from "./explain";
 import { validate } from "./validate";
 import { APP_ENV_NOTE, appAccess, listRunsCommand, reportCommand, sinceParameter, waitCommand } from "./runs";
@@ -178,7 +178,7 @@ async function plan(config: Config, options: { json: boolean; subscription: stri
   if (options.json) {
     // Plus what only the CLI knows: the scope it resolved and the counts.
     const resolved = scope.managementGroup === undefined ? { subscriptionIds: scope.subscriptionIds } : { subscriptionIds: scope.subscriptionIds, managementGroup: scope.managementGroup.id };
-    io.out(JSON.stringify({ schemaVersion: CLI_SCHEMA_VERSION, ...report, scope: resolved, counts: run.counts }, null, 2));
+    io.out(JSON.stringify({ ...report, scope: resolved, counts: run.counts }, null, 2));
     return code;
   }
   const c = run.counts;
@@ -188,7 +188,7 @@ async function plan(config: Config, options: { json: boolean; subscription: stri
   io.out(report.decisions.length === 0 ? "  none" : table([["ACTION", "RULE", "CONNECTION", "REASON"], ...report.decisions.map((d) => [d.action, d.ruleName, d.connectionId, d.reason])]).join("\n"));
   const record = (r: RecordSummary) => [r.type, `${r.name}.${r.zone}`, r.value];
   const dnsRows = [...dns.deleted.map((r) => ["delete", ...record(r)]), ...dns.updated.map((r) => ["update", ...record(r)]), ...dns.created.map((r) => ["create", ...record(r)])];
-  io.out(`\nDNS record changes, after those decisions (${dnsRows.length}; ${dns.unchanged} owned records already right):`);
+  io.out(`\nDNS record changes, after those decisions (${dnsRows.length}; ${dns.unchanged.length} owned records already right):`);
   io.out(dnsRows.length === 0 ? "  none" : table([["CHANGE", "TYPE", "NAME", "VALUE"], ...dnsRows]).join("\n"));
   if (dns.conflicts.length > 0) {
     io.out(`\nConflicts, left alone (${dns.conflicts.length}):`);

@@ -81,6 +81,17 @@ export function parseRunRequest(body: unknown, runScope: RunScope): RunRequest |
   return parsed.data;
 }
 
+/** The answer to `POST /api/runs`: where to read the run, nothing of Durable's own management API. */
+export interface StartRunAnswer {
+  /** The run's id; when `nudged` or `alreadyRunning`, its key, which `GET /api/runs/{id}` follows to the latest run. */
+  id: string;
+  key: string;
+  action: StartedRun["action"];
+  dryRun: boolean;
+  /** `GET` it (with the function key) for the run's status and report. */
+  statusUrl: string;
+}
+
 export const startRunHttp: HttpHandler = async (request: HttpRequest, context: InvocationContext) => {
   let runtime: ReturnType<typeof getRuntime>;
   try {
@@ -122,11 +133,8 @@ export const startRunHttp: HttpHandler = async (request: HttpRequest, context: I
   }
   context.log(runLog(started.instanceId, resourceId, `manual run: ${started.action} ${started.instanceId}${started.dryRun ? " (dry run)" : ""}`));
   const statusUrl = new URL(`/api/runs/${started.instanceId}`, request.url).href;
-  return new HttpResponse({
-    status: 202,
-    headers: { Location: statusUrl },
-    jsonBody: { ...started, statusUrl, management: client.createHttpManagementPayload(started.instanceId) },
-  });
+  const answer: StartRunAnswer = { id: started.instanceId, key: started.key, action: started.action, dryRun: started.dryRun, statusUrl };
+  return new HttpResponse({ status: 202, headers: { Location: statusUrl }, jsonBody: answer });
 };
 
 app.http("startRun", { route: "runs", methods: ["POST"], authLevel: "function", extraInputs: [df.input.durableClient()], handler: startRunHttp });

@@ -29,7 +29,7 @@ privatelink-autopilot, running locally against an emulated Azure estate
 Try:
   curl -s -X POST ${hostUrl}/api/runs -d '{"scope":"all","dryRun":true}'
   curl -s -X POST ${hostUrl}/api/runs -d '{"scope":{"endpointId":"${pe}"}}'
-  curl -s '${hostUrl}/api/runs/<instanceId>?format=text'
+  curl -s '${hostUrl}/api/runs/<id>?format=text'
   curl -s --cacert ${caFile} ${emulatorUrl}/_emulator/snapshot
   curl -s --cacert ${caFile} -X POST ${emulatorUrl}/_emulator/removeConnection -d '{"connectionId":"<connection id from the snapshot>"}'
   curl -s -X POST ${hostUrl}/admin/functions/driftSweepTimer -d '{}'

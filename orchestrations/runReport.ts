@@ -71,7 +71,8 @@ export interface DnsReport {
   created: RecordSummary[];
   updated: RecordSummary[];
   deleted: RecordSummary[];
-  unchanged: number;
+  /** Our records that were already right. */
+  unchanged: RecordSummary[];
   conflicts: ConflictEntry[];
   servedByZoneGroup: string[];
   skipped: { fqdn: string; reason: string; detail: string }[];
@@ -96,7 +97,11 @@ export function runErrorsOf(target: string, error: unknown): RunError[] {
   return [{ target, message: error instanceof Error ? error.message : String(error), ...statusAndCodeOf(error) }];
 }
 
+/** The version of the report's JSON shape; it goes up when a field changes meaning or type. */
+export const REPORT_SCHEMA_VERSION = 1;
+
 export interface RunReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
   kind: "endpoint" | "resource" | "sweep";
   /** The resource id of the run's key, or `scope` for a sweep. */
   target: string;
@@ -121,7 +126,7 @@ export interface RunReport {
 }
 
 /** The lists of a report that a sweep bounds. */
-export type ReportList = "decisions" | "created" | "updated" | "deleted" | "conflicts" | "servedByZoneGroup" | "skipped";
+export type ReportList = "decisions" | "created" | "updated" | "deleted" | "unchanged" | "conflicts" | "servedByZoneGroup" | "skipped";
 
 /** Entries a sweep's report keeps per list; errors are all kept. */
 export const REPORT_LIST_LIMIT = 50;
@@ -156,6 +161,7 @@ export function boundedReport<R extends Bounded>(report: R, limit = REPORT_LIST_
       created: cut("created", dns.created),
       updated: cut("updated", dns.updated),
       deleted: cut("deleted", dns.deleted),
+      unchanged: cut("unchanged", dns.unchanged),
       conflicts: cut("conflicts", dns.conflicts),
       servedByZoneGroup: cut("servedByZoneGroup", dns.servedByZoneGroup),
       skipped: cut("skipped", dns.skipped),
@@ -168,6 +174,7 @@ export function boundedReport<R extends Bounded>(report: R, limit = REPORT_LIST_
 /** A report for a run that starts now; the orchestrator fills it in as it goes. */
 export function newRunReport(kind: RunReport["kind"], target: string, options: { dryRun: boolean; startedAt: Date; reason?: string; round?: number }): RunReport {
   return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
     kind,
     target,
     dryRun: options.dryRun,
@@ -182,7 +189,7 @@ export function newRunReport(kind: RunReport["kind"], target: string, options: {
 }
 
 export function emptyDnsReport(): DnsReport {
-  return { created: [], updated: [], deleted: [], unchanged: 0, conflicts: [], servedByZoneGroup: [], skipped: [] };
+  return { created: [], updated: [], deleted: [], unchanged: [], conflicts: [], servedByZoneGroup: [], skipped: [] };
 }
 
 export function summarizeRecord(record: DnsRecord): RecordSummary {
@@ -201,7 +208,7 @@ export function dnsReportOf(changes: DnsChanges, skipped: readonly SkippedName[]
     created: changes.create.map(summarizeRecord),
     updated: changes.update.map((u) => summarizeRecord(u.after)),
     deleted: changes.delete.map(summarizeRecord),
-    unchanged: changes.unchanged.length,
+    unchanged: changes.unchanged.map(summarizeRecord),
     conflicts: changes.conflicts.map(summarizeConflict),
     servedByZoneGroup: [...servedByZoneGroup],
     skipped: skipped.map((s) => ({ fqdn: s.fqdn, reason: s.reason, detail: s.detail })),
@@ -214,7 +221,7 @@ export function mergeDnsReports(reports: readonly DnsReport[]): DnsReport {
     merged.created.push(...r.created);
     merged.updated.push(...r.updated);
     merged.deleted.push(...r.deleted);
-    merged.unchanged += r.unchanged;
+    merged.unchanged.push(...r.unchanged);
     merged.conflicts.push(...r.conflicts);
     merged.servedByZoneGroup.push(...r.servedByZoneGroup);
     merged.skipped.push(...r.skipped);
@@ -243,7 +250,7 @@ export function summarizeRunReport(report: RunReport): string {
   return [
     `${report.kind} run${report.dryRun ? " (dry run)" : ""}: ${count(decided, "decisions")}`,
     `${verb} ${count(countOf(report, "created"), "created")}, ${count(countOf(report, "updated"), "updated")}, ${count(countOf(report, "deleted"), "deleted")}`,
-    count(report.dns.unchanged, "unchanged"),
+    count(countOf(report, "unchanged"), "unchanged"),
     count(countOf(report, "conflicts"), "conflicts"),
     count(report.errors.length, "errors"),
   ].join("; ");

@@ -27,7 +27,7 @@ describe("the CLI's runs and report verbs, against the app on the local host", (
     endpointId = stack.emulator.control.createPrivateEndpoint({ subscriptionId: SPOKE, resourceGroup: "rg-endpoints", name: "pe-cli", targetResourceId: BATCH, groupIds: ["batchAccount"], manual: true }).id;
     runIds = [];
     for (let i = 0; i < 2; i++) {
-      runIds.push(((await stack.post("/api/runs", { scope: { endpointId } })).body as { instanceId: string }).instanceId);
+      runIds.push(((await stack.post("/api/runs", { scope: { endpointId } })).body as { id: string }).id);
       await stack.settle();
     }
   });

@@ -68,7 +68,8 @@ describe("a preview is the run without writes (demo estate, events off)", () => 
     stack.emulator.control.resetCounters();
     const noOp = await stack.run("all");
     expect(noOp.report).toMatchObject({ decisions: [expect.objectContaining({ outcome: "leftPending" })], errors: [] });
-    expect(noOp.report.dns).toMatchObject({ created: [], updated: [], deleted: [], unchanged: 8 });
+    expect(noOp.report.dns).toMatchObject({ created: [], updated: [], deleted: [] });
+    expect(noOp.report.dns.unchanged).toHaveLength(8);
     const noOpRequests = stack.emulator.control.counters();
     // Reads: the sweep over Pending connections reads the same list pages as a no-op sweep, nothing per resource.
     expect(dryRequests).toEqual(noOpRequests);
@@ -82,7 +83,7 @@ describe("a preview is the run without writes (demo estate, events off)", () => 
     expect(liveRequests.total - polls).toBe(noOpRequests.total + 2 * decisionsMade + planned.length);
     const after = await plan();
     expect(after.code).toBe(0);
-    expect(after.report.dns.unchanged).toBe(8);
+    expect(after.report.dns.unchanged).toHaveLength(8);
   });
 });
 

@@ -11,7 +11,7 @@ async function startRun(stack: Stack, scope: unknown): Promise<string> {
   const started = await stack.post("/api/runs", { scope });
   expect(started.status).toBe(202);
   await stack.settle();
-  return (started.body as { instanceId: string }).instanceId;
+  return (started.body as { id: string }).id;
 }
 
 async function runs(stack: Stack, query: string): Promise<RunsPage> {
@@ -107,6 +107,18 @@ describe("the run history (local host + ARM emulator)", () => {
     }
   });
 
+  it("answers a start with the run's id and where to read it, and nothing of Durable's management API", async () => {
+    const started = await stack.post("/api/runs", { scope: { endpointId }, dryRun: true });
+    expect(started.status).toBe(202);
+    const body = started.body as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(["action", "dryRun", "id", "key", "statusUrl"]);
+    expect(body).toMatchObject({ action: "started", dryRun: true, statusUrl: `${stack.host.url}/api/runs/${String(body["id"])}` });
+    expect(JSON.stringify(body).length).toBeLessThan(400);
+    await stack.settle();
+    const status = await fetch(String(body["statusUrl"]));
+    expect(((await status.json()) as { report: RunReport }).report).toMatchObject({ schemaVersion: 1, dryRun: true, target: endpointId });
+  });
+
   it("purges runs older than the retention (30 days by default) on the timer, and keeps younger ones", async () => {
     const before = (await runs(stack, "")).runs.map((r) => r.id);
     expect(before.length).toBeGreaterThanOrEqual(3);
@@ -152,7 +164,7 @@ describe("one run per key at a time (local host + ARM emulator)", () => {
 
     const listed = (await runs(stack, `key=${encodeURIComponent(endpointId)}`)).runs.reverse();
     expect(listed.length).toBeGreaterThanOrEqual(2);
-    expect(listed[0]?.id).toBe((first.body as { instanceId: string }).instanceId);
+    expect(listed[0]?.id).toBe((first.body as { id: string }).id);
     for (const [i, run] of listed.entries()) {
       const report = ((await stack.get(`/api/runs/${run.id}`)).body as { report: RunReport }).report;
       const previous = listed[i - 1];

@@ -89,7 +89,7 @@ export interface RunResult {
 /** The parts of a RunReport the tests read. */
 export interface ReportLike {
   decisions: { connectionId: string; action: string; ruleName: string; reason: string; outcome: string }[];
-  dns: { created: unknown[]; updated: unknown[]; deleted: unknown[]; conflicts: unknown[]; unchanged: number; skipped: unknown[] };
+  dns: { created: unknown[]; updated: unknown[]; deleted: unknown[]; conflicts: unknown[]; unchanged: unknown[]; skipped: unknown[] };
   notes: string[];
   errors: unknown[];
   dryRun: boolean;
@@ -156,7 +156,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async run(scope, dryRun = false) {
       const started = await stack.post("/api/runs", { scope, dryRun });
       if (started.status !== 202) throw new Error(`POST /api/runs answered ${started.status}: ${JSON.stringify(started.body)}`);
-      const { instanceId } = started.body as { instanceId: string };
+      const { id: instanceId } = started.body as { id: string };
       await stack.settle();
       const status = await stack.get(`/api/runs/${instanceId}`);
       const body = status.body as { runtimeStatus: string; report: ReportLike };

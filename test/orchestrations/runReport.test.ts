@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boundedReport, dnsReportOf, emptyDnsReport, formatRunReport, mergeDnsReports, runErrorsOf, summarizeRunReport } from "../../orchestrations/runReport";
+import { boundedReport, dnsReportOf, emptyDnsReport, formatRunReport, mergeDnsReports, newRunReport, runErrorsOf, summarizeRunReport } from "../../orchestrations/runReport";
 import { ArmRequestError } from "../../shared/azure/errors";
 import type { RunReport } from "../../orchestrations/runReport";
 import { dnsRecord } from "../shared/dns/helpers";
@@ -9,6 +9,7 @@ const foreign = dnsRecord("privatelink.blob.core.windows.net", "stdata", { metad
 
 function report(overrides: Partial<RunReport> = {}): RunReport {
   return {
+    schemaVersion: 1,
     kind: "endpoint",
     target: "/subscriptions/x/pe",
     dryRun: false,
@@ -60,6 +61,23 @@ describe("run reports", () => {
     expect(summarizeRunReport(bounded)).toBe(summarizeRunReport(many));
     expect(formatRunReport(bounded)).toMatch(/\n {2}\.\.\. 3 more decisions \(one log line each\)\n {2}\.\.\. 1 more created/);
     expect(boundedReport(report(), 2)).not.toHaveProperty("omitted");
+  });
+
+  it("carry their schema version, and list unchanged records like the other lists (bounded and counted alike)", () => {
+    const fresh = newRunReport("sweep", "scope", { dryRun: false, startedAt: new Date(0) });
+    expect(fresh.schemaVersion).toBe(1);
+    // The fields docs/operations.md "Reading run reports" lists; every list an array.
+    expect(Object.keys(fresh).sort()).toEqual(["decisions", "dns", "dryRun", "errors", "finishedAt", "kind", "notes", "rounds", "schemaVersion", "startedAt", "target"]);
+    expect(Object.entries(fresh.dns).filter(([, v]) => !Array.isArray(v))).toEqual([]);
+    expect(Object.keys(fresh.dns).sort()).toEqual(["conflicts", "created", "deleted", "servedByZoneGroup", "skipped", "unchanged", "updated"]);
+    const same = dnsRecord("privatelink.batch.azure.com", "same", { endpoint: "pe-batch" });
+    const dns = dnsReportOf({ create: [], update: [], delete: [], unchanged: [same, same, same], conflicts: [] });
+    expect(dns.unchanged[0]).toEqual({ zone: "privatelink.batch.azure.com", name: "same", type: "A", value: same.ipv4Addresses.join(","), endpointId: same.metadata["endpointId"] });
+    expect(mergeDnsReports([dns, dns]).unchanged).toHaveLength(6);
+    const bounded = boundedReport(report({ dns }), 2);
+    expect(bounded.dns.unchanged).toHaveLength(2);
+    expect(bounded.omitted).toEqual({ unchanged: 1 });
+    expect(summarizeRunReport(bounded)).toContain("; 3 unchanged;");
   });
 
   it("keep an error's status and code, one error per inner error of an AggregateError", () => {
