@@ -11,7 +11,7 @@ import * as df from "durable-functions";
 import { z } from "zod";
 import { GUID, isWithinScope, parseResourceId, resourceTypeOf } from "../shared/resourceId";
 import type { ReconcileRequest } from "../shared/domain";
-import { formatRunReport } from "../orchestrations/runReport";
+import { formatRunReport } from "../orchestrations/formatRunReport";
 import { Orchestrations } from "../orchestrations/names";
 import type { RunsForKeyStatus } from "../orchestrations/runsForKey";
 import { getRuntime } from "../orchestrations/runtime";

@@ -6,7 +6,8 @@
 import type { Decision, DecisionAction, DnsRecord } from "../shared/domain";
 import type { Conflict, DnsChanges } from "../shared/dns/plan";
 import type { SkippedName } from "../shared/dns/desired";
-import { statusAndCodeOf } from "../shared/azure/errors";
+import { PermissionDeniedError, statusAndCodeOf } from "../shared/azure/errors";
+import { MetadataKeys, metadataValue, ownerOf } from "../shared/dns/ownership";
 
 /** What happened to one connection. */
 export type DecisionOutcome =
@@ -59,12 +60,17 @@ export interface RecordSummary {
   name: string;
   type: string;
   value: string;
+  /** The endpoint the record is for (from our marker). */
   endpointId?: string;
+  /** The PaaS resources the endpoint's connections point at (from our marker). */
+  targetResourceIds?: string[];
 }
 
 export interface ConflictEntry extends RecordSummary {
   reason: string;
   detail: string;
+  /** The record set that holds the name, when there is one: its value, endpoint and owner id (when ours). */
+  holder?: RecordSummary & { owner?: string };
 }
 
 export interface DnsReport {
@@ -86,6 +92,8 @@ export interface RunError {
   status?: number;
   /** ARM's error code (`AuthorizationFailed`, ...) or the socket error's. */
   code?: string;
+  /** When ARM denied the call (403): the RBAC actions the app's identity lacks. */
+  missingActions?: string[];
 }
 
 /**
@@ -94,7 +102,8 @@ export interface RunError {
  */
 export function runErrorsOf(target: string, error: unknown): RunError[] {
   if (error instanceof AggregateError && error.errors.length > 0) return error.errors.flatMap((e: unknown) => runErrorsOf(target, e));
-  return [{ target, message: error instanceof Error ? error.message : String(error), ...statusAndCodeOf(error) }];
+  const missingActions = error instanceof PermissionDeniedError ? { missingActions: [...error.actions] } : {};
+  return [{ target, message: error instanceof Error ? error.message : String(error), ...statusAndCodeOf(error), ...missingActions }];
 }
 
 /** The version of the report's JSON shape; it goes up when a field changes meaning or type. */
@@ -194,12 +203,25 @@ export function emptyDnsReport(): DnsReport {
 
 export function summarizeRecord(record: DnsRecord): RecordSummary {
   const value = record.type === "CNAME" ? (record.cname ?? "") : record.ipv4Addresses.join(",");
-  const endpointId = record.metadata["endpointId"];
-  return { zone: record.zone, name: record.name, type: record.type, value, ...(endpointId !== undefined ? { endpointId } : {}) };
+  const endpointId = metadataValue(record, MetadataKeys.endpointId);
+  const targets = metadataValue(record, MetadataKeys.targetResourceId);
+  return {
+    zone: record.zone,
+    name: record.name,
+    type: record.type,
+    value,
+    ...(endpointId !== undefined ? { endpointId } : {}),
+    ...(targets !== undefined && targets !== "" ? { targetResourceIds: targets.split(",") } : {}),
+  };
 }
 
 export function summarizeConflict(conflict: Conflict): ConflictEntry {
-  return { ...summarizeRecord(conflict.record), reason: conflict.reason, detail: conflict.detail };
+  const entry: ConflictEntry = { ...summarizeRecord(conflict.record), reason: conflict.reason, detail: conflict.detail };
+  if (conflict.current !== undefined) {
+    const owner = ownerOf(conflict.current);
+    entry.holder = { ...summarizeRecord(conflict.current), ...(owner !== undefined ? { owner } : {}) };
+  }
+  return entry;
 }
 
 /** The DNS part of a report for a plan: what was (or, in a dry run, would be) changed. */
@@ -254,22 +276,4 @@ export function summarizeRunReport(report: RunReport): string {
     count(countOf(report, "conflicts"), "conflicts"),
     count(report.errors.length, "errors"),
   ].join("; ");
-}
-
-/** The whole report as text a person can read. */
-export function formatRunReport(report: RunReport): string {
-  const lines = [`${summarizeRunReport(report)}`, `  target: ${report.target}`, `  ${report.startedAt} .. ${report.finishedAt}, ${report.rounds} round(s)`];
-  for (const note of report.notes) lines.push(`  note: ${note}`);
-  for (const d of report.decisions) lines.push(`  ${d.outcome.padEnd(14)} ${d.connectionId}  rule ${d.ruleName}: ${d.reason}${d.detail !== undefined ? ` (${d.detail})` : ""}`);
-  const would = report.dryRun ? "would " : "";
-  const record = (r: RecordSummary) => `${r.type} ${r.name}.${r.zone} -> ${r.value}`;
-  for (const r of report.dns.created) lines.push(`  ${would}create ${record(r)}`);
-  for (const r of report.dns.updated) lines.push(`  ${would}update ${record(r)}`);
-  for (const r of report.dns.deleted) lines.push(`  ${would}delete ${record(r)}`);
-  for (const c of report.dns.conflicts) lines.push(`  conflict ${record(c)} (${c.reason}): ${c.detail}`);
-  for (const f of report.dns.servedByZoneGroup) lines.push(`  served by zone group: ${f}`);
-  for (const s of report.dns.skipped) lines.push(`  skipped ${s.fqdn} (${s.reason}): ${s.detail}`);
-  for (const e of report.errors) lines.push(`  error ${e.target}: ${e.message}`);
-  for (const [list, n] of Object.entries(report.omitted ?? {})) if (list !== "carriedOut") lines.push(`  ... ${n} more ${list} (one log line each)`);
-  return lines.join("\n");
 }

@@ -21,7 +21,8 @@ export const MetadataKeys = {
 
 type WithMetadata = Pick<DnsRecord, "metadata">;
 
-function metadataValue(record: WithMetadata, key: string): string | undefined {
+/** A record set's metadata value by key, whatever the case ARM returned the key in. */
+export function metadataValue(record: WithMetadata, key: string): string | undefined {
   const wanted = key.toLowerCase();
   for (const [k, v] of Object.entries(record.metadata ?? {})) {
     if (k.toLowerCase() === wanted) return v;

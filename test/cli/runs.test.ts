@@ -50,8 +50,9 @@ describe("the CLI's runs and report verbs, against the app on the local host", (
   it("report prints a run's text report, --json its report; an unknown id exits 1", async () => {
     const text = await cli(env, "report", runIds[0] ?? "");
     expect(text.code).toBe(0);
-    expect(text.out).toMatch(/^endpoint run: 1 decisions; changed \d+ created/);
-    expect(text.out).toContain(`target: ${endpointId}`);
+    expect(text.out).toMatch(/^endpoint run pe-cli: 1 decision \(1 approved\); [1-9]\d* created, /);
+    expect(text.out).toMatch(/\nresource batchprod:\n {2}approve {3}batchprod\/pe-cli\.\S+ {2}rule /);
+    expect(text.out).toMatch(/\n {2}create {4}A \S+ -> [\d.]+ {2}for pe-cli\n/);
     const json = await cli(env, "report", runIds[1] ?? "", "--json");
     expect(JSON.parse(json.out)).toMatchObject({ schemaVersion: 1, instanceId: runIds[1], report: { kind: "endpoint", decisions: [] } });
     const missing = await cli(env, "report", "no-such-run");

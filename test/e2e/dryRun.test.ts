@@ -69,9 +69,9 @@ describe("AUTOPILOT_DRY_RUN=true over the demo estate (local host + ARM emulator
     // The approved endpoint's records are planned, never written: "would create" in the report and in the log.
     expect(sweep.dns.created.map((r) => r.name)).toContain("stdata");
     const text = await stack.get("/api/runs/drift-sweep?format=text");
-    expect(String(text.body)).toMatch(/^sweep run \(dry run\): \d+ decisions; would change /);
-    expect(String(text.body)).toMatch(/\n {2}would create A stdata\.privatelink\.blob\.core\.windows\.net -> /);
-    expect(String(text.body)).not.toMatch(/\n {2}(create|approved|rejected) /);
+    expect(String(text.body)).toMatch(/^sweep run \(dry run\): \d+ decisions \([^)]*would approve[^)]*\); \d+ would be created, /);
+    expect(String(text.body)).toMatch(/\n {2}would create +A stdata\.privatelink\.blob\.core\.windows\.net -> /);
+    expect(String(text.body)).not.toMatch(/\n {2}(create|approve|reject|delete) /);
     expect(stack.logs.some((l) => /dry run: would create A stdata\.privatelink\.blob\.core\.windows\.net/.test(l.message))).toBe(true);
 
     expect(writesSeen(stack)).toEqual({});

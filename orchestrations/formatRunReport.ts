@@ -1,0 +1,161 @@
+/**
+ * @module A run report as text for people (`GET /api/runs/{id}?format=text`, the CLI's `report`): one
+ * summary line, then what needs a person (connections left Pending, decisions that failed, conflicts and
+ * who holds the name, errors with the RBAC actions that were missing), then the changes grouped by PaaS resource. Resources,
+ * connections and endpoints go by short names; the JSON report keeps the full ids.
+ */
+
+import { parentResourceId, parseResourceId } from "../shared/resourceId";
+import { countOf } from "./runReport";
+import type { ConflictEntry, DecisionEntry, DecisionOutcome, RecordSummary, RunError, RunReport } from "./runReport";
+
+/**
+ * The short name of an ARM id, lower case: `<resource>/<child>` for a child resource (a connection is
+ * `<resource>/<connection>`), the name of a top-level one. Anything that is not an id stays as it is.
+ */
+export function shortNameOf(id: string): string {
+  try {
+    const { names, resourceGroup, subscriptionId } = parseResourceId(id);
+    const short = names.length > 0 ? names.slice(-2).join("/") : (resourceGroup ?? subscriptionId);
+    return short.toLowerCase();
+  } catch {
+    return id;
+  }
+}
+
+const VERB_OF: Record<DecisionOutcome, string> = {
+  approved: "approve",
+  wouldApprove: "approve",
+  rejected: "reject",
+  wouldReject: "reject",
+  leftPending: "leave",
+  alreadyDecided: "skip",
+  contended: "skip",
+  failed: "fail",
+};
+
+/** Decisions listed under "needs a person" rather than under their resource. */
+const NEEDS_A_PERSON = new Set<DecisionOutcome>(["leftPending", "failed"]);
+
+/** How the summary line counts each outcome. */
+const TALLY_OF: Record<DecisionOutcome, string> = {
+  approved: "approved",
+  wouldApprove: "would approve",
+  rejected: "rejected",
+  wouldReject: "would reject",
+  leftPending: "left Pending",
+  alreadyDecided: "skipped",
+  contended: "skipped",
+  failed: "failed",
+};
+
+/** Verbs that change something, and so read "would ..." in a dry run. */
+const CHANGES = new Set(["approve", "reject", "create", "update", "delete"]);
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function summaryLine(report: RunReport): string {
+  const target = report.kind === "sweep" ? "" : ` ${shortNameOf(report.target)}`;
+  const tally = new Map<string, number>();
+  for (const d of report.decisions) tally.set(TALLY_OF[d.outcome], (tally.get(TALLY_OF[d.outcome]) ?? 0) + 1);
+  const notListed = report.omitted?.decisions ?? 0;
+  const parts = [...tally].map(([what, n]) => `${n} ${what}`).concat(notListed > 0 ? [`${notListed} not listed`] : []);
+  const decisions = `${plural(countOf(report, "decisions"), "decision")}${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
+  const would = report.dryRun ? "would be " : "";
+  const records = `${countOf(report, "created")} ${would}created, ${countOf(report, "updated")} ${would}updated, ${countOf(report, "deleted")} ${would}deleted, ${countOf(report, "unchanged")} unchanged`;
+  return `${report.kind} run${target}${report.dryRun ? " (dry run)" : ""}: ${decisions}; ${records}; ${plural(countOf(report, "conflicts"), "conflict")}; ${plural(report.errors.length, "error")}`;
+}
+
+function fqdnOf(r: RecordSummary): string {
+  return `${r.name}.${r.zone}`;
+}
+
+function recordText(r: RecordSummary): string {
+  return `${r.type} ${fqdnOf(r)} -> ${r.value}${r.endpointId !== undefined ? `  for ${shortNameOf(r.endpointId)}` : ""}`;
+}
+
+function decisionText(d: DecisionEntry): string {
+  return `${shortNameOf(d.connectionId)}  rule ${d.ruleName}: ${d.reason}${d.detail !== undefined ? ` (${d.detail})` : ""}`;
+}
+
+/** Who holds a name we wanted, in words. */
+function holderOf(c: ConflictEntry): string {
+  const value = c.holder !== undefined ? ` -> ${c.holder.value}` : "";
+  switch (c.reason) {
+    case "unmarked":
+      return `a record set without our marker${value}`;
+    case "otherOwner":
+      return `another deployment of the app (owner ${c.holder?.owner ?? "unknown"})${value}`;
+    case "zoneGroup":
+      return `a DNS zone group${value}`;
+    default:
+      return c.holder?.endpointId !== undefined ? `endpoint ${shortNameOf(c.holder.endpointId)}${value}` : `${c.reason}: ${c.detail}`;
+  }
+}
+
+function errorText(e: RunError): string {
+  const answer = e.status !== undefined ? ` (HTTP ${e.status}${e.code !== undefined ? ` ${e.code}` : ""})` : "";
+  if (e.missingActions !== undefined && e.missingActions.length > 0) return `${shortNameOf(e.target)}: the app's identity lacks ${e.missingActions.join(" and ")}${answer}`;
+  return `${shortNameOf(e.target)}: ${e.message}`;
+}
+
+/** The PaaS resource a record's changes belong under: its marker's first target, else the resource its endpoint's decision was for. */
+function resourceOfRecord(r: RecordSummary, resourceOfEndpoint: ReadonlyMap<string, string>): string | undefined {
+  return r.targetResourceIds?.[0] ?? (r.endpointId !== undefined ? resourceOfEndpoint.get(r.endpointId.toLowerCase()) : undefined);
+}
+
+function groupTitle(resourceId: string | undefined): string {
+  return resourceId === undefined ? "records of no known resource:" : `resource ${shortNameOf(resourceId)}:`;
+}
+
+/** The whole report as text a person can read; docs/operations.md "Reading run reports" shows a sample. */
+export function formatRunReport(report: RunReport): string {
+  const verbWidth = report.dryRun ? 15 : 9;
+  const line = (verb: string, text: string) => `  ${(report.dryRun && CHANGES.has(verb) ? `would ${verb}` : verb).padEnd(verbWidth)} ${text}`;
+  const out = [summaryLine(report), `  started ${report.startedAt}, finished ${report.finishedAt || "(still running)"}, ${plural(report.rounds, "round")}`];
+  for (const note of report.notes) out.push(`  note: ${note}`);
+
+  const needs = [
+    ...report.decisions.filter((d) => NEEDS_A_PERSON.has(d.outcome)).map((d) => line(VERB_OF[d.outcome], decisionText(d))),
+    ...report.dns.conflicts.map((c) => line("conflict", `${recordText(c)}: held by ${holderOf(c)}`)),
+    ...report.errors.map((e) => line("error", errorText(e))),
+  ];
+  out.push("", needs.length === 0 ? "needs a person: nothing" : `needs a person (${needs.length}):`, ...needs);
+
+  const groups = new Map<string, { resourceId: string | undefined; lines: string[] }>();
+  const add = (resourceId: string | undefined, text: string) => {
+    const key = resourceId?.toLowerCase() ?? "";
+    const group = groups.get(key) ?? { resourceId, lines: [] };
+    group.lines.push(text);
+    groups.set(key, group);
+  };
+  const resourceOfEndpoint = new Map<string, string>();
+  for (const d of report.decisions) {
+    const resourceId = safeParent(d.connectionId);
+    if (resourceId !== undefined) resourceOfEndpoint.set(d.endpointId.toLowerCase(), resourceId);
+    if (!NEEDS_A_PERSON.has(d.outcome)) add(resourceId, line(VERB_OF[d.outcome], decisionText(d)));
+  }
+  for (const [verb, records] of [["create", report.dns.created], ["update", report.dns.updated], ["delete", report.dns.deleted]] as const) {
+    for (const r of records) add(resourceOfRecord(r, resourceOfEndpoint), line(verb, recordText(r)));
+  }
+  const ordered = [...groups.values()].sort((a, b) => groupTitle(a.resourceId).localeCompare(groupTitle(b.resourceId)));
+  for (const group of ordered) out.push("", groupTitle(group.resourceId), ...group.lines);
+
+  const notWritten = [
+    ...report.dns.servedByZoneGroup.map((fqdn) => line("served", `${fqdn}: by the endpoint's DNS zone group`)),
+    ...report.dns.skipped.map((s) => line("skip", `${s.fqdn} (${s.reason}): ${s.detail}`)),
+  ];
+  if (notWritten.length > 0) out.push("", `names not written (${notWritten.length}):`, ...notWritten);
+
+  const omitted = Object.entries(report.omitted ?? {}).filter(([list]) => list !== "carriedOut");
+  if (omitted.length > 0) out.push("", ...omitted.map(([list, n]) => `... ${n} more ${list} (one log line each)`));
+  return out.join("\n");
+}
+
+function safeParent(connectionId: string): string | undefined {
+  try {
+    return parentResourceId(connectionId);
+  } catch {
+    return undefined;
+  }
+}
