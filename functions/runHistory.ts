@@ -9,7 +9,7 @@ import type { DurableClient, DurableOrchestrationStatus } from "durable-function
 import { OrchestrationRuntimeStatus } from "durable-functions";
 import { keyOfRunId, RUN_KINDS, instanceIdFor, sweepKeyFor } from "../orchestrations/names";
 import type { RunOrchestration } from "../orchestrations/names";
-import { changesOf } from "../orchestrations/runReport";
+import { changesOf, currentShapeOf } from "../orchestrations/runReport";
 import type { RunReport } from "../orchestrations/runReport";
 import { parseResourceId, resourceTypeOf } from "../shared/resourceId";
 
@@ -139,7 +139,7 @@ function isRunOrchestration(name: string): name is RunOrchestration {
 /** The run's report, when it finished with one. */
 export function reportOf(status: Pick<DurableOrchestrationStatus, "output">): RunReport | undefined {
   const output = status.output as unknown;
-  return typeof output === "object" && output !== null && "dns" in output ? (output as RunReport) : undefined;
+  return typeof output === "object" && output !== null && "dns" in output ? currentShapeOf(output as RunReport) : undefined;
 }
 
 /** The listing entry of a run instance, or `undefined` for an instance that is not a run (a key's lock). */

@@ -147,7 +147,8 @@ export function formatRunReport(report: RunReport): string {
   ];
   if (notWritten.length > 0) out.push("", `names not written (${notWritten.length}):`, ...notWritten);
 
-  const omitted = Object.entries(report.omitted ?? {}).filter(([list]) => list !== "carriedOut");
+  // Unchanged records are counted in the summary line, never listed.
+  const omitted = Object.entries(report.omitted ?? {}).filter(([list]) => list !== "carriedOut" && list !== "unchanged");
   if (omitted.length > 0) out.push("", ...omitted.map(([list, n]) => `... ${n} more ${list} (one log line each)`));
   return out.join("\n");
 }

@@ -109,6 +109,17 @@ export function runErrorsOf(target: string, error: unknown): RunError[] {
 /** The version of the report's JSON shape; it goes up when a field changes meaning or type. */
 export const REPORT_SCHEMA_VERSION = 1;
 
+/**
+ * A report from the history in the current shape. Reports from before `schemaVersion` 1 counted
+ * unchanged records in a number: that count moves to `omitted.unchanged`.
+ */
+export function currentShapeOf(report: RunReport): RunReport {
+  const unchanged: unknown = report.dns.unchanged;
+  if (typeof unchanged !== "number") return report;
+  const omitted = unchanged > 0 ? { omitted: { ...report.omitted, unchanged } } : {};
+  return { ...report, schemaVersion: REPORT_SCHEMA_VERSION, dns: { ...report.dns, unchanged: [] }, ...omitted };
+}
+
 export interface RunReport {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   kind: "endpoint" | "resource" | "sweep";

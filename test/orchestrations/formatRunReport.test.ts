@@ -119,11 +119,13 @@ describe("text run reports", () => {
   it("read 'would' for every change in a dry run, and count what a bounded sweep left out", () => {
     const dry = { ...sampleReport(), dryRun: true };
     dry.decisions = dry.decisions.map((d) => (d.outcome === "approved" ? { ...d, outcome: "wouldApprove" as const } : d));
+    dry.dns = { ...dry.dns, unchanged: [...dry.dns.unchanged, ...dry.dns.unchanged] };
     const text = formatRunReport(boundedReport(dry, 1));
-    expect(text.split("\n")[0]).toBe("sweep run (dry run): 2 decisions (1 would approve, 1 not listed); 2 would be created, 0 would be updated, 1 would be deleted, 1 unchanged; 1 conflict; 1 error");
+    expect(text.split("\n")[0]).toBe("sweep run (dry run): 2 decisions (1 would approve, 1 not listed); 2 would be created, 0 would be updated, 1 would be deleted, 2 unchanged; 1 conflict; 1 error");
     expect(text).toContain("  would approve   contosobatch/pe-batch.6f1c");
     expect(text).toContain("  would create    A contosobatch.westeurope.privatelink.batch.azure.com");
-    expect(text).toMatch(/\.\.\. 1 more decisions \(one log line each\)\n\.\.\. 1 more created/);
+    expect(text).toMatch(/\.\.\. 1 more decisions \(one log line each\)\n\.\.\. 1 more created \(one log line each\)$/);
+    expect(text).not.toContain("more unchanged");
   });
 
   it("shorten ids to <resource>/<child> or the resource's name, in lower case, and leave other text alone", () => {

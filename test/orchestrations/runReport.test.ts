@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boundedReport, dnsReportOf, emptyDnsReport, mergeDnsReports, newRunReport, runErrorsOf, summarizeRunReport } from "../../orchestrations/runReport";
+import { boundedReport, currentShapeOf, dnsReportOf, emptyDnsReport, mergeDnsReports, newRunReport, runErrorsOf, summarizeRunReport } from "../../orchestrations/runReport";
 import { ArmRequestError } from "../../shared/azure/errors";
 import type { RunReport } from "../../orchestrations/runReport";
 import { dnsRecord } from "../shared/dns/helpers";
@@ -66,6 +66,14 @@ describe("run reports", () => {
     expect(bounded.dns.unchanged).toHaveLength(2);
     expect(bounded.omitted).toEqual({ unchanged: 1 });
     expect(summarizeRunReport(bounded)).toContain("; 3 unchanged;");
+  });
+
+  it("read a report from before schemaVersion 1, which counted unchanged records in a number, in the current shape", () => {
+    const old = { ...report(), dns: { ...report().dns, unchanged: 7 } } as unknown as RunReport;
+    const current = currentShapeOf(old);
+    expect(current).toMatchObject({ schemaVersion: 1, dns: { unchanged: [] }, omitted: { unchanged: 7 } });
+    expect(summarizeRunReport(current)).toContain("; 7 unchanged;");
+    expect(currentShapeOf(report())).toEqual(report());
   });
 
   it("keep an error's status and code, one error per inner error of an AggregateError", () => {
