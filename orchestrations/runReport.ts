@@ -102,8 +102,19 @@ export interface RunError {
  */
 export function runErrorsOf(target: string, error: unknown): RunError[] {
   if (error instanceof AggregateError && error.errors.length > 0) return error.errors.flatMap((e: unknown) => runErrorsOf(target, e));
-  const missingActions = error instanceof PermissionDeniedError ? { missingActions: [...error.actions] } : {};
+  const denied = deniedBy(error);
+  const missingActions = denied !== undefined ? { missingActions: [...denied.actions] } : {};
   return [{ target, message: error instanceof Error ? error.message : String(error), ...statusAndCodeOf(error), ...missingActions }];
+}
+
+/** The 403 behind a failure: the error itself or one in its `cause` chain (a change's error wraps the ARM call's). */
+function deniedBy(error: unknown): PermissionDeniedError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current instanceof Error; depth += 1) {
+    if (current instanceof PermissionDeniedError) return current;
+    current = current.cause;
+  }
+  return undefined;
 }
 
 /** The version of the report's JSON shape; it goes up when a field changes meaning or type. */

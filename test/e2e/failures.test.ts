@@ -41,3 +41,27 @@ describe("failures stay where they happen (local host + ARM emulator, events off
     expect(next.dns.created.map((r) => r.zone)).toEqual(expect.arrayContaining(["privatelink.batch.azure.com"]));
   });
 });
+
+describe("a denied write (local host + ARM emulator, events off)", () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ eventsOff: true });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it("a record write ARM denies (403) is reported with the RBAC action the app's identity lacks, under what needs a person", async () => {
+    stack.emulator.control.injectFault({ method: "PUT", path: "/privateDnsZones/privatelink\\.batch\\.azure\\.com/A/", probability: 1, action: { type: "error", status: 403 } });
+    const run = await stack.run("all");
+    stack.emulator.control.clearFaults();
+    const report = run.report as unknown as RunReport;
+    expect(report.dns.created.some((r) => r.zone === "privatelink.batch.azure.com")).toBe(false);
+    expect(report.errors.length).toBeGreaterThan(0);
+    for (const e of report.errors) expect(e).toMatchObject({ status: 403, missingActions: ["Microsoft.Network/privateDnsZones/A/write"] });
+    const text = String((await stack.get(`/api/runs/${run.instanceId}?format=text`)).body);
+    expect(text).toMatch(/^sweep run: [^\n]*; [1-9]\d* errors?\n/);
+    expect(text).toMatch(/\nneeds a person \(\d+\):\n(?: {2}[^\n]*\n)* {2}error {5}\S[^\n]*: the app's identity lacks Microsoft\.Network\/privateDnsZones\/A\/write \(HTTP 403 AuthorizationFailed\)\n/);
+  });
+});
