@@ -23,11 +23,12 @@ import { decide } from "../shared/policy";
 import type { Policy } from "../shared/policy";
 import { desiredRecords } from "../shared/dns/desired";
 import type { DesiredRecords, SkippedName } from "../shared/dns/desired";
-import { isServedByZoneGroup, planChanges } from "../shared/dns/plan";
+import { isServedByZoneGroup, mergeChanges, planChanges } from "../shared/dns/plan";
 import type { DnsChanges } from "../shared/dns/plan";
 import { assumeDecisions, decidedLinkIndex } from "../shared/dns/assumeDecisions";
 import type { DecidedLink } from "../shared/dns/assumeDecisions";
 import { endpointOf, isOwnedBy, targetsOf } from "../shared/dns/ownership";
+import { withSharedFields } from "../shared/dns/shareFields";
 import { isWithinScope, normalizeResourceId } from "../shared/resourceId";
 import type { ArmClients } from "../shared/azure/clients";
 import { iteratePrivateEndpoints } from "../shared/azure/privateEndpoints";
@@ -82,14 +83,28 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   const desiredOf = (e: PrivateEndpoint) => desiredRecords(e, zones, { ownerId: config.ownerId, ttl: config.recordTtl });
   // Endpoints are turned into their desired records page by page and not kept (at 100k endpoints the
   // SDK objects would dominate the sweep's memory), except those with a Pending link: their records
-  // wait for the decisions.
-  const desired: DnsRecord[] = [];
+  // wait for the decisions. Desired records are held by zone (lower-case id) and name: each zone is
+  // planned on its own, and a record set read that already is what its endpoint desires shares that
+  // record's fields instead of holding copies.
+  const desiredByZone = new Map<string, Map<string, DnsRecord[]>>();
   const skipped: SkippedName[] = [];
   const servedByZoneGroup: string[] = [];
   const take = (d: DesiredRecords) => {
-    for (const r of d.records) desired.push(r);
+    for (const r of d.records) {
+      const zoneKey = r.zoneId.toLowerCase();
+      const byName = desiredByZone.get(zoneKey) ?? new Map<string, DnsRecord[]>();
+      desiredByZone.set(zoneKey, byName);
+      const claims = byName.get(r.name.toLowerCase());
+      if (claims === undefined) byName.set(r.name.toLowerCase(), [r]);
+      else claims.push(r);
+    }
     skipped.push(...d.skipped);
     servedByZoneGroup.push(...d.servedByZoneGroup);
+  };
+  const sharedWithDesired = (r: DnsRecord): DnsRecord => {
+    const endpoint = endpointOf(r);
+    const like = endpoint === undefined ? undefined : desiredByZone.get(r.zoneId.toLowerCase())?.get(r.name)?.find((d) => d.type === r.type && endpointOf(d) === endpoint);
+    return like === undefined ? r : withSharedFields(r, like);
   };
   const awaitingDecision = new Map<string, PrivateEndpoint>();
   const endpointIds = new Set<string>();
@@ -115,7 +130,7 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   const unreadZones = new Set<string>();
   const readRecordSets = async (zone: ZoneRef): Promise<DnsRecord[]> => {
     try {
-      return await listRecordSets(clients, zone);
+      return await listRecordSets(clients, zone, { keep: sharedWithDesired });
     } catch (error) {
       unreadZones.add(zone.id.toLowerCase());
       errors.push(...runErrorsOf(zone.id, error).map((e) => ({ ...e, message: `could not list its record sets, so nothing is planned in it: ${e.message}` })));
@@ -137,11 +152,12 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
       errors.push(...runErrorsOf(`/subscriptions/${subscriptionId}/providers/${provider.resourceType}`, error).map((e) => ({ ...e, message: `could not list them: ${e.message}` })));
     }
   };
-  const [, recordLists] = await Promise.all([
+  await Promise.all([
     Promise.all(subscriptionIds.map(readEndpoints)),
-    Promise.all(zones.map(readRecordSets)),
     Promise.all(subscriptionIds.flatMap((s) => listed.map((provider) => readLinkTargets(s, provider)))),
   ]);
+  // The zones after the endpoints, so their record sets can share the desired records' fields.
+  const recordLists = await Promise.all(zones.map(readRecordSets));
   const current = recordLists.flat();
   options.onProgress?.(
     `read ${endpointCount} endpoints and ${linkTargets} Private Link resources in ${subscriptionIds.length} subscriptions, and ${current.length} record sets in ${zones.length} zones`,
@@ -182,8 +198,17 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
     const id = endpointOf(r);
     if (id !== undefined && isWithinScope(id, answersFor)) endpointIds.add(id);
   }
-  const plannable = unreadZones.size === 0 ? desired : desired.filter((r) => !unreadZones.has(r.zoneId.toLowerCase()));
-  const planned = planChanges({ current, desired: plannable, ownerId: config.ownerId, ...(limited ? { endpointIds: [...endpointIds] } : {}) });
+  // Zone by zone (a name lives in one zone): the planner's working set is one zone's, not the scope's.
+  const inRun = limited ? { endpointIds: [...endpointIds] } : {};
+  const zonePlans: DnsChanges[] = [];
+  const planIn = (zoneKey: string, zoneCurrent: readonly DnsRecord[]) => {
+    const desired = [...(desiredByZone.get(zoneKey)?.values() ?? [])].flat();
+    desiredByZone.delete(zoneKey);
+    if (!unreadZones.has(zoneKey)) zonePlans.push(planChanges({ current: zoneCurrent, desired, ownerId: config.ownerId, ...inRun }));
+  };
+  for (const [i, zone] of zones.entries()) planIn(zone.id.toLowerCase(), recordLists[i] ?? []);
+  for (const zoneKey of [...desiredByZone.keys()]) planIn(zoneKey, []);
+  const planned = mergeChanges(zonePlans);
   const served = planned.conflicts.filter(isServedByZoneGroup);
   servedByZoneGroup.push(...served.map((c) => `${c.record.name}.${c.record.zone}`));
   const changes = { ...planned, conflicts: planned.conflicts.filter((c) => !isServedByZoneGroup(c)) };

@@ -266,14 +266,31 @@ export function planChanges(input: PlanChangesInput): DnsChanges {
 
   const raw: NamePlan = { create: [], update: [], delete: [], unchanged: [], conflicts: [] };
   for (const name of names) planName(currentByName.get(name) ?? [], desiredByName.get(name) ?? [], inScope, raw);
-  const changes = filterByOwnership(raw, input.current, input.ownerId);
+  return sorted(filterByOwnership(raw, input.current, input.ownerId));
+}
 
+/** Each list in the order a person reads it: by zone, name and type (conflicts then by endpoint). */
+function sorted(changes: DnsChanges): DnsChanges {
   changes.create.sort(byKey(recordKey));
   changes.update.sort(byKey((u) => recordKey(u.before)));
   changes.delete.sort(byKey(recordKey));
   changes.unchanged.sort(byKey(recordKey));
   changes.conflicts.sort(byKey((c) => `${recordKey(c.record)}|${endpointOf(c.record)}`));
   return changes;
+}
+
+/**
+ * The plans of separate zones as one, in the order one `planChanges` over all of them gives: a name
+ * lives in one zone, so planning zone by zone (to hold one zone at a time) decides the same.
+ */
+export function mergeChanges(plans: readonly DnsChanges[]): DnsChanges {
+  return sorted({
+    create: plans.flatMap((p) => p.create),
+    update: plans.flatMap((p) => p.update),
+    delete: plans.flatMap((p) => p.delete),
+    conflicts: plans.flatMap((p) => p.conflicts),
+    unchanged: plans.flatMap((p) => p.unchanged),
+  });
 }
 
 /**
