@@ -107,7 +107,6 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
     return like === undefined ? r : withSharedFields(r, like);
   };
   const awaitingDecision = new Map<string, PrivateEndpoint>();
-  const endpointIds = new Set<string>();
   let endpointCount = 0;
   const unlisted = new Set<string>();
   const unreadSubscriptions = new Set<string>();
@@ -116,7 +115,6 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
       for await (const page of iteratePrivateEndpoints(clients, subscriptionId, { details: "approvedWithoutDns" })) {
         for (const e of page) {
           endpointCount++;
-          endpointIds.add(e.id.toLowerCase());
           for (const l of e.links) if (!listsConnections(l.targetResourceId)) unlisted.add(normalizeResourceId(l.targetResourceId));
           if (e.links.some((l) => l.status === "Pending")) awaitingDecision.set(e.id.toLowerCase(), e);
           else take(desiredOf(e));
@@ -191,20 +189,26 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   for (const e of awaitingDecision.values()) take(desiredOf(assumeDecisions(e, decided)));
 
   // A plan for part of the scope answers only for the endpoints in it: records of endpoints elsewhere, or
-  // in a subscription that could not be read, stay.
+  // in a subscription that could not be read, stay. In a zone, those are the endpoints that desire a
+  // record there and those of our records there in the subscriptions that were read (every endpoint
+  // read is in one of those, and the plan asks only about endpoints that desire or hold a name).
   const answersFor = unreadSubscriptions.size === 0 ? scope : { subscriptionIds: subscriptionIds.filter((s) => !unreadSubscriptions.has(s.toLowerCase())) };
   const limited = partial || unreadSubscriptions.size > 0;
-  if (limited) for (const r of current) if (isOwnedBy(r, config.ownerId)) {
-    const id = endpointOf(r);
-    if (id !== undefined && isWithinScope(id, answersFor)) endpointIds.add(id);
-  }
+  const inRun = (desired: readonly DnsRecord[], zoneCurrent: readonly DnsRecord[]): { endpointIds?: string[] } => {
+    if (!limited) return {};
+    const ids = new Set(desired.map((r) => endpointOf(r) as string));
+    for (const r of zoneCurrent) {
+      const id = endpointOf(r);
+      if (id !== undefined && isOwnedBy(r, config.ownerId) && isWithinScope(id, answersFor)) ids.add(id);
+    }
+    return { endpointIds: [...ids] };
+  };
   // Zone by zone (a name lives in one zone): the planner's working set is one zone's, not the scope's.
-  const inRun = limited ? { endpointIds: [...endpointIds] } : {};
   const zonePlans: DnsChanges[] = [];
   const planIn = (zoneKey: string, zoneCurrent: readonly DnsRecord[]) => {
     const desired = [...(desiredByZone.get(zoneKey)?.values() ?? [])].flat();
     desiredByZone.delete(zoneKey);
-    if (!unreadZones.has(zoneKey)) zonePlans.push(planChanges({ current: zoneCurrent, desired, ownerId: config.ownerId, ...inRun }));
+    if (!unreadZones.has(zoneKey)) zonePlans.push(planChanges({ current: zoneCurrent, desired, ownerId: config.ownerId, ...inRun(desired, zoneCurrent) }));
   };
   for (const [i, zone] of zones.entries()) planIn(zone.id.toLowerCase(), recordLists[i] ?? []);
   for (const zoneKey of [...desiredByZone.keys()]) planIn(zoneKey, []);
