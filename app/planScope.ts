@@ -23,11 +23,12 @@ import { decide } from "../shared/policy";
 import type { Policy } from "../shared/policy";
 import { desiredRecords } from "../shared/dns/desired";
 import type { DesiredRecords, SkippedName } from "../shared/dns/desired";
-import { isServedByZoneGroup, planChanges } from "../shared/dns/plan";
+import { isServedByZoneGroup, mergeChanges, planChanges } from "../shared/dns/plan";
 import type { DnsChanges } from "../shared/dns/plan";
 import { assumeDecisions, decidedLinkIndex } from "../shared/dns/assumeDecisions";
 import type { DecidedLink } from "../shared/dns/assumeDecisions";
 import { endpointOf, isOwnedBy, targetsOf } from "../shared/dns/ownership";
+import { withSharedFields } from "../shared/dns/shareFields";
 import { isWithinScope, normalizeResourceId } from "../shared/resourceId";
 import type { ArmClients } from "../shared/azure/clients";
 import { iteratePrivateEndpoints } from "../shared/azure/privateEndpoints";
@@ -82,17 +83,30 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   const desiredOf = (e: PrivateEndpoint) => desiredRecords(e, zones, { ownerId: config.ownerId, ttl: config.recordTtl });
   // Endpoints are turned into their desired records page by page and not kept (at 100k endpoints the
   // SDK objects would dominate the sweep's memory), except those with a Pending link: their records
-  // wait for the decisions.
-  const desired: DnsRecord[] = [];
+  // wait for the decisions. Desired records are held by zone (lower-case id) and name: each zone is
+  // planned on its own, and a record set read that already is what its endpoint desires shares that
+  // record's fields instead of holding copies.
+  const desiredByZone = new Map<string, Map<string, DnsRecord[]>>();
   const skipped: SkippedName[] = [];
   const servedByZoneGroup: string[] = [];
   const take = (d: DesiredRecords) => {
-    for (const r of d.records) desired.push(r);
+    for (const r of d.records) {
+      const zoneKey = r.zoneId.toLowerCase();
+      const byName = desiredByZone.get(zoneKey) ?? new Map<string, DnsRecord[]>();
+      desiredByZone.set(zoneKey, byName);
+      const claims = byName.get(r.name.toLowerCase());
+      if (claims === undefined) byName.set(r.name.toLowerCase(), [r]);
+      else claims.push(r);
+    }
     skipped.push(...d.skipped);
     servedByZoneGroup.push(...d.servedByZoneGroup);
   };
+  const sharedWithDesired = (r: DnsRecord): DnsRecord => {
+    const endpoint = endpointOf(r);
+    const like = endpoint === undefined ? undefined : desiredByZone.get(r.zoneId.toLowerCase())?.get(r.name)?.find((d) => d.type === r.type && endpointOf(d) === endpoint);
+    return like === undefined ? r : withSharedFields(r, like);
+  };
   const awaitingDecision = new Map<string, PrivateEndpoint>();
-  const endpointIds = new Set<string>();
   let endpointCount = 0;
   const unlisted = new Set<string>();
   const unreadSubscriptions = new Set<string>();
@@ -101,7 +115,6 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
       for await (const page of iteratePrivateEndpoints(clients, subscriptionId, { details: "approvedWithoutDns" })) {
         for (const e of page) {
           endpointCount++;
-          endpointIds.add(e.id.toLowerCase());
           for (const l of e.links) if (!listsConnections(l.targetResourceId)) unlisted.add(normalizeResourceId(l.targetResourceId));
           if (e.links.some((l) => l.status === "Pending")) awaitingDecision.set(e.id.toLowerCase(), e);
           else take(desiredOf(e));
@@ -115,7 +128,7 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   const unreadZones = new Set<string>();
   const readRecordSets = async (zone: ZoneRef): Promise<DnsRecord[]> => {
     try {
-      return await listRecordSets(clients, zone);
+      return await listRecordSets(clients, zone, { keep: sharedWithDesired });
     } catch (error) {
       unreadZones.add(zone.id.toLowerCase());
       errors.push(...runErrorsOf(zone.id, error).map((e) => ({ ...e, message: `could not list its record sets, so nothing is planned in it: ${e.message}` })));
@@ -137,11 +150,12 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
       errors.push(...runErrorsOf(`/subscriptions/${subscriptionId}/providers/${provider.resourceType}`, error).map((e) => ({ ...e, message: `could not list them: ${e.message}` })));
     }
   };
-  const [, recordLists] = await Promise.all([
+  await Promise.all([
     Promise.all(subscriptionIds.map(readEndpoints)),
-    Promise.all(zones.map(readRecordSets)),
     Promise.all(subscriptionIds.flatMap((s) => listed.map((provider) => readLinkTargets(s, provider)))),
   ]);
+  // The zones after the endpoints, so their record sets can share the desired records' fields.
+  const recordLists = await Promise.all(zones.map(readRecordSets));
   const current = recordLists.flat();
   options.onProgress?.(
     `read ${endpointCount} endpoints and ${linkTargets} Private Link resources in ${subscriptionIds.length} subscriptions, and ${current.length} record sets in ${zones.length} zones`,
@@ -175,15 +189,30 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   for (const e of awaitingDecision.values()) take(desiredOf(assumeDecisions(e, decided)));
 
   // A plan for part of the scope answers only for the endpoints in it: records of endpoints elsewhere, or
-  // in a subscription that could not be read, stay.
+  // in a subscription that could not be read, stay. In a zone, those are the endpoints that desire a
+  // record there and those of our records there in the subscriptions that were read (every endpoint
+  // read is in one of those, and the plan asks only about endpoints that desire or hold a name).
   const answersFor = unreadSubscriptions.size === 0 ? scope : { subscriptionIds: subscriptionIds.filter((s) => !unreadSubscriptions.has(s.toLowerCase())) };
   const limited = partial || unreadSubscriptions.size > 0;
-  if (limited) for (const r of current) if (isOwnedBy(r, config.ownerId)) {
-    const id = endpointOf(r);
-    if (id !== undefined && isWithinScope(id, answersFor)) endpointIds.add(id);
-  }
-  const plannable = unreadZones.size === 0 ? desired : desired.filter((r) => !unreadZones.has(r.zoneId.toLowerCase()));
-  const planned = planChanges({ current, desired: plannable, ownerId: config.ownerId, ...(limited ? { endpointIds: [...endpointIds] } : {}) });
+  const inRun = (desired: readonly DnsRecord[], zoneCurrent: readonly DnsRecord[]): { endpointIds?: string[] } => {
+    if (!limited) return {};
+    const ids = new Set(desired.map((r) => endpointOf(r) as string));
+    for (const r of zoneCurrent) {
+      const id = endpointOf(r);
+      if (id !== undefined && isOwnedBy(r, config.ownerId) && isWithinScope(id, answersFor)) ids.add(id);
+    }
+    return { endpointIds: [...ids] };
+  };
+  // Zone by zone (a name lives in one zone): the planner's working set is one zone's, not the scope's.
+  const zonePlans: DnsChanges[] = [];
+  const planIn = (zoneKey: string, zoneCurrent: readonly DnsRecord[]) => {
+    const desired = [...(desiredByZone.get(zoneKey)?.values() ?? [])].flat();
+    desiredByZone.delete(zoneKey);
+    if (!unreadZones.has(zoneKey)) zonePlans.push(planChanges({ current: zoneCurrent, desired, ownerId: config.ownerId, ...inRun(desired, zoneCurrent) }));
+  };
+  for (const [i, zone] of zones.entries()) planIn(zone.id.toLowerCase(), recordLists[i] ?? []);
+  for (const zoneKey of [...desiredByZone.keys()]) planIn(zoneKey, []);
+  const planned = mergeChanges(zonePlans);
   const served = planned.conflicts.filter(isServedByZoneGroup);
   servedByZoneGroup.push(...served.map((c) => `${c.record.name}.${c.record.zone}`));
   const changes = { ...planned, conflicts: planned.conflicts.filter((c) => !isServedByZoneGroup(c)) };

@@ -32,6 +32,11 @@ export interface ListRecordSetsOptions {
   recordSetNameSuffix?: string;
   /** Page size hint (`$top`). */
   top?: number;
+  /**
+   * Called on each record set as it is read; what it returns is kept instead. Lets a caller that already
+   * holds equal records share their fields (`withSharedFields`), so a large zone is not held twice.
+   */
+  keep?: (record: DnsRecord) => DnsRecord;
 }
 
 /** Used when a record set from ARM carries no TTL (Azure's own default). */
@@ -119,7 +124,7 @@ export async function listRecordSets(clients: ArmClients, zone: ZoneRef, options
     });
     for await (const rs of pages) {
       const record = toDnsRecord(rs, zone);
-      if (record !== undefined) records.push(record);
+      if (record !== undefined) records.push(options.keep === undefined ? record : options.keep(record));
     }
     return records;
   });

@@ -139,14 +139,26 @@ function updated(before: DnsRecord, desired: DnsRecord): DnsRecord {
   return { ...desired, metadata: { ...kept, ...desired.metadata } };
 }
 
-function groupBy(records: readonly DnsRecord[], key: (r: DnsRecord) => string): Map<string, DnsRecord[]> {
-  const groups = new Map<string, DnsRecord[]>();
-  for (const r of records) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
-  return groups;
+/**
+ * Records by zone id, then name (both lower case). Two levels rather than one joined key: a name key is
+ * then the record's own string (lower-casing a lower-case string gives the same string), not a new one
+ * per record, which matters for a zone of 100k records.
+ */
+function byZoneAndName(records: readonly DnsRecord[]): Map<string, Map<string, DnsRecord[]>> {
+  const zones = new Map<string, Map<string, DnsRecord[]>>();
+  for (const r of records) {
+    const zone = r.zoneId.toLowerCase();
+    const names = zones.get(zone) ?? new Map<string, DnsRecord[]>();
+    zones.set(zone, names);
+    const name = r.name.toLowerCase();
+    const group = names.get(name);
+    if (group === undefined) names.set(name, [r]);
+    else group.push(r);
+  }
+  return zones;
 }
 
 function validateDesired(input: PlanChangesInput, scope: ReadonlySet<string> | undefined): void {
-  const seen = new Set<string>();
   for (const r of input.desired) {
     const endpoint = endpointOf(r);
     if (!isOwnedBy(r, input.ownerId) || endpoint === undefined) {
@@ -155,9 +167,16 @@ function validateDesired(input: PlanChangesInput, scope: ReadonlySet<string> | u
     if (scope !== undefined && !scope.has(endpoint)) {
       throw new RangeError(`Desired record ${describe(r)} is for endpoint ${endpoint}, which is not in endpointIds; expected desired records only for the endpoints of the run`);
     }
-    const key = `${nameKey(r)}|${endpoint}`;
-    if (seen.has(key)) throw new RangeError(`Endpoint ${endpoint} desires ${r.name}.${r.zone} twice; expected at most one record per name and endpoint`);
-    seen.add(key);
+  }
+}
+
+/** The claims on one name, at most one per endpoint. */
+function validateClaims(claims: readonly DnsRecord[]): void {
+  const seen = new Set<string>();
+  for (const r of claims) {
+    const endpoint = endpointOf(r) as string;
+    if (seen.has(endpoint)) throw new RangeError(`Endpoint ${endpoint} desires ${r.name}.${r.zone} twice; expected at most one record per name and endpoint`);
+    seen.add(endpoint);
   }
 }
 
@@ -260,20 +279,43 @@ export function planChanges(input: PlanChangesInput): DnsChanges {
   const scope = input.endpointIds === undefined ? undefined : new Set(input.endpointIds.map((id) => id.toLowerCase()));
   validateDesired(input, scope);
   const inScope = (endpoint: string | undefined) => scope === undefined || (endpoint !== undefined && scope.has(endpoint));
-  const currentByName = groupBy(input.current, nameKey);
-  const desiredByName = groupBy(input.desired, nameKey);
-  const names = [...new Set([...currentByName.keys(), ...desiredByName.keys()])].sort();
+  const currentByZone = byZoneAndName(input.current);
+  const desiredByZone = byZoneAndName(input.desired);
+  for (const claimsByName of desiredByZone.values()) for (const claims of claimsByName.values()) validateClaims(claims);
 
   const raw: NamePlan = { create: [], update: [], delete: [], unchanged: [], conflicts: [] };
-  for (const name of names) planName(currentByName.get(name) ?? [], desiredByName.get(name) ?? [], inScope, raw);
-  const changes = filterByOwnership(raw, input.current, input.ownerId);
+  const none = new Map<string, DnsRecord[]>();
+  for (const zone of new Set([...currentByZone.keys(), ...desiredByZone.keys()])) {
+    const current = currentByZone.get(zone) ?? none;
+    const desired = desiredByZone.get(zone) ?? none;
+    for (const name of current.keys()) planName(current.get(name) ?? [], desired.get(name) ?? [], inScope, raw);
+    for (const name of desired.keys()) if (!current.has(name)) planName([], desired.get(name) ?? [], inScope, raw);
+  }
+  return sorted(filterByOwnership(raw, input.current, input.ownerId));
+}
 
+/** Each list in the order a person reads it: by zone, name and type (conflicts then by endpoint). */
+function sorted(changes: DnsChanges): DnsChanges {
   changes.create.sort(byKey(recordKey));
   changes.update.sort(byKey((u) => recordKey(u.before)));
   changes.delete.sort(byKey(recordKey));
   changes.unchanged.sort(byKey(recordKey));
   changes.conflicts.sort(byKey((c) => `${recordKey(c.record)}|${endpointOf(c.record)}`));
   return changes;
+}
+
+/**
+ * The plans of separate zones as one, in the order one `planChanges` over all of them gives: a name
+ * lives in one zone, so planning zone by zone (to hold one zone at a time) decides the same.
+ */
+export function mergeChanges(plans: readonly DnsChanges[]): DnsChanges {
+  return sorted({
+    create: plans.flatMap((p) => p.create),
+    update: plans.flatMap((p) => p.update),
+    delete: plans.flatMap((p) => p.delete),
+    conflicts: plans.flatMap((p) => p.conflicts),
+    unchanged: plans.flatMap((p) => p.unchanged),
+  });
 }
 
 /**

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { DnsRecord } from "../../../shared/domain";
 import { desiredRecords } from "../../../shared/dns/desired";
 import { endpointOf, isOwnedBy, ownershipMetadata } from "../../../shared/dns/ownership";
-import { isServedByZoneGroup, planChanges, sameRecord } from "../../../shared/dns/plan";
+import { isServedByZoneGroup, mergeChanges, planChanges, sameRecord } from "../../../shared/dns/plan";
 import type { DnsChanges } from "../../../shared/dns/plan";
 import { applyToEstate, dnsRecord, endpointId, OWNER, privateEndpoint, resourceId, zoneRef } from "./helpers";
 
@@ -352,6 +352,20 @@ describe("planChanges properties", () => {
           ...changes.conflicts.map((c) => key(c.record)),
         ].sort();
         expect(outcomes).toEqual(desired.map(key).sort());
+      }),
+      RUNS,
+    );
+  });
+
+  it("plans zone by zone as it plans the zones together (mergeChanges)", () => {
+    fc.assert(
+      fc.property(currentArb, desiredArb, scopeArb, (current, allDesired, scope) => {
+        const desired = inScopeDesired(allDesired, scope);
+        const endpointIds = scope === undefined ? {} : { endpointIds: scope.map(endpointId) };
+        const zones = [...new Set([...current, ...desired].map((r) => r.zoneId))];
+        const inZone = (zoneId: string) => (r: DnsRecord) => r.zoneId === zoneId;
+        const byZone = zones.map((z) => planChanges({ current: current.filter(inZone(z)), desired: desired.filter(inZone(z)), ownerId: OWNER, ...endpointIds }));
+        expect(mergeChanges(byZone.reverse())).toEqual(planChanges({ current, desired, ownerId: OWNER, ...endpointIds }));
       }),
       RUNS,
     );
