@@ -10,8 +10,9 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadEstateSeed, startEmulator } from "@privatelink-autopilot/arm-emulator";
 import type { Emulator } from "@privatelink-autopilot/arm-emulator";
-import { startLocalHost } from "@privatelink-autopilot/functions-local-host";
+import { createConsoleLogger, startLocalHost } from "@privatelink-autopilot/functions-local-host";
 import type { LocalHost } from "@privatelink-autopilot/functions-local-host";
+import { consoleLine } from "./consoleLine";
 import { claimStateDir } from "./stateDir";
 import { welcomeText } from "./welcome";
 
@@ -70,7 +71,13 @@ async function main(): Promise<void> {
   Object.assign(process.env, settings);
   process.env["AUTOPILOT_SWEEP_SCHEDULE"] ??= "0 */15 * * * *";
 
-  const host = await startLocalHost({ entry: join(ROOT, "dist", "functions", "index.js"), port: Number(values.port), stateDir: join(stateDir, "durable") });
+  const host = await startLocalHost({
+    entry: join(ROOT, "dist", "functions", "index.js"),
+    port: Number(values.port),
+    stateDir: join(stateDir, "durable"),
+    // On a terminal a person reads the changes; a file or a pipe keeps every line whole, ids included.
+    logger: createConsoleLogger(process.stdout.isTTY === true ? { render: consoleLine } : {}),
+  });
   const webhook = `${host.url}/runtime/webhooks/eventgrid?functionName=onArmEvent`;
   await emulator.control.subscribe({ url: webhook });
 

@@ -4,6 +4,8 @@
  * changed, so that DNS is planned from the post-decision states.
  */
 
+import { decisionLine } from "./changeLine";
+import { runLog } from "./runLog";
 import type { OrchestrationContext, Task } from "durable-functions";
 import type { DecidedLink } from "../shared/dns/assumeDecisions";
 import { setConnectionStateActivity } from "./activities/setConnectionState";
@@ -32,7 +34,7 @@ export function* decideConnections(context: OrchestrationContext, pending: reado
       options.concurrency,
       (i) => {
         const p = pending[i] as PendingDecision;
-        return setConnectionStateActivity.task(context, { runId: context.df.instanceId, connectionId: p.connectionId, decision: p.decision, dryRun: false });
+        return setConnectionStateActivity.task(context, { runId: context.df.instanceId, connectionId: p.connectionId, endpointId: p.endpointId, decision: p.decision, dryRun: false });
       },
       (i, error) => ({ failed: runErrorsOf((pending[i] as PendingDecision).connectionId, error) }),
     );
@@ -42,6 +44,11 @@ export function* decideConnections(context: OrchestrationContext, pending: reado
       const result = returned === undefined ? failed([]) : isActivityFailure(returned) ? failed(returned.failed) : returned;
       entry.outcome = result.outcome;
       if (result.outcome !== "approved" && result.outcome !== "rejected") entry.detail = result.detail;
+    }
+  } else if (!context.df.isReplaying) {
+    // The activities logged these decisions at DEBUG; a dry run names what it would have written.
+    for (const p of pending) {
+      if (p.decision.action !== "leavePending") context.log(runLog(context.df.instanceId, p.connectionId, decisionLine(p.decision, p.connectionId, p.endpointId, { dryRun: true })));
     }
   }
   return { entries, decided: carriedOutLinks(pending, entries) };
