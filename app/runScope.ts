@@ -5,13 +5,13 @@
  * only says what it would do). A preview is this run without its writes: the same code, the same report.
  */
 
-import { decisionLine } from "../orchestrations/changeLine";
 import type { Config } from "../shared/config";
 import type { Policy } from "../shared/policy";
 import { firstChanges, withoutEndpoints } from "../shared/dns/plan";
 import type { ArmClients } from "../shared/azure/clients";
 import { mapLimit } from "../shared/mapLimit";
 import { applyPlan } from "../orchestrations/applyPlan";
+import { decisionLine } from "../orchestrations/changeLine";
 import { carriedOutLinks } from "../orchestrations/carriedOutLinks";
 import { plannedDecisionEntries } from "../orchestrations/runReport";
 import type { DecisionOutcome, PendingDecision, RunReport } from "../orchestrations/runReport";

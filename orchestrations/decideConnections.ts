@@ -4,8 +4,6 @@
  * changed, so that DNS is planned from the post-decision states.
  */
 
-import { decisionLine } from "./changeLine";
-import { runLog } from "./runLog";
 import type { OrchestrationContext, Task } from "durable-functions";
 import type { DecidedLink } from "../shared/dns/assumeDecisions";
 import { setConnectionStateActivity } from "./activities/setConnectionState";
@@ -16,6 +14,8 @@ import type { DecisionEntry, PendingDecision, RunError } from "./runReport";
 import { carriedOutLinks } from "./carriedOutLinks";
 import { plannedDecisionEntries, runErrorsOf } from "./runReport";
 import { fanOut } from "./fanOut";
+import { decisionLine } from "./changeLine";
+import { runLog } from "./runLog";
 
 export interface DecidedConnections {
   entries: DecisionEntry[];
