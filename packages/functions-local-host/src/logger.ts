@@ -38,8 +38,8 @@ export interface CreateConsoleLoggerOptions {
   /** Clock used for the time column (tests pin it). */
   now?: () => Date;
   /**
-   * Shows an entry the app's own way: when it answers, the line is the time, the level and its text
-   * (the app decides what a person needs); `undefined` keeps the standard line.
+   * Shows an entry the app's own way: when it answers, the line is the time (to the second), the level
+   * and its text (the app decides what a person needs); `undefined` keeps the standard line.
    */
   render?: LogRenderer;
 }
@@ -92,9 +92,11 @@ export function formatLogArgs(args: readonly unknown[]): string {
  */
 export function formatLogLine(entry: LogEntry, time: Date, colors = false, render?: LogRenderer): string {
   const paint = (code: string, text: string): string => (colors ? `${code}${text}${reset}` : text);
-  const parts = [paint(dim, `${time.toISOString().slice(11, 23)}Z`), paint(levelColor[entry.level], levelLabel[entry.level])];
+  const level = paint(levelColor[entry.level], levelLabel[entry.level]);
   const rendered = render?.(entry, colors);
-  if (rendered !== undefined) return [...parts, rendered.trim().replace(/\s*\r?\n\s*/g, " | ")].join(" ");
+  // A rendered line is for a person: the time to the second is enough.
+  if (rendered !== undefined) return [paint(dim, `${time.toISOString().slice(11, 19)}Z`), level, rendered.trim().replace(/\s*\r?\n\s*/g, " | ")].join(" ");
+  const parts = [paint(dim, `${time.toISOString().slice(11, 23)}Z`), level];
   const source = entry.functionName ?? entry.category;
   if (source !== undefined) parts.push(paint(cyan, `[${source}]`));
   if (entry.instanceId !== undefined) parts.push(paint(dim, `(${entry.instanceId})`));

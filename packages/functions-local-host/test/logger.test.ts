@@ -27,9 +27,9 @@ describe("formatLogLine", () => {
 });
 
 describe("an app's own rendering", () => {
-  it("shows time, level and the app's text when the renderer answers, and the standard line when it does not", () => {
+  it("shows time (to the second), level and the app's text when the renderer answers, and the standard line when it does not", () => {
     const render = (entry: { message: string }) => (entry.message.startsWith("app:") ? entry.message.slice(4) : undefined);
-    expect(formatLogLine({ level: "information", message: "app:short", functionName: "f", instanceId: "abc" }, at, false, render)).toBe("10:11:12.345Z INFO  short");
+    expect(formatLogLine({ level: "information", message: "app:short", functionName: "f", instanceId: "abc" }, at, false, render)).toBe("10:11:12Z INFO  short");
     expect(formatLogLine({ level: "information", message: "other", functionName: "f", instanceId: "abc" }, at, false, render)).toBe("10:11:12.345Z INFO  [f] (abc) other");
   });
 
