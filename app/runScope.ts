@@ -11,6 +11,7 @@ import { firstChanges, withoutEndpoints } from "../shared/dns/plan";
 import type { ArmClients } from "../shared/azure/clients";
 import { mapLimit } from "../shared/mapLimit";
 import { applyPlan } from "../orchestrations/applyPlan";
+import { decisionLine } from "../orchestrations/changeLine";
 import { carriedOutLinks } from "../orchestrations/carriedOutLinks";
 import { plannedDecisionEntries } from "../orchestrations/runReport";
 import type { DecisionOutcome, PendingDecision, RunReport } from "../orchestrations/runReport";
@@ -49,8 +50,10 @@ export async function runScope(clients: ArmClients, config: Config, options: Run
     ...(options.subscriptionIds === undefined ? {} : { subscriptionIds: options.subscriptionIds }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });
+  // Approvals and rejections a live run carries out are logged where they are written (setConnectionState).
+  const writesLogged = !options.dryRun && options.carryOut !== undefined;
   for (const { connectionId, endpointId, decision } of plan.decisions) {
-    options.log?.(`policy: ${decision.action} for ${endpointId} (rule ${decision.ruleName}: ${decision.reason})`, connectionId);
+    if (decision.action === "leavePending" || !writesLogged) options.log?.(decisionLine(decision, connectionId, endpointId, { dryRun: options.dryRun }), connectionId);
   }
   const decisions = plannedDecisionEntries(plan.decisions);
   const { carryOut } = options;

@@ -9,9 +9,10 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadEstateSeed, startEmulator } from "@privatelink-autopilot/arm-emulator";
-import type { Emulator } from "@privatelink-autopilot/arm-emulator";
-import { startLocalHost } from "@privatelink-autopilot/functions-local-host";
-import type { LocalHost } from "@privatelink-autopilot/functions-local-host";
+import { createConsoleLogger, startLocalHost } from "@privatelink-autopilot/functions-local-host";
+import { consoleLine } from "./consoleLine";
+import { playLifecycle, settle } from "./demoLifecycle";
+import { demoTable } from "./demoTable";
 import { claimStateDir } from "./stateDir";
 import { welcomeText } from "./welcome";
 
@@ -70,7 +71,13 @@ async function main(): Promise<void> {
   Object.assign(process.env, settings);
   process.env["AUTOPILOT_SWEEP_SCHEDULE"] ??= "0 */15 * * * *";
 
-  const host = await startLocalHost({ entry: join(ROOT, "dist", "functions", "index.js"), port: Number(values.port), stateDir: join(stateDir, "durable") });
+  const host = await startLocalHost({
+    entry: join(ROOT, "dist", "functions", "index.js"),
+    port: Number(values.port),
+    stateDir: join(stateDir, "durable"),
+    // On a terminal a person reads the changes; a file or a pipe keeps every line whole, ids included.
+    logger: createConsoleLogger(process.stdout.isTTY === true ? { render: consoleLine } : {}),
+  });
   const webhook = `${host.url}/runtime/webhooks/eventgrid?functionName=onArmEvent`;
   await emulator.control.subscribe({ url: webhook });
 
@@ -98,49 +105,12 @@ async function main(): Promise<void> {
     return;
   }
   await settle(emulator, host);
-  if (!values["no-demo"]) await playLifecycle(emulator, host);
+  if (!values["no-demo"]) {
+    await playLifecycle(emulator, host, say);
+    say("where the demo ended: connections and names");
+    for (const line of demoTable(emulator.control.snapshot())) console.log(line === "" ? "" : `  ${line}`);
+  }
   say(`ready; serving until Ctrl-C (host ${host.url}, emulator ${emulator.url})`);
-}
-
-/** Waits until events are delivered and every run they started has finished. */
-async function settle(emulator: Emulator, host: LocalHost): Promise<void> {
-  for (let i = 0; i < 5; i++) {
-    await emulator.control.flushEvents();
-    await host.waitForIdle();
-  }
-}
-
-async function playLifecycle(emulator: Emulator, host: LocalHost): Promise<void> {
-  const { control } = emulator;
-  const storage = `/subscriptions/${SPOKE}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stdata`;
-  say("demo: a platform team creates a new private endpoint to the storage account's blob service (it arrives Pending)");
-  const endpoint = control.createPrivateEndpoint({
-    subscriptionId: SPOKE,
-    resourceGroup: "rg-endpoints",
-    name: "pe-stdata-blob-team2",
-    subnetId: `/subscriptions/${SPOKE}/resourceGroups/rg-spoke-net/providers/Microsoft.Network/virtualNetworks/vnet-spoke/subnets/snet-private-endpoints`,
-    targetResourceId: storage,
-    groupIds: ["blob"],
-    manual: true,
-    requestMessage: "team 2 needs the data lake",
-  });
-  await settle(emulator, host);
-
-  // Both endpoints serve the same name: the first holder keeps it (the new one is a reported conflict)
-  // until its connection goes; then the name is handed over to the second.
-  const first = control.snapshot().privateEndpoints.find((e) => e.name === "pe-stdata-blob");
-  const connection = control.snapshot().connections.find((c) => c.endpointId.toLowerCase() === (first?.id ?? endpoint.id).toLowerCase());
-  if (connection !== undefined) {
-    say("demo: the storage account's owner removes the first blob endpoint's connection (it turns Disconnected): its record goes, and the name passes to team 2's endpoint");
-    control.removeConnection(connection.id);
-    await settle(emulator, host);
-  }
-  say("demo: someone deletes the ML workspace's private endpoint");
-  const ml = control.snapshot().privateEndpoints.find((e) => e.name.startsWith("pe-mlws"));
-  if (ml !== undefined) {
-    control.deletePrivateEndpoint(ml.id);
-    await settle(emulator, host);
-  }
 }
 
 main().catch((error: unknown) => {

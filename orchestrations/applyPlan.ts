@@ -8,6 +8,7 @@
 import type { DnsRecord } from "../shared/domain";
 import type { DnsChanges } from "../shared/dns/plan";
 import type { ArmClients } from "../shared/azure/clients";
+import { conflictLine, recordLine } from "./changeLine";
 import { applyRecordChanges, ApplyRecordChangesError, recordChangesOf, recordOf } from "../shared/azure/applyRecordChanges";
 import type { RecordOutcome } from "../shared/azure/applyRecordChanges";
 import { dnsReportOf, runErrorsOf, summarizeRecord } from "./runReport";
@@ -35,14 +36,15 @@ function lineOf(outcome: RecordOutcome): string {
   const r = summarizeRecord(recordOf(outcome.change));
   switch (outcome.status) {
     case "created":
+      return recordLine("create", r);
     case "updated":
-      return `${outcome.status} ${describe(r)} -> ${r.value}`;
+      return recordLine("update", r);
     case "deleted":
-      return `deleted ${describe(r)}`;
+      return recordLine("delete", r);
     case "contended":
-      return `contended: ${outcome.detail}`;
+      return conflictLine(r, "contended", outcome.detail);
     case "failed":
-      return `failed: ${outcome.error.message}`;
+      return `error ${describe(r)}: ${outcome.error.message}`;
   }
 }
 
@@ -55,11 +57,11 @@ export interface AppliedPlan {
 export async function applyPlan(clients: ArmClients, changes: DnsChanges, options: ApplyPlanOptions): Promise<AppliedPlan> {
   const planned = dnsReportOf(changes);
   const log = (record: DnsRecord, message: (r: RecordSummary) => string) => options.log?.(message(summarizeRecord(record)), resourceOf(record));
-  for (const c of changes.conflicts) log(c.record, (r) => `conflict: ${describe(r)} left alone (${c.reason}): ${c.detail}`);
+  for (const c of changes.conflicts) log(c.record, (r) => conflictLine(r, c.reason, c.detail));
   if (options.dryRun) {
-    for (const record of changes.create) log(record, (r) => `dry run: would create ${describe(r)} -> ${r.value}`);
-    for (const { after } of changes.update) log(after, (r) => `dry run: would update ${describe(r)} -> ${r.value}`);
-    for (const record of changes.delete) log(record, (r) => `dry run: would delete ${describe(r)}`);
+    for (const record of changes.create) log(record, (r) => recordLine("create", r, { dryRun: true }));
+    for (const { after } of changes.update) log(after, (r) => recordLine("update", r, { dryRun: true }));
+    for (const record of changes.delete) log(record, (r) => recordLine("delete", r, { dryRun: true }));
     return { dns: planned, errors: [] };
   }
   let outcomes: RecordOutcome[];

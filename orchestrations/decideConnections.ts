@@ -14,6 +14,8 @@ import type { DecisionEntry, PendingDecision, RunError } from "./runReport";
 import { carriedOutLinks } from "./carriedOutLinks";
 import { plannedDecisionEntries, runErrorsOf } from "./runReport";
 import { fanOut } from "./fanOut";
+import { decisionLine } from "./changeLine";
+import { runLog } from "./runLog";
 
 export interface DecidedConnections {
   entries: DecisionEntry[];
@@ -32,7 +34,7 @@ export function* decideConnections(context: OrchestrationContext, pending: reado
       options.concurrency,
       (i) => {
         const p = pending[i] as PendingDecision;
-        return setConnectionStateActivity.task(context, { runId: context.df.instanceId, connectionId: p.connectionId, decision: p.decision, dryRun: false });
+        return setConnectionStateActivity.task(context, { runId: context.df.instanceId, connectionId: p.connectionId, endpointId: p.endpointId, decision: p.decision, dryRun: false });
       },
       (i, error) => ({ failed: runErrorsOf((pending[i] as PendingDecision).connectionId, error) }),
     );
@@ -42,6 +44,11 @@ export function* decideConnections(context: OrchestrationContext, pending: reado
       const result = returned === undefined ? failed([]) : isActivityFailure(returned) ? failed(returned.failed) : returned;
       entry.outcome = result.outcome;
       if (result.outcome !== "approved" && result.outcome !== "rejected") entry.detail = result.detail;
+    }
+  } else if (!context.df.isReplaying) {
+    // The activities logged these decisions at DEBUG; a dry run names what it would have written.
+    for (const p of pending) {
+      if (p.decision.action !== "leavePending") context.log(runLog(context.df.instanceId, p.connectionId, decisionLine(p.decision, p.connectionId, p.endpointId, { dryRun: true })));
     }
   }
   return { entries, decided: carriedOutLinks(pending, entries) };

@@ -1,8 +1,9 @@
 /**
  * @module The one shape of every log line the app writes about a run:
- * `run=<instance id> resource=<resource id> <message>`, with `-` for a missing id. Readable as it is,
- * and split in Application Insights with
- * `parse message with "run=" runId " resource=" resourceId " " text`.
+ * `<message> run=<instance id> resource=<resource id>`: what happened first, for people, and the full
+ * ids in a trailing `key=value` part, for machines, with `-` for a missing id. Resource ids are written
+ * in lower case (ARM ids are case-insensitive), so one grep finds every line about a resource. Split in
+ * Application Insights with `parse Message with text " run=" runId " resource=" resourceId`.
  */
 
 /** Stands for a missing id; an id that is literally "-" is escaped so the two never mix. */
@@ -29,9 +30,12 @@ function unescapeId(token: string): string | undefined {
   }
 }
 
-/** Formats one log line about a run: which run (durable instance id), which resource, and the message. */
+/** Where the message says ` run=` (KQL's parse splits at the first one), it says ` run:` instead. */
+const TAIL_START = / run=/g;
+
+/** Formats one log line about a run: the message, then which run (durable instance id) and which resource. */
 export function runLog(runId: string | undefined, resourceId: string | undefined, message: string): string {
-  return `run=${escapeId(runId)} resource=${escapeId(resourceId)} ${message}`;
+  return `${message.replace(TAIL_START, " run:")} run=${escapeId(runId)} resource=${escapeId(resourceId?.toLowerCase())}`;
 }
 
 /** A log line split back into its parts; missing ids are `undefined`. */
@@ -43,8 +47,8 @@ export interface RunLogLine {
 
 /** Splits a line written by `runLog`; `undefined` for a line of any other shape. */
 export function parseRunLog(line: string): RunLogLine | undefined {
-  const match = /^run=(\S+) resource=(\S+) ([\s\S]*)$/.exec(line);
+  const match = /^([\s\S]*) run=(\S+) resource=(\S+)$/.exec(line);
   if (match === null) return undefined;
-  const [, run = MISSING, resource = MISSING, text = ""] = match;
+  const [, text = "", run = MISSING, resource = MISSING] = match;
   return { runId: unescapeId(run), resourceId: unescapeId(resource), text };
 }

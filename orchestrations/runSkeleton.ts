@@ -5,7 +5,7 @@
  */
 
 import type { OrchestrationContext, Task } from "durable-functions";
-import { newRunReport, runErrorsOf, summarizeRunReport } from "./runReport";
+import { changesOf, countOf, newRunReport, runErrorsOf, summarizeRunReport } from "./runReport";
 import type { RunReport } from "./runReport";
 import { runLog } from "./runLog";
 
@@ -38,12 +38,22 @@ export function* stage<T>(report: RunReport, target: string, body: Generator<Tas
   }
 }
 
+/** A run that decided nothing, changed no record and met no conflict or error: its summary is DEBUG. */
+function isNoOp(report: RunReport): boolean {
+  return report.decisions.length === 0 && changesOf(report).records === 0 && countOf(report, "conflicts") === 0 && report.errors.length === 0;
+}
+
 /** Runs `body` in the skeleton; returns the report. */
 export function* runSkeleton<I extends RunInput>(context: OrchestrationContext, input: I, shape: RunShape, body: (report: RunReport) => Generator<Task, void, unknown>): Generator<Task, RunReport, unknown> {
   const dryRun = input.dryRun === true;
   const report = newRunReport(shape.kind, shape.target, { dryRun, startedAt: context.df.currentUtcDateTime, reason: input.reason, round: input.round });
   yield* stage(report, shape.target, body(report));
   report.finishedAt = context.df.currentUtcDateTime.toISOString();
-  if (!context.df.isReplaying) context.log(runLog(context.df.instanceId, shape.logResource, `${shape.kind === "sweep" ? "sweep: " : ""}${summarizeRunReport(report)}`));
+  if (!context.df.isReplaying) {
+    const line = runLog(context.df.instanceId, shape.logResource, `${shape.kind === "sweep" ? "sweep: " : ""}${summarizeRunReport(report)}`);
+    // A sweep's line stays at INFO whatever it found: the sweepMissing alert waits for it.
+    if (shape.kind !== "sweep" && isNoOp(report)) context.debug(line);
+    else context.log(line);
+  }
   return report;
 }

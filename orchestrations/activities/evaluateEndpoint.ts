@@ -15,6 +15,7 @@ import { readConnectionFacts } from "../readConnectionFacts";
 import { getRuntime } from "../runtime";
 import { subscriptionsInScope } from "../scope";
 import { runLog } from "../runLog";
+import { decisionLine, logDecision } from "../changeLine";
 
 export interface EvaluateEndpointInput {
   /** The orchestration instance that called, for the log lines. */
@@ -57,7 +58,7 @@ export async function evaluateEndpoint(input: EvaluateEndpointInput, context?: I
       continue;
     }
     const decision = decide(policy, await readConnectionFacts(clients, connection, target, { ...scope, endpoint }));
-    context?.log(runLog(input.runId, connection.id, `policy: ${decision.action} for ${endpoint.id} (rule ${decision.ruleName}: ${decision.reason})`));
+    logDecision(context, runLog(input.runId, connection.id, decisionLine(decision, connection.id, endpoint.id)), decision);
     pending.push({ connectionId: connection.id, endpointId: endpoint.id, targetResourceId: target.id, decision });
   }
   return { exists: true, pending, notes };

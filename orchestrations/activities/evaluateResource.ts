@@ -18,6 +18,7 @@ import { readConnectionFacts } from "../readConnectionFacts";
 import { subscriptionsInScope } from "../scope";
 import { getRuntime } from "../runtime";
 import { runLog } from "../runLog";
+import { decisionLine, logDecision } from "../changeLine";
 
 export interface EvaluateResourceInput {
   /** The orchestration instance that called, for the log lines. */
@@ -56,7 +57,7 @@ async function evaluateResource(input: EvaluateResourceInput, context?: Invocati
   for (const connection of waiting) {
     if (target === undefined) break;
     const decision = decide(policy, await readConnectionFacts(clients, connection, target, scope));
-    context?.log(runLog(input.runId, connection.id, `policy: ${decision.action} for ${connection.privateEndpointId} (rule ${decision.ruleName}: ${decision.reason})`));
+    logDecision(context, runLog(input.runId, connection.id, decisionLine(decision, connection.id, connection.privateEndpointId)), decision);
     pending.push({ connectionId: connection.id, endpointId: connection.privateEndpointId, targetResourceId: target.id, decision });
   }
   return { exists: target !== undefined, pending, endpointIds, notes };

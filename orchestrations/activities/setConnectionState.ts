@@ -15,11 +15,14 @@ import { Activities } from "../names";
 import { defineActivity } from "../defineActivity";
 import { getRuntime } from "../runtime";
 import { runLog } from "../runLog";
+import { decisionLine, shortConnectionName } from "../changeLine";
 
 export interface SetConnectionStateInput {
   /** The orchestration instance that called, for the log lines. */
   runId: string;
   connectionId: string;
+  /** The endpoint the connection comes from, named in the log line. */
+  endpointId: string;
   decision: Decision;
   /** The run's dry-run flag: a dry run's clients refuse every write (the orchestrator does not call this then). */
   dryRun: boolean;
@@ -45,11 +48,11 @@ async function setConnectionState(input: SetConnectionStateInput, context?: Invo
       if (!(error instanceof PreconditionFailedError)) throw error;
       const now = await getConnection(clients, connectionId);
       const detail = `${connectionId} changed between our read and our write (412 on If-Match: ${connection.etag}); it is now ${now?.status ?? "gone"}, left as it is`;
-      context?.log(runLog(input.runId, connectionId, `left alone: ${detail}`));
+      context?.warn(runLog(input.runId, connectionId, `skip ${shortConnectionName(connectionId)}: ${detail}`));
       return { outcome: now?.status === "Pending" ? "contended" : "alreadyDecided", detail };
     }
     const outcome = decision.action === "approve" ? "approved" : "rejected";
-    context?.log(runLog(input.runId, connectionId, `${outcome} by rule ${decision.ruleName}: ${decision.reason}`));
+    context?.log(runLog(input.runId, connectionId, decisionLine(decision, connectionId, input.endpointId)));
     return { outcome, detail: decision.description };
   } catch (error) {
     // Transient errors go back to the orchestrator's bounded retry; permanent ones are reported, not retried.

@@ -39,7 +39,7 @@ async function sweepScope(input: SweepScopeInput, context?: InvocationContext): 
     concurrency: input.concurrency,
     maxRecordChanges: input.maxRecordChanges,
     ...(input.subscriptionIds === undefined ? {} : { subscriptionIds: input.subscriptionIds }),
-    carryOut: (p) => setConnectionStateActivity.run({ runId: input.runId, connectionId: p.connectionId, decision: p.decision, dryRun: input.dryRun }, context),
+    carryOut: (p) => setConnectionStateActivity.run({ runId: input.runId, connectionId: p.connectionId, endpointId: p.endpointId, decision: p.decision, dryRun: input.dryRun }, context),
     onProgress: (message) => context?.log(runLog(input.runId, scopeId, `sweep ${message}`)),
     log: (message, resourceId) => context?.log(runLog(input.runId, resourceId, message)),
   });

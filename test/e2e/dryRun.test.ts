@@ -44,7 +44,7 @@ describe("AUTOPILOT_DRY_RUN=true over the demo estate (local host + ARM emulator
     const pending = stack.emulator.control.createPrivateEndpoint({ subscriptionId: SPOKE, resourceGroup: "rg-endpoints", name: "pe-dry-pending", targetResourceId: BATCH, groupIds: ["batchAccount"], manual: true });
     const approved = stack.emulator.control.createPrivateEndpoint({ subscriptionId: SPOKE, resourceGroup: "rg-endpoints", name: "pe-dry-approved", targetResourceId: STORAGE, groupIds: ["blob"], manual: false });
     await stack.settle();
-    const eventLines = stack.logs.filter((l) => /event .* -> started \S+ \(dry run\)$/.test(l.message));
+    const eventLines = stack.logs.filter((l) => /event .* -> started \S+ \(dry run\) run=/.test(l.message));
     expect(eventLines.length).toBeGreaterThanOrEqual(2);
     const eventRuns = await Promise.all([...new Set(eventLines.map((l) => /-> started (\S+)/.exec(l.message)?.[1] ?? ""))].map((id) => reportOf(stack, id)));
     for (const report of eventRuns) expect(report).toMatchObject({ dryRun: true, errors: [] });
@@ -72,7 +72,7 @@ describe("AUTOPILOT_DRY_RUN=true over the demo estate (local host + ARM emulator
     expect(String(text.body)).toMatch(/^sweep run \(dry run\): \d+ decisions \([^)]*would approve[^)]*\); \d+ would be created, /);
     expect(String(text.body)).toMatch(/\n {2}would create +A stdata\.privatelink\.blob\.core\.windows\.net -> /);
     expect(String(text.body)).not.toMatch(/\n {2}(create|approve|reject|delete) /);
-    expect(stack.logs.some((l) => /dry run: would create A stdata\.privatelink\.blob\.core\.windows\.net/.test(l.message))).toBe(true);
+    expect(stack.logs.some((l) => /^create A stdata\.privatelink\.blob\.core\.windows\.net \S+ \(\S+\) \[dry run\] run=/.test(l.message))).toBe(true);
 
     expect(writesSeen(stack)).toEqual({});
     const newPending = stack.emulator.control.snapshot().connections.find((c) => c.endpointId.toLowerCase() === pending.id.toLowerCase());

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { emptyEstate, SPOKE, startStack, UNKNOWN } from "./stack";
 import type { Stack } from "./stack";
+import { parseRunLog } from "../../orchestrations/runLog";
 
 const ENDPOINTS = `/subscriptions/${SPOKE}/resourceGroups/rg-endpoints/providers/Microsoft.Network/privateEndpoints`;
 const WEBHOOK = "/runtime/webhooks/eventgrid?functionName=onArmEvent";
@@ -33,7 +34,8 @@ describe("hostile input through the local host's Event Grid endpoint", () => {
     stack.logs.length = 0;
   });
 
-  const warnings = () => stack.logs.filter((l) => l.level === "warning").map((l) => l.message);
+  // The readable part of each warning (run-log lines end in their run= and resource= ids).
+  const warnings = () => stack.logs.filter((l) => l.level === "warning").map((l) => parseRunLog(l.message)?.text ?? l.message);
   const runsStarted = () => stack.logs.filter((l) => / -> (started|nudged) /.test(l.message));
   const post = async (body: string) => {
     const response = await fetch(`${stack.host.url}${WEBHOOK}`, { method: "POST", headers: { "content-type": "application/json", "aeg-event-type": "Notification" }, body });

@@ -30,7 +30,9 @@ function expectRunLogLines(logs: readonly LogEntry[]): AppLine[] {
   expect(lines.filter((l) => l.line === undefined).map((l) => l.entry.message)).toEqual([]);
   const parsed = lines as AppLine[];
   for (const { entry, line } of parsed) {
-    expect(entry.message).toMatch(/^run=\S+ resource=\S+ /);
+    expect(entry.message).toMatch(/ run=\S+ resource=\S+$/);
+    // One case form for resource ids, so one grep finds every line about a resource.
+    expect(line.resourceId, entry.message).toBe(line.resourceId?.toLowerCase());
     if (line.runId === undefined) {
       expect({ functionName: entry.functionName, level: entry.level, text: line.text }).toEqual({ functionName: "onArmEvent", level: "debug", text: expect.stringMatching(/^ignored event /) });
       expect(line.resourceId).toBeDefined();
@@ -74,13 +76,30 @@ describe("run log lines through the local host", () => {
     const started = byFunction("onArmEvent");
     expect(started.length).toBeGreaterThan(0);
     expect(started.some((l) => same(l.line.resourceId, endpoint.id) && / -> started /.test(l.line.text))).toBe(true);
-    const decision = byFunction("evaluateEndpoint").find((l) => l.line.text.startsWith("policy: approve"));
+    // The evaluation is DEBUG; the approval is one INFO line, written when it is carried out.
+    const decision = byFunction("evaluateEndpoint").find((l) => l.line.text.startsWith("approve "));
+    expect(decision?.entry.level).toBe("debug");
     expect(decision?.line.resourceId).toMatch(new RegExp(`^${BATCH}/privateEndpointConnections/`, "i"));
-    expect(byFunction("setConnectionState").map((l) => l.line.text)).toContainEqual(expect.stringMatching(/^approved by rule platform-subscriptions/));
-    const recordLines = byFunction("reconcileDns").filter((l) => /^(create|delete)d /.test(l.line.text));
-    expect(recordLines.map((l) => l.line.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^created A batchprod\.eastus\./), expect.stringMatching(/^deleted A batchprod\.eastus\./)]));
+    const approvals = byFunction("setConnectionState").filter((l) => l.entry.level === "information");
+    expect(approvals.map((l) => l.line.text)).toEqual([expect.stringMatching(/^approve batchprod\/\S+ from pe-batch \(rule platform-subscriptions: /)]);
+    const recordLines = byFunction("reconcileDns").filter((l) => /^(create|delete) /.test(l.line.text));
+    expect(recordLines.map((l) => l.line.text)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^create A batchprod\.eastus\.\S+ [\d.]+ \(pe-batch\)$/), expect.stringMatching(/^delete A batchprod\.eastus\.\S+ [\d.]+ \(pe-batch\)$/)]),
+    );
     for (const l of recordLines) expect(same(l.line.resourceId, endpoint.id), l.entry.message).toBe(true);
     expect(byFunction("reconcileEndpoint").some((l) => same(l.line.resourceId, endpoint.id) && /^endpoint run/.test(l.line.text))).toBe(true);
+  });
+
+  it("writes a run that changed nothing at DEBUG, and a run that changed something at INFO, each in one summary line", async () => {
+    const endpoint = stack.emulator.control.createPrivateEndpoint({ subscriptionId: SPOKE, resourceGroup: "rg-endpoints", name: "pe-batch", targetResourceId: BATCH, groupIds: ["batchAccount"], manual: true });
+    await stack.settle();
+    const first = expectRunLogLines(stack.logs).filter((l) => / run(?: \(dry run\))?: /.test(l.line.text));
+    expect(first.some((l) => l.entry.level === "information" && same(l.line.resourceId, endpoint.id))).toBe(true);
+    stack.logs.length = 0;
+
+    const { instanceId } = await stack.run({ endpointId: endpoint.id });
+    const summaries = expectRunLogLines(stack.logs).filter((l) => l.line.runId === instanceId && /^endpoint run: /.test(l.line.text));
+    expect(summaries.map((l) => [l.entry.level, l.line.text])).toEqual([["debug", expect.stringMatching(/^endpoint run: 0 decisions; changed 0 created, 0 updated, 0 deleted; /)]]);
   });
 
   it("tags every line of a drift sweep, its decisions and its record batches with their instance ids", async () => {
@@ -107,14 +126,17 @@ describe("run log lines through the local host", () => {
     expect(new Set(sweep.map((l) => l.entry.functionName))).toEqual(new Set(["driftSweepTimer", "driftSweep", "sweepScope"]));
     expect(lines.some((l) => l.line.runId?.startsWith(`${sweepId}:`))).toBe(false);
     // Lines about the whole scope name no resource; every other line (a decision, a record) does.
-    const isDecision = (l: (typeof sweep)[number]) => l.line.text.startsWith("policy: ");
+    const isDecision = (l: (typeof sweep)[number]) => /^(approve|reject|leave) /.test(l.line.text);
     for (const l of sweep) {
       const wholeScope = ["driftSweepTimer", "driftSweep"].includes(l.entry.functionName ?? "") || /^sweep read /.test(l.line.text);
       expect(l.line.resourceId === undefined, l.entry.message).toBe(wholeScope);
     }
-    expect(sweep.find((l) => isDecision(l) && /^policy: reject/.test(l.line.text))?.line.resourceId).toMatch(new RegExp(`^${STORAGE}/privateEndpointConnections/`, "i"));
-    expect(sweep.find((l) => /^(approved|rejected) by rule/.test(l.line.text))?.line).toMatchObject({ resourceId: expect.stringMatching(new RegExp(`^${STORAGE}/privateEndpointConnections/`, "i")), text: expect.stringMatching(/^rejected by rule unknown-subscriptions/) });
-    expect(sweep.find((l) => /^deleted /.test(l.line.text))?.line).toMatchObject({ resourceId: gone.toLowerCase(), text: expect.stringMatching(/^deleted A stale\.privatelink\.blob\.core\.windows\.net/) });
+    // One line per rejection, written when it is carried out.
+    const rejections = sweep.filter((l) => /^reject /.test(l.line.text));
+    expect(rejections.map((l) => l.line)).toEqual([
+      { runId: sweepId, resourceId: expect.stringMatching(new RegExp(`^${STORAGE}/privateEndpointConnections/`, "i")), text: expect.stringMatching(/^reject stdata\/\S+ from pe-rogue \(rule unknown-subscriptions: /) },
+    ]);
+    expect(sweep.find((l) => /^delete /.test(l.line.text))?.line).toMatchObject({ resourceId: gone.toLowerCase(), text: expect.stringMatching(/^delete A stale\.privatelink\.blob\.core\.windows\.net 10\.20\.1\.99 \(pe-long-gone\)$/) });
 
     // A sweep of one subscription names it as the resource of every line.
     const oneSubscription = ofRun(subscriptionSweep);

@@ -60,7 +60,7 @@ describe("the run history (local host + ARM emulator)", () => {
     expect((await stack.get(`/api/runs/${listed.runs[0]?.key ?? ""}`)).body).toMatchObject({ instanceId: second });
     // The log's run summaries (what docs/operations.md's KQL selects) name the same run ids.
     const summaries = stack.logs.filter((l) => /(endpoint|resource|sweep) run( \(dry run\))?: \d+ decisions/.test(l.message)).map((l) => l.message);
-    for (const id of [first, second]) expect(summaries.some((m) => m.startsWith(`run=${id} resource=${endpointId} endpoint run: `))).toBe(true);
+    for (const id of [first, second]) expect(summaries.some((m) => m.startsWith("endpoint run: ") && m.endsWith(` run=${id} resource=${endpointId.toLowerCase()}`))).toBe(true);
   });
 
   it("filters by kind, status, since, errors and changes, and pages with a continuation token", async () => {

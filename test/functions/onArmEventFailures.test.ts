@@ -18,7 +18,7 @@ describe("onArmEvent on its own (as the Azure Functions host calls it)", () => {
       data: { operationName: "Microsoft.Network/privateEndpoints/write", resourceUri: PE, padding: "x".repeat(2 * 1024 * 1024) },
     };
     await expect(onArmEvent(huge as never, context)).resolves.toBeUndefined();
-    expect(lines).toEqual([{ level: "warning", message: expect.stringMatching(/event "huge-2" acknowledged without a run: it is 2097\d{3} bytes, over Event Grid's limit of 1048576 bytes \(1 MB\) per event$/) }]);
+    expect(lines).toEqual([{ level: "warning", message: expect.stringMatching(/event "huge-2" acknowledged without a run: it is 2097\d{3} bytes, over Event Grid's limit of 1048576 bytes \(1 MB\) per event run=- resource=\S+$/) }]);
   });
 });
 

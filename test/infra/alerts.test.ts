@@ -57,6 +57,8 @@ describe("the alert queries (infra/alerts/*.kql) read the lines the app really w
     const failed = newRunReport("endpoint", "/x", { dryRun: false, startedAt: new Date(0) });
     failed.errors.push({ target: "/x", message: "boom" });
     expect(rowsOf("runErrors", [runLog("run-1", "/x", summarizeRunReport(failed))])).toEqual([expect.objectContaining({ errors: "1", runId: "run-1", resourceId: "/x" })]);
+    // A message that merely mentions errors is not a run's last line.
+    expect(rowsOf("runErrors", [runLog("run-1", "/x", "error A x.zone: 3 errors")])).toEqual([]);
   });
 
   it("sweep missing: a finished sweep writes the line the query counts", () => {
@@ -70,12 +72,13 @@ describe("the alert queries (infra/alerts/*.kql) read the lines the app really w
     expect(rows.map((row) => row["conflicts"])).toEqual(["1"]);
   });
 
-  it("pending too long: the policy's leavePending line names the connection and its endpoint", () => {
+  it("pending too long: the policy's leave line names the connection and its endpoint", () => {
     const rows = rowsOf("pendingTooLong", messages);
     expect(rows.length).toBeGreaterThanOrEqual(1);
     for (const row of rows) {
       expect(row["connectionId"]?.toLowerCase()).toBe(keyVaultConnection.toLowerCase());
-      expect(row["endpointId"]).toMatch(/\/privateEndpoints\/pe-kv$/i);
+      expect(row["connection"]).toMatch(/^kv-secrets\//);
+      expect(row["endpoint"]).toBe("pe-kv");
       expect(row["ruleName"]).toBe("keyvault-for-humans");
     }
   });

@@ -63,13 +63,13 @@ describe("setConnectionState (activity) against the emulator", () => {
 
   it("approves a Pending connection with the ETag it read", async () => {
     const id = pendingConnection("pe-batch-ok", BATCH, "batchAccount");
-    await expect(setConnectionState({ runId: "run-1", connectionId: id, decision: APPROVE, dryRun: false })).resolves.toEqual({ outcome: "approved", detail: APPROVE.description });
+    await expect(setConnectionState({ runId: "run-1", connectionId: id, endpointId: endpointId("pe-batch-ok"), decision: APPROVE, dryRun: false })).resolves.toEqual({ outcome: "approved", detail: APPROVE.description });
     expect(emulator.control.snapshot().connections.find((c) => c.id === id)?.state).toMatchObject({ status: "Approved", description: APPROVE.description });
   });
 
   it("leaves a connection someone else decided between our read and our write as they decided it, and reports it (Batch: ETag, 412)", async () => {
     const id = pendingConnection("pe-batch-raced", BATCH, "batchAccount");
-    const [result] = await Promise.all([setConnectionState({ runId: "run-2", connectionId: id, decision: APPROVE, dryRun: false }), decideMeanwhile(id, "PATCH")]);
+    const [result] = await Promise.all([setConnectionState({ runId: "run-2", connectionId: id, endpointId: endpointId("pe-batch-raced"), decision: APPROVE, dryRun: false }), decideMeanwhile(id, "PATCH")]);
 
     expect(result).toEqual({ outcome: "alreadyDecided", detail: expect.stringMatching(/changed between our read and our write \(412 on If-Match: \S+\); it is now Rejected, left as it is$/) });
     expect(emulator.control.snapshot().connections.find((c) => c.id === id)?.state).toMatchObject({ status: "Rejected", description: "rejected by a person" });
@@ -78,14 +78,14 @@ describe("setConnectionState (activity) against the emulator", () => {
   it("re-reads first where the provider gives no ETag (Storage): a connection already decided is left alone", async () => {
     const id = pendingConnection("pe-file-decided", STORAGE, "file");
     emulator.control.setConnectionState(id, "Rejected", "rejected by a person");
-    await expect(setConnectionState({ runId: "run-3", connectionId: id, decision: APPROVE, dryRun: false })).resolves.toEqual({ outcome: "alreadyDecided", detail: `${id} is already Rejected; left as it is` });
+    await expect(setConnectionState({ runId: "run-3", connectionId: id, endpointId: endpointId("pe-file-decided"), decision: APPROVE, dryRun: false })).resolves.toEqual({ outcome: "alreadyDecided", detail: `${id} is already Rejected; left as it is` });
     expect(emulator.control.snapshot().connections.find((c) => c.id === id)?.state.status).toBe("Rejected");
   });
 
   it("writes nothing in a dry run: the clients refuse, and the outcome says why", async () => {
     const id = pendingConnection("pe-batch-dry", BATCH, "batchAccount");
     emulator.control.resetCounters();
-    const result = await setConnectionState({ runId: "run-4", connectionId: id, decision: APPROVE, dryRun: true });
+    const result = await setConnectionState({ runId: "run-4", connectionId: id, endpointId: endpointId("pe-batch-dry"), decision: APPROVE, dryRun: true });
     expect(result).toEqual({ outcome: "failed", detail: expect.stringMatching(/^dry run: refused PATCH https:\/\/\S+; a dry run never writes to ARM$/) });
     expect(Object.keys(emulator.control.counters().operations).filter((op) => !op.startsWith("GET "))).toEqual([]);
     expect(emulator.control.snapshot().connections.find((c) => c.id === id)?.state.status).toBe("Pending");

@@ -8,4 +8,4 @@ export type { LocalHost, StartLocalHostOptions, WaitForIdleOptions } from "./loc
 export { installFunctionsCoreShim } from "./functionsCoreShim";
 export type { FunctionRegistration, FunctionMetadata, FunctionsCoreShim } from "./functionsCoreShim";
 export { createConsoleLogger } from "./logger";
-export type { HostLogger, LogEntry, LogLevel } from "./logger";
+export type { HostLogger, LogEntry, LogLevel, LogRenderer } from "./logger";

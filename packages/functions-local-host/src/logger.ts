@@ -37,7 +37,15 @@ export interface CreateConsoleLoggerOptions {
   colors?: boolean;
   /** Clock used for the time column (tests pin it). */
   now?: () => Date;
+  /**
+   * Shows an entry the app's own way: when it answers, the line is the time (to the second), the level
+   * and its text (the app decides what a person needs); `undefined` keeps the standard line.
+   */
+  render?: LogRenderer;
 }
+
+/** The text an app wants shown for an entry, or `undefined` for the standard line. */
+export type LogRenderer = (entry: LogEntry, colors: boolean) => string | undefined;
 
 const levelRank: Record<LogLevel, number> = { trace: 0, debug: 1, information: 2, warning: 3, error: 4, critical: 5 };
 const levelLabel: Record<LogLevel, string> = {
@@ -82,9 +90,13 @@ export function formatLogArgs(args: readonly unknown[]): string {
  * One line, no colours: `12:00:00.000Z INFO  [startRun] (abc) message`.
  * Newlines inside the message (stack traces) are folded into ` | ` so that one event stays one line.
  */
-export function formatLogLine(entry: LogEntry, time: Date, colors = false): string {
+export function formatLogLine(entry: LogEntry, time: Date, colors = false, render?: LogRenderer): string {
   const paint = (code: string, text: string): string => (colors ? `${code}${text}${reset}` : text);
-  const parts = [paint(dim, `${time.toISOString().slice(11, 23)}Z`), paint(levelColor[entry.level], levelLabel[entry.level])];
+  const level = paint(levelColor[entry.level], levelLabel[entry.level]);
+  const rendered = render?.(entry, colors);
+  // A rendered line is for a person: the time to the second is enough.
+  if (rendered !== undefined) return [paint(dim, `${time.toISOString().slice(11, 19)}Z`), level, rendered.trim().replace(/\s*\r?\n\s*/g, " | ")].join(" ");
+  const parts = [paint(dim, `${time.toISOString().slice(11, 23)}Z`), level];
   const source = entry.functionName ?? entry.category;
   if (source !== undefined) parts.push(paint(cyan, `[${source}]`));
   if (entry.instanceId !== undefined) parts.push(paint(dim, `(${entry.instanceId})`));
@@ -101,7 +113,7 @@ export function createConsoleLogger(options: CreateConsoleLoggerOptions = {}): H
   return {
     log(entry) {
       if (!isLevelEnabled(entry.level, minLevel)) return;
-      stream.write(`${formatLogLine(entry, now(), colors)}\n`);
+      stream.write(`${formatLogLine(entry, now(), colors, options.render)}\n`);
     },
   };
 }

@@ -26,6 +26,20 @@ describe("formatLogLine", () => {
   });
 });
 
+describe("an app's own rendering", () => {
+  it("shows time (to the second), level and the app's text when the renderer answers, and the standard line when it does not", () => {
+    const render = (entry: { message: string }) => (entry.message.startsWith("app:") ? entry.message.slice(4) : undefined);
+    expect(formatLogLine({ level: "information", message: "app:short", functionName: "f", instanceId: "abc" }, at, false, render)).toBe("10:11:12Z INFO  short");
+    expect(formatLogLine({ level: "information", message: "other", functionName: "f", instanceId: "abc" }, at, false, render)).toBe("10:11:12.345Z INFO  [f] (abc) other");
+  });
+
+  it("passes the logger's colour choice to the renderer", () => {
+    const stream = captureStream(true);
+    createConsoleLogger({ stream, now: () => at, render: (_entry, colors) => `colors=${colors}` }).log({ level: "information", message: "m" });
+    expect(stream.lines[0]).toContain("colors=true");
+  });
+});
+
 describe("createConsoleLogger", () => {
   it("colours lines only when the stream is a TTY", () => {
     const tty = captureStream(true);

@@ -78,7 +78,7 @@ describe("applyRecordChanges: the one DNS writer", () => {
     expect(dns.conflicts).toEqual([
       expect.objectContaining({ name: "raced", reason: "contended", detail: expect.stringMatching(new RegExp(`412 on If-Match: ${read.etag}.*ours as read: .* -> 10\\.0\\.0\\.1 .*to become 10\\.0\\.0\\.4; theirs: .* -> 10\\.0\\.0\\.9 `)) }),
     ]);
-    expect(lines).toEqual([expect.stringMatching(/^contended: update of A raced\.\S+ left alone: someone else changed it between our check and our write/)]);
+    expect(lines).toEqual([expect.stringMatching(/^conflict A raced\.\S+ 10\.0\.0\.4 \(pe-blob\): contended: update of A raced\.\S+ left alone: someone else changed it between our check and our write/)]);
     const writes = Object.entries(fx.emulator.control.counters().operations).filter(([op]) => op.startsWith("PUT "));
     expect(writes.map(([, n]) => n)).toEqual([1]);
   });
