@@ -289,10 +289,10 @@ export function changesOf(report: RunReport): { decisions: number; records: numb
 /** One line that says what a run did. */
 export function summarizeRunReport(report: RunReport): string {
   const count = (n: number, what: string) => `${n} ${what}`;
-  const decided = changesOf(report).decisions;
+  // Every decision counts, one left Pending too, as in the text report.
   const verb = report.dryRun ? "would change" : "changed";
   return [
-    `${report.kind} run${report.dryRun ? " (dry run)" : ""}: ${count(decided, "decisions")}`,
+    `${report.kind} run${report.dryRun ? " (dry run)" : ""}: ${count(countOf(report, "decisions"), "decisions")}`,
     `${verb} ${count(countOf(report, "created"), "created")}, ${count(countOf(report, "updated"), "updated")}, ${count(countOf(report, "deleted"), "deleted")}`,
     count(countOf(report, "unchanged"), "unchanged"),
     count(countOf(report, "conflicts"), "conflicts"),

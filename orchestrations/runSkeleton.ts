@@ -50,7 +50,7 @@ export function* runSkeleton<I extends RunInput>(context: OrchestrationContext, 
   yield* stage(report, shape.target, body(report));
   report.finishedAt = context.df.currentUtcDateTime.toISOString();
   if (!context.df.isReplaying) {
-    const line = runLog(context.df.instanceId, shape.logResource, `${shape.kind === "sweep" ? "sweep: " : ""}${summarizeRunReport(report)}`);
+    const line = runLog(context.df.instanceId, shape.logResource, summarizeRunReport(report));
     // A sweep's line stays at INFO whatever it found: the sweepMissing alert waits for it.
     if (shape.kind !== "sweep" && isNoOp(report)) context.debug(line);
     else context.log(line);

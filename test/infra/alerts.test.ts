@@ -64,7 +64,7 @@ describe("the alert queries (infra/alerts/*.kql) read the lines the app really w
   it("sweep missing: a finished sweep writes the line the query counts", () => {
     const rows = rowsOf("sweepMissing", messages);
     expect(rows.length).toBe(1);
-    expect(rows[0]?.["text"]).toMatch(/^sweep: sweep run: /);
+    expect(rows[0]?.["text"]).toMatch(/^sweep run: /);
   });
 
   it("conflicts grew: a whole-scope sweep's line parses to its conflict count", () => {

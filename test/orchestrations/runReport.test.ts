@@ -29,6 +29,13 @@ describe("run reports", () => {
     expect(summarizeRunReport(report())).toBe("endpoint run: 1 decisions; changed 1 created, 0 updated, 0 deleted; 0 unchanged; 1 conflicts; 0 errors");
   });
 
+  it("count a connection left Pending as a decision in the summary line, as the text report does", () => {
+    const leave = { connectionId: "/c2", endpointId: "/pe2", action: "leavePending" as const, ruleName: "humans", reason: "a person decides", outcome: "leftPending" as const };
+    expect(summarizeRunReport(report({ decisions: [leave], dns: dnsReportOf({ create: [], update: [], delete: [], unchanged: [], conflicts: [] }) }))).toBe(
+      "endpoint run: 1 decisions; changed 0 created, 0 updated, 0 deleted; 0 unchanged; 0 conflicts; 0 errors",
+    );
+  });
+
   it("merge DNS reports by adding them up", () => {
     const one = report().dns;
     const merged = mergeDnsReports([one, one, emptyDnsReport()]);
