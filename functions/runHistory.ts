@@ -9,7 +9,7 @@ import type { DurableClient, DurableOrchestrationStatus } from "durable-function
 import { OrchestrationRuntimeStatus } from "durable-functions";
 import { keyOfRunId, RUN_KINDS, instanceIdFor, sweepKeyFor } from "../orchestrations/names";
 import type { RunOrchestration } from "../orchestrations/names";
-import { changesOf, currentShapeOf } from "../orchestrations/runReport";
+import { changesOf, countOf, currentShapeOf } from "../orchestrations/runReport";
 import type { RunReport } from "../orchestrations/runReport";
 import { parseResourceId, resourceTypeOf } from "../shared/resourceId";
 
@@ -39,8 +39,10 @@ export interface RunSummary {
   dryRun: boolean;
   /** The resource id of the key, or `scope`; from the report, so absent while the run is in flight. */
   target?: string;
-  /** Decisions carried out and records changed (or, in a dry run, that would be); errors. Absent in flight. */
+  /** Every decision (a connection left Pending too), as the report counts them; absent in flight. */
   decisions?: number;
+  /** Approvals and rejections carried out and records changed (or, in a dry run, that would be). */
+  connectionChanges?: number;
   recordChanges?: number;
   errors?: number;
 }
@@ -159,7 +161,7 @@ export function summarizeRun(status: DurableOrchestrationStatus): RunSummary | u
   };
   if (report === undefined) return summary;
   const changes = changesOf(report);
-  return { ...summary, target: report.target, decisions: changes.decisions, recordChanges: changes.records, errors: report.errors.length };
+  return { ...summary, target: report.target, decisions: countOf(report, "decisions"), connectionChanges: changes.decisions, recordChanges: changes.records, errors: report.errors.length };
 }
 
 function newestFirst(a: RunSummary, b: RunSummary): number {
@@ -176,7 +178,7 @@ export function pageOfRuns(statuses: readonly DurableOrchestrationStatus[], quer
     .filter((run) => query.since === undefined || run.createdTime >= query.since.toISOString())
     .filter((run) => query.status === undefined || query.status.some((s) => s === run.runtimeStatus))
     .filter((run) => query.hasErrors === undefined || (run.errors !== undefined && run.errors > 0) === query.hasErrors)
-    .filter((run) => query.hasChanges === undefined || ((run.decisions ?? 0) + (run.recordChanges ?? 0) > 0) === query.hasChanges)
+    .filter((run) => query.hasChanges === undefined || ((run.connectionChanges ?? 0) + (run.recordChanges ?? 0) > 0) === query.hasChanges)
     .sort(newestFirst);
   const after = query.after;
   const start = after === undefined ? 0 : runs.findIndex((run) => newestFirst({ createdTime: after.createdTime, id: after.id } as RunSummary, run) < 0);
