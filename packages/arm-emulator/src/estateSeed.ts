@@ -4,6 +4,7 @@
  * resources, private endpoints, private DNS zones and hand-made record sets.
  */
 import { readFile } from "node:fs/promises";
+import { isRecord } from "./router";
 
 /** A private endpoint connection's state, as the providers name it. */
 export type ConnectionStatus = "Pending" | "Approved" | "Rejected" | "Disconnected";
@@ -96,9 +97,6 @@ export interface EstateSeed {
   recordSets?: SeedRecordSet[];
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function checkArray(seed: Record<string, unknown>, key: string, required: boolean): void {
   const value = seed[key];
