@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { emptyEstate, SPOKE, startStack, UNKNOWN } from "./stack";
 import type { Stack } from "./stack";
@@ -41,6 +43,17 @@ describe("hostile input through the local host's Event Grid endpoint", () => {
     const response = await fetch(`${stack.host.url}${WEBHOOK}`, { method: "POST", headers: { "content-type": "application/json", "aeg-event-type": "Notification" }, body });
     return response.status;
   };
+
+  it("answers Microsoft's documented validation event with Microsoft's documented response", async () => {
+    const fixture = (name: string) => readFileSync(join(__dirname, "..", "fixtures", "events", name), "utf8");
+    const response = await fetch(`${stack.host.url}${WEBHOOK}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "aeg-event-type": "SubscriptionValidation" },
+      body: fixture("SubscriptionValidationEvent.eventgrid-schema.json"),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual(JSON.parse(fixture("SubscriptionValidationResponse.json")));
+  });
 
   it("refuses a 2 MB event with 413 (Event Grid dead-letters it, no retry) and one warning naming it; nothing runs or is read", async () => {
     const huge = endpointEvent("huge-1", `${ENDPOINTS}/pe-huge`, { padding: "x".repeat(2 * 1024 * 1024) });
