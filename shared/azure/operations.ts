@@ -105,6 +105,12 @@ export const ArmOperations = {
     actions: ["Microsoft.Network/privateDnsZones/ALL/read"],
     scope: "dnsZoneResourceGroups",
   },
+  listVirtualNetworkLinks: {
+    name: "listVirtualNetworkLinks",
+    request: "GET .../privateDnsZones/{zone}/virtualNetworkLinks (paged)",
+    actions: ["Microsoft.Network/privateDnsZones/virtualNetworkLinks/read"],
+    scope: "dnsZoneResourceGroups",
+  },
   getRecordSet: {
     name: "getRecordSet",
     request: "GET .../privateDnsZones/{zone}/{recordType}/{name}",

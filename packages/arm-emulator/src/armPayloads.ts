@@ -192,6 +192,7 @@ export function virtualNetworkLinkBody(link: VirtualNetworkLinkRecord): Json {
     properties: {
       virtualNetwork: { id: link.virtualNetworkId },
       registrationEnabled: link.registrationEnabled,
+      resolutionPolicy: link.resolutionPolicy,
       virtualNetworkLinkState: "Completed",
       provisioningState: "Succeeded",
     },

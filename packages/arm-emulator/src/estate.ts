@@ -96,6 +96,8 @@ export interface VirtualNetworkLinkRecord {
   name: string;
   virtualNetworkId: string;
   registrationEnabled: boolean;
+  /** `NxDomainRedirect`: a name missing from the zone falls back to public resolution (api-version 2024-06-01 on). */
+  resolutionPolicy: "Default" | "NxDomainRedirect";
   tags: Record<string, string>;
   etag: string;
 }
@@ -306,7 +308,7 @@ export class Estate {
     for (const z of seed.privateDnsZones ?? []) {
       const zone = this.addZone(z.subscriptionId, z.resourceGroup, z.name, z.tags ?? {});
       for (const link of z.virtualNetworkLinks ?? []) {
-        this.putVirtualNetworkLink(zone, link.name, { virtualNetworkId: link.virtualNetworkId, registrationEnabled: link.registrationEnabled ?? false, tags: {} });
+        this.putVirtualNetworkLink(zone, link.name, { virtualNetworkId: link.virtualNetworkId, registrationEnabled: link.registrationEnabled ?? false, resolutionPolicy: link.resolutionPolicy ?? "Default", tags: {} });
       }
     }
     for (const rs of seed.recordSets ?? []) this.seedRecordSet(rs);
@@ -800,7 +802,7 @@ export class Estate {
   }
 
   /** Creates or replaces a zone's virtual network link; a new etag either way. */
-  putVirtualNetworkLink(zone: ZoneRecord, name: string, input: { virtualNetworkId: string; registrationEnabled: boolean; tags: Record<string, string> }): { link: VirtualNetworkLinkRecord; created: boolean } {
+  putVirtualNetworkLink(zone: ZoneRecord, name: string, input: Omit<VirtualNetworkLinkRecord, "id" | "name" | "etag">): { link: VirtualNetworkLinkRecord; created: boolean } {
     const existing = zone.virtualNetworkLinks.find((l) => key(l.name) === key(name));
     const link: VirtualNetworkLinkRecord = { id: `${zone.id}/virtualNetworkLinks/${existing?.name ?? name}`, name: existing?.name ?? name, ...input, etag: newEtag() };
     zone.virtualNetworkLinks = [...zone.virtualNetworkLinks.filter((l) => l !== existing), link];

@@ -62,7 +62,7 @@ export interface SeedZone {
   subscriptionId: string;
   resourceGroup: string;
   tags?: Record<string, string>;
-  virtualNetworkLinks?: { name: string; virtualNetworkId: string; registrationEnabled?: boolean }[];
+  virtualNetworkLinks?: { name: string; virtualNetworkId: string; registrationEnabled?: boolean; resolutionPolicy?: "Default" | "NxDomainRedirect" }[];
 }
 
 export interface SeedRecordSet {

@@ -207,10 +207,14 @@ function writeLink(request: ArmRequest, context: RouteContext): ArmResponse {
   parseArmId(virtualNetworkId);
   const registration = props.registrationEnabled ?? (request.method === "PATCH" ? existing?.registrationEnabled : false);
   if (typeof registration !== "boolean") throw badRequest(`properties.registrationEnabled must be a boolean, got ${JSON.stringify(registration)}.`, "InvalidRequestContent");
+  const resolutionPolicy = props.resolutionPolicy ?? (request.method === "PATCH" ? existing?.resolutionPolicy : "Default");
+  if (resolutionPolicy !== "Default" && resolutionPolicy !== "NxDomainRedirect") {
+    throw badRequest(`properties.resolutionPolicy must be Default or NxDomainRedirect, got ${JSON.stringify(resolutionPolicy)}.`, "InvalidRequestContent");
+  }
   const tags = body.tags === undefined && existing !== undefined && request.method === "PATCH" ? existing.tags : readTags(body);
   const operation = context.operations.start(() => {
     const current = zoneOf(request, context);
-    const { link } = context.estate.putVirtualNetworkLink(current, name, { virtualNetworkId, registrationEnabled: registration, tags });
+    const { link } = context.estate.putVirtualNetworkLink(current, name, { virtualNetworkId, registrationEnabled: registration, resolutionPolicy, tags });
     publishChange(context, request, "write", link.id, `${LINK_TYPE}/write`);
     return { status: 200, body: virtualNetworkLinkBody(link) };
   });
