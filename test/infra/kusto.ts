@@ -34,14 +34,23 @@ interface KustoLanguage {
 
 const TYPE_NAMES: Record<string, string> = { string: "String", datetime: "DateTime", int: "Int", long: "Long", real: "Real", dynamic: "Dynamic", bool: "Bool" };
 
+/** The library, loaded once: its scripts define `Bridge`, `System` and `Kusto` on the global object. */
+function kustoLanguage(): KustoLanguage {
+  const loaded = globalThis as unknown as { Kusto?: { Language: KustoLanguage } };
+  if (loaded.Kusto === undefined) {
+    const require = createRequire(__filename);
+    require("@kusto/language-service-next/bridge.js");
+    require("@kusto/language-service-next/Kusto.Language.Bridge.js");
+  }
+  return (loaded.Kusto as { Language: KustoLanguage }).Language;
+}
+
 let globals: unknown;
 
+/** Kusto.Language's global state with one database holding the documented tables. */
 function loadGlobals(): unknown {
   if (globals !== undefined) return globals;
-  const require = createRequire(__filename);
-  require("@kusto/language-service-next/bridge.js");
-  require("@kusto/language-service-next/Kusto.Language.Bridge.js");
-  const K = (globalThis as unknown as { Kusto: { Language: KustoLanguage } }).Kusto.Language;
+  const K = kustoLanguage();
   const tables = JSON.parse(readFileSync(resolve(__dirname, "../fixtures/azure-monitor/tables.json"), "utf8")) as Record<string, Record<string, string>>;
   const symbols = Object.entries(tables).map(([table, columns]) => {
     const columnSymbols = Object.entries(columns).map(([name, type]) => {
@@ -57,11 +66,8 @@ function loadGlobals(): unknown {
 
 /** Every diagnostic (error or warning) Kusto.Language reports for `query` against the documented tables. */
 export function kustoDiagnostics(query: string): KustoDiagnostic[] {
-  const K = (() => {
-    loadGlobals();
-    return (globalThis as unknown as { Kusto: { Language: KustoLanguage } }).Kusto.Language;
-  })();
-  const list = K.KustoCode.ParseAndAnalyze(query, loadGlobals()).GetDiagnostics();
+  const state = loadGlobals();
+  const list = kustoLanguage().KustoCode.ParseAndAnalyze(query, state).GetDiagnostics();
   const diagnostics: KustoDiagnostic[] = [];
   for (let i = 0; i < list.Count; i++) {
     const d = list.getItem(i);
