@@ -93,6 +93,14 @@ export const ArmOperations = {
     actions: ["{resourceType}/privateEndpointConnections/write", "{connectionWriteStatus}"],
     scope: "watchedSubscriptions",
   },
+  // Removes an orphaned connection (policy `orphanedConnections: remove`); the delete is long-running where
+  // the write is, polled on the same status URLs.
+  deleteConnection: {
+    name: "deleteConnection",
+    request: "DELETE {resourceId}/privateEndpointConnections/{name}, long-running: polls the provider's status URL",
+    actions: ["{resourceType}/privateEndpointConnections/delete", "{connectionWriteStatus}"],
+    scope: "watchedSubscriptions",
+  },
   listZones: {
     name: "listZones",
     request: "GET /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/privateDnsZones (paged)",
