@@ -6,6 +6,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "../../cli/main";
 import { createArmClients, StaticTokenCredential } from "../../shared/azure/clients";
 import type { OrphanEntry, RunReport } from "../../orchestrations/runReport";
 import { emptyEstate, SPOKE, startStack, TEST_POLICY, UNKNOWN } from "./stack";
@@ -84,6 +85,11 @@ describe("orphaned connections: a moved Batch account keeps the connection of a 
     expect(dry.text).toMatch(/\n {2}would remove +batchprod\/\S+ {2}from pe-batch-moved /);
     expect(deletesSeen()).toBe(0);
     expect(connectionsOn(MOVED).map((c) => c.id)).toEqual([connectionId]);
+    // The CLI's plan (the same dry-run sweep) says so too, and counts it as a pending change.
+    const out: string[] = [];
+    expect(await runCli(["plan", "--detailed-exitcode"], process.env, { out: (l) => out.push(l), err: () => undefined })).toBe(2);
+    expect(out.join("\n")).toMatch(/\nOrphaned connections \(1; policy orphanedConnections: remove\):\n.*\n\s*wouldRemove\s+endpointGone\s+\/subscriptions\/\S+\/rg-data\/\S+batchprod\/privateEndpointConnections\/pe-batch-moved/);
+    expect(deletesSeen()).toBe(0);
 
     const live = await sweep();
     expect(live.report.errors).toEqual([]);
