@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Connection, ConnectionStatus } from "../../shared/domain";
-import { OrphanFinder, orphanCandidates } from "../../shared/orphans";
+import { idHash, OrphanFinder, orphanCandidates } from "../../shared/orphans";
 import type { ListedConnection } from "../../shared/orphans";
 
 const READ = "aaaaaaaa-0000-4000-8000-000000000001";
@@ -18,7 +18,7 @@ const connection = (name: string, endpoint: string, status: ConnectionStatus = "
 });
 // FAILED is in the scope but its list failed; OUTSIDE is not in the scope.
 const SUBSCRIPTIONS = { listedSubscriptions: [READ], scopeSubscriptions: [READ, FAILED] };
-const listed = (endpointIds: string[]) => ({ ...SUBSCRIPTIONS, endpointIds });
+const listed = (endpointIds: string[]) => ({ ...SUBSCRIPTIONS, isListed: (id: string) => endpointIds.some((e) => e.toLowerCase() === id.toLowerCase()) });
 
 describe("orphanCandidates", () => {
   it("suspects a connection whose endpoint is missing from its subscription's full list, and not one whose endpoint is there (any case)", () => {
@@ -92,5 +92,12 @@ describe("orphanCandidates", () => {
         expect(finder.candidates(SUBSCRIPTIONS)).toEqual(orphanCandidates(all, listed(endpoints)));
       }),
     );
+  });
+
+  it("idHash ignores case and tells 100k similar endpoint ids apart", () => {
+    expect(idHash(endpointId(READ, "PE-A"))).toBe(idHash(endpointId(READ, "pe-a")));
+    const hashes = new Set(Array.from({ length: 100_000 }, (_, i) => idHash(endpointId(READ, `pe-workload-${i}`))));
+    expect(hashes.size).toBe(100_000);
+    for (const h of [...hashes].slice(0, 100)) expect(Number.isSafeInteger(h) && h >= 0).toBe(true);
   });
 });
