@@ -2,7 +2,8 @@
  * @module One run over a scope (the sweep's shard, and what the `plan` CLI shows): read once and decide
  * (`planScope`), carry out the decisions (a live run only), report or remove orphaned connections
  * (`handleOrphans`), leave the record changes of endpoints whose decision did not come through to the
- * next run, and apply the rest through the one DNS writer (a dry run only says what it would do). A preview is this run without its writes: the same code, the same report.
+ * next run, and apply the rest through the one DNS writer (a dry run only says what it would do). A
+ * preview is this run without its writes: the same code, the same report.
  */
 
 import type { Config } from "../shared/config";

@@ -146,7 +146,7 @@ export function clientsFor(config: Config): ArmClients {
   });
 }
 
-/** True when the report has changes a live run would make: decisions to carry out or records to write. */
+/** True when the report has changes a live run would make: decisions to carry out, records to write or orphans to remove. */
 function hasChanges(report: RunReport): boolean {
   const { dns } = report;
   return report.decisions.some((d) => d.action !== "leavePending") || dns.created.length + dns.updated.length + dns.deleted.length > 0 || (report.orphanedConnections ?? []).some((o) => o.outcome === "wouldRemove");

@@ -93,8 +93,10 @@ export const ArmOperations = {
     actions: ["{resourceType}/privateEndpointConnections/write", "{connectionWriteStatus}"],
     scope: "watchedSubscriptions",
   },
-  // Removes an orphaned connection (policy `orphanedConnections: remove`); the delete is long-running where
-  // the write is, polled on the same status URLs.
+  // Removes an orphaned connection (policy `orphanedConnections: remove`). Long-running on most providers;
+  // the status reads granted are the write's. Where a provider polls a delete elsewhere (Batch's example
+  // answers with `.../accountOperationResults/...`) and the poll is refused, the caller reads the connection
+  // to learn whether it went (`app/handleOrphans.ts`).
   deleteConnection: {
     name: "deleteConnection",
     request: "DELETE {resourceId}/privateEndpointConnections/{name}, long-running: polls the provider's status URL",
