@@ -98,8 +98,14 @@ describe("orphaned connections: a moved Batch account keeps the connection of a 
     expect(deletesSeen()).toBe(1);
     expect(connectionsOn(MOVED)).toEqual([]);
 
+    // A healthy connection whose endpoint the sweep listed costs no request of its own.
+    stack.emulator.control.createPrivateEndpoint({ subscriptionId: SPOKE, resourceGroup: "rg-endpoints", name: "pe-healthy", targetResourceId: MOVED, groupIds: ["batchAccount"], manual: false });
+    await stack.settle();
+    stack.emulator.control.resetCounters();
     const after = await sweep();
     expect(after.report.orphanedConnections).toEqual([]);
+    expect(connectionsOn(MOVED)).toHaveLength(1);
+    expect(stack.emulator.control.counters().operations["GET privateEndpoints:get"] ?? 0).toBe(0);
     expect(after.text).not.toMatch(/orphan/);
   });
 
