@@ -78,6 +78,9 @@ describe("orphaned connections: a moved Batch account keeps the connection of a 
     expect(reported.text).toMatch(/; 1 orphaned connection \(1 reported\)\n/);
     expect(reported.text).toMatch(/\norphaned connections \(1\):\n {2}orphan +batchprod\/\S+ {2}from pe-batch-moved \(endpointGone\): /);
 
+    // The CLI's plan (the same dry-run sweep): an orphan only reported is no pending change.
+    expect(await runCli(["plan", "--detailed-exitcode"], process.env, { out: () => undefined, err: () => undefined })).toBe(0);
+
     await writeFile(stack.policyFile, `${TEST_POLICY}\norphanedConnections: remove\n`);
     const dry = await sweep(true);
     expect(dry.report.orphanedConnections).toEqual([expect.objectContaining({ ...gone, outcome: "wouldRemove" })]);
@@ -85,7 +88,7 @@ describe("orphaned connections: a moved Batch account keeps the connection of a 
     expect(dry.text).toMatch(/\n {2}would remove +batchprod\/\S+ {2}from pe-batch-moved /);
     expect(deletesSeen()).toBe(0);
     expect(connectionsOn(MOVED).map((c) => c.id)).toEqual([connectionId]);
-    // The CLI's plan (the same dry-run sweep) says so too, and counts it as a pending change.
+    // Under remove, plan lists it as one it would remove: a pending change.
     const out: string[] = [];
     expect(await runCli(["plan", "--detailed-exitcode"], process.env, { out: (l) => out.push(l), err: () => undefined })).toBe(2);
     expect(out.join("\n")).toMatch(/\nOrphaned connections \(1; policy orphanedConnections: remove\):\n.*\n\s*wouldRemove\s+endpointGone\s+\/subscriptions\/\S+\/rg-data\/\S+batchprod\/privateEndpointConnections\/pe-batch-moved/);
