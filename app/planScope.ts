@@ -42,6 +42,8 @@ import { readConnectionFacts } from "../orchestrations/readConnectionFacts";
 import { runErrorsOf } from "../orchestrations/runReport";
 import type { RunError } from "../orchestrations/runReport";
 import { subscriptionsInScope } from "../orchestrations/scope";
+import { OrphanFinder } from "../shared/orphans";
+import type { OrphanCandidate } from "../shared/orphans";
 
 export interface ScopePlan {
   /** Every Pending connection on a resource in scope, with the policy's decision. */
@@ -52,6 +54,8 @@ export interface ScopePlan {
   skipped: SkippedName[];
   /** Names whose record a DNS zone group already wrote, as we would have. */
   servedByZoneGroup: string[];
+  /** Connections that are Disconnected, or whose endpoint was not listed (see `shared/orphans.ts`). */
+  orphanCandidates: OrphanCandidate[];
   counts: { subscriptions: number; endpoints: number; zones: number; recordSets: number; linkTargets: number };
   errors: RunError[];
 }
@@ -110,11 +114,13 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   let endpointCount = 0;
   const unlisted = new Set<string>();
   const unreadSubscriptions = new Set<string>();
+  const orphans = new OrphanFinder();
   const readEndpoints = async (subscriptionId: string): Promise<void> => {
     try {
       for await (const page of iteratePrivateEndpoints(clients, subscriptionId, { details: "approvedWithoutDns" })) {
         for (const e of page) {
           endpointCount++;
+          orphans.endpointListed(e.id);
           for (const l of e.links) if (!listsConnections(l.targetResourceId)) unlisted.add(normalizeResourceId(l.targetResourceId));
           if (e.links.some((l) => l.status === "Pending")) awaitingDecision.set(e.id.toLowerCase(), e);
           else take(desiredOf(e));
@@ -142,6 +148,7 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
       for await (const page of iterateLinkTargets(clients, subscriptionId, provider)) {
         for (const { target, connections } of page) {
           linkTargets++;
+          orphans.connectionsListed(connections);
           const waiting = connections.filter((c) => c.status === "Pending");
           if (waiting.length > 0) pending.push({ target, connections: waiting });
         }
@@ -166,7 +173,9 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   const perResource = [...unlisted].filter((t) => isWithinScope(t, scope)).sort();
   for (const [i, resourceId] of perResource.entries()) {
     try {
-      const connections = (await listConnections(clients, resourceId)).filter((c) => c.status === "Pending");
+      const listed = await listConnections(clients, resourceId);
+      orphans.connectionsListed(listed);
+      const connections = listed.filter((c) => c.status === "Pending");
       const target = connections.length > 0 ? await getLinkTarget(clients, resourceId) : undefined;
       if (target !== undefined) pending.push({ target, connections });
     } catch (error) {
@@ -221,6 +230,7 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
     changes,
     skipped: skipped.sort((a, b) => a.fqdn.localeCompare(b.fqdn)),
     servedByZoneGroup: [...new Set(servedByZoneGroup)].sort(),
+    orphanCandidates: orphans.candidates({ listedSubscriptions: subscriptionIds.filter((s) => !unreadSubscriptions.has(s.toLowerCase())), scopeSubscriptions: inScope }),
     errors,
     counts: { subscriptions: subscriptionIds.length, endpoints: endpointCount, zones: zones.length, recordSets: current.length, linkTargets: linkTargets + perResource.length },
   };

@@ -1,8 +1,9 @@
 /**
  * @module One run over a scope (the sweep's shard, and what the `plan` CLI shows): read once and decide
- * (`planScope`), carry out the decisions (a live run only), leave the record changes of endpoints whose
- * decision did not come through to the next run, and apply the rest through the one DNS writer (a dry run
- * only says what it would do). A preview is this run without its writes: the same code, the same report.
+ * (`planScope`), carry out the decisions (a live run only), report or remove orphaned connections
+ * (`handleOrphans`), leave the record changes of endpoints whose decision did not come through to the
+ * next run, and apply the rest through the one DNS writer (a dry run only says what it would do). A
+ * preview is this run without its writes: the same code, the same report.
  */
 
 import type { Config } from "../shared/config";
@@ -16,6 +17,7 @@ import { carriedOutLinks } from "../orchestrations/carriedOutLinks";
 import { plannedDecisionEntries } from "../orchestrations/runReport";
 import type { DecisionOutcome, PendingDecision, RunReport } from "../orchestrations/runReport";
 import { decidedLinksOf, planScope } from "./planScope";
+import { handleOrphans } from "./handleOrphans";
 import type { ScopePlan } from "./planScope";
 
 export interface RunScopeOptions {
@@ -38,7 +40,7 @@ export interface RunScopeOptions {
   log?: (message: string, resourceId: string) => void;
 }
 
-export type ScopeRun = Pick<RunReport, "notes" | "decisions" | "dns" | "errors" | "omitted"> & {
+export type ScopeRun = Pick<RunReport, "notes" | "decisions" | "dns" | "errors" | "omitted" | "orphanedConnections"> & {
   counts: ScopePlan["counts"];
   /** Record changes planned but left for another round (`maxRecordChanges`). */
   remaining: number;
@@ -66,6 +68,13 @@ export async function runScope(clients: ArmClients, config: Config, options: Run
       if (result.outcome !== "approved" && result.outcome !== "rejected") entry.detail = result.detail;
     });
   }
+  // Orphaned connections after the decisions: reported, or removed as the policy says (a dry run says it would).
+  const orphanedConnections = await handleOrphans(clients, plan.orphanCandidates, {
+    action: options.policy.orphanedConnections,
+    dryRun: options.dryRun,
+    concurrency: options.concurrency,
+    ...(options.log === undefined ? {} : { log: options.log }),
+  });
   // The plan assumed every approve and reject; an endpoint whose decision did not come through keeps its records as they are.
   const carriedOut = new Set(carriedOutLinks(plan.decisions, decisions).map((d) => `${d.endpointId}|${d.targetResourceId}`.toLowerCase()));
   const notCarriedOut = new Set(decidedLinksOf(plan.decisions).filter((d) => !carriedOut.has(`${d.endpointId}|${d.targetResourceId}`.toLowerCase())).map((d) => d.endpointId.toLowerCase()));
@@ -79,5 +88,5 @@ export async function runScope(clients: ArmClients, config: Config, options: Run
     ...(options.log === undefined ? {} : { log: options.log }),
   });
   const dns = { ...applied.dns, skipped: plan.skipped.map(({ fqdn, reason, detail }) => ({ fqdn, reason, detail })), servedByZoneGroup: plan.servedByZoneGroup };
-  return { notes, decisions, dns, errors: [...plan.errors, ...applied.errors], counts: plan.counts, remaining };
+  return { notes, decisions, dns, errors: [...plan.errors, ...applied.errors], orphanedConnections, counts: plan.counts, remaining };
 }

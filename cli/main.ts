@@ -146,10 +146,10 @@ export function clientsFor(config: Config): ArmClients {
   });
 }
 
-/** True when the report has changes a live run would make: decisions to carry out or records to write. */
+/** True when the report has changes a live run would make: decisions to carry out, records to write or orphans to remove. */
 function hasChanges(report: RunReport): boolean {
   const { dns } = report;
-  return report.decisions.some((d) => d.action !== "leavePending") || dns.created.length + dns.updated.length + dns.deleted.length > 0;
+  return report.decisions.some((d) => d.action !== "leavePending") || dns.created.length + dns.updated.length + dns.deleted.length > 0 || (report.orphanedConnections ?? []).some((o) => o.outcome === "wouldRemove");
 }
 
 async function plan(config: Config, options: { json: boolean; subscription: string | undefined; detailedExitCode: boolean }, io: CliIo): Promise<number> {
@@ -173,6 +173,7 @@ async function plan(config: Config, options: { json: boolean; subscription: stri
   report.decisions = run.decisions;
   report.dns = run.dns;
   report.errors = run.errors;
+  report.orphanedConnections = run.orphanedConnections ?? [];
   report.finishedAt = new Date().toISOString();
   const code = report.errors.length > 0 ? 1 : options.detailedExitCode && hasChanges(report) ? 2 : 0;
   if (options.json) {
@@ -198,6 +199,11 @@ async function plan(config: Config, options: { json: boolean; subscription: stri
   if (dns.skipped.length > 0) {
     io.out(`\nNames skipped (${dns.skipped.length}):`);
     io.out(table([["NAME", "REASON", "DETAIL"], ...dns.skipped.map((s) => [s.fqdn, s.reason, s.detail])]).join("\n"));
+  }
+  const orphans = report.orphanedConnections;
+  if (orphans.length > 0) {
+    io.out(`\nOrphaned connections (${orphans.length}; policy orphanedConnections: ${policy.orphanedConnections}):`);
+    io.out(table([["OUTCOME", "REASON", "CONNECTION", "DETAIL"], ...orphans.map((o) => [o.outcome, o.reason, o.connectionId, o.detail])]).join("\n"));
   }
   for (const e of report.errors) io.out(`\nerror: ${e.target}: ${e.message}`);
   return code;

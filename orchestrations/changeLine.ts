@@ -5,10 +5,10 @@
  */
 import type { InvocationContext } from "@azure/functions";
 import type { Decision } from "../shared/domain";
-import type { RecordSummary } from "./runReport";
+import type { OrphanEntry, RecordSummary } from "./runReport";
 
 /** The verbs a change line starts with. */
-export type ChangeVerb = "approve" | "reject" | "leave" | "create" | "update" | "delete" | "conflict" | "skip";
+export type ChangeVerb = "approve" | "reject" | "leave" | "create" | "update" | "delete" | "conflict" | "skip" | "orphan" | "remove";
 
 const VERB_OF_ACTION: Record<Decision["action"], ChangeVerb> = { approve: "approve", reject: "reject", leavePending: "leave" };
 
@@ -54,4 +54,15 @@ export function conflictLine(record: RecordSummary, reason: string, detail: stri
 export function logDecision(context: Pick<InvocationContext, "log" | "debug"> | undefined, line: string, decision: Decision): void {
   if (decision.action === "leavePending") context?.log(line);
   else context?.debug(line);
+}
+
+/**
+ * `remove batchprod/pe-batch.1 from pe-batch (orphaned: ...)` for a removal (` [dry run]`: one a dry run
+ * would make; `failed: ...` at the end when it failed), `orphan ... (orphaned: ...)` for one only reported.
+ */
+export function orphanLine(entry: OrphanEntry): string {
+  const verb: ChangeVerb = entry.outcome === "reported" ? "orphan" : "remove";
+  const line = `${verb} ${shortConnectionName(entry.connectionId)} from ${shortName(entry.endpointId)} (orphaned: ${entry.detail})`;
+  if (entry.outcome === "failed") return `${line} failed: ${entry.error ?? "unknown error"}`;
+  return entry.outcome === "wouldRemove" ? `${line}${DRY_RUN}` : line;
 }

@@ -71,7 +71,7 @@ const driftSweepOrchestrator: OrchestrationHandler = function* (context: Orchest
 const ADDED_UP = ["decisions", "carriedOut", "created", "updated", "deleted"] as const;
 
 /** The rounds as one report (bounded again by the caller). */
-function mergeRounds(rounds: readonly ScopeRun[]): Pick<RunReport, "decisions" | "dns" | "omitted"> {
+function mergeRounds(rounds: readonly ScopeRun[]): Pick<RunReport, "decisions" | "dns" | "omitted" | "orphanedConnections"> {
   const last = rounds.at(-1) as ScopeRun;
   const omitted: NonNullable<RunReport["omitted"]> = { ...last.omitted };
   for (const list of ADDED_UP) {
@@ -81,6 +81,8 @@ function mergeRounds(rounds: readonly ScopeRun[]): Pick<RunReport, "decisions" |
   return {
     decisions: rounds.flatMap((r) => r.decisions),
     dns: { ...last.dns, created: rounds.flatMap((r) => r.dns.created), updated: rounds.flatMap((r) => r.dns.updated), deleted: rounds.flatMap((r) => r.dns.deleted) },
+    // Each round finds the orphans still there: one entry per connection, the latest round's.
+    orphanedConnections: [...new Map(rounds.flatMap((r) => r.orphanedConnections ?? []).map((o) => [o.connectionId.toLowerCase(), o])).values()],
     omitted,
   };
 }

@@ -7,7 +7,7 @@
 
 import { parentResourceId, parseResourceId } from "../shared/resourceId";
 import { countOf } from "./runReport";
-import type { ConflictEntry, DecisionEntry, DecisionOutcome, RecordSummary, RunError, RunReport } from "./runReport";
+import type { ConflictEntry, DecisionEntry, DecisionOutcome, OrphanEntry, OrphanOutcome, RecordSummary, RunError, RunReport } from "./runReport";
 
 /**
  * The short name of an ARM id, lower case: `<resource>/<child>` for a child resource (a connection is
@@ -49,6 +49,10 @@ const TALLY_OF: Record<DecisionOutcome, string> = {
   failed: "failed",
 };
 
+/** How an orphaned connection's line starts, and how the summary counts it. */
+const ORPHAN_VERB: Record<OrphanOutcome, string> = { reported: "orphan", wouldRemove: "would remove", removed: "removed", failed: "fail remove" };
+const ORPHAN_TALLY: Record<OrphanOutcome, string> = { reported: "reported", wouldRemove: "would be removed", removed: "removed", failed: "failed" };
+
 /** Verbs that change something, and so read "would ..." in a dry run. */
 const CHANGES = new Set(["approve", "reject", "create", "update", "delete"]);
 
@@ -63,7 +67,20 @@ function summaryLine(report: RunReport): string {
   const decisions = `${plural(countOf(report, "decisions"), "decision")}${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
   const would = report.dryRun ? "would be " : "";
   const records = `${countOf(report, "created")} ${would}created, ${countOf(report, "updated")} ${would}updated, ${countOf(report, "deleted")} ${would}deleted, ${countOf(report, "unchanged")} unchanged`;
-  return `${report.kind} run${target}${report.dryRun ? " (dry run)" : ""}: ${decisions}; ${records}; ${plural(countOf(report, "conflicts"), "conflict")}; ${plural(report.errors.length, "error")}`;
+  return `${report.kind} run${target}${report.dryRun ? " (dry run)" : ""}: ${decisions}; ${records}; ${plural(countOf(report, "conflicts"), "conflict")}; ${plural(report.errors.length, "error")}${orphanTally(report)}`;
+}
+
+/** `; 2 orphaned connections (1 removed, 1 reported)`, only when there are any. */
+function orphanTally(report: RunReport): string {
+  const n = countOf(report, "orphanedConnections");
+  if (n === 0) return "";
+  const tally = new Map<string, number>();
+  for (const o of report.orphanedConnections ?? []) tally.set(ORPHAN_TALLY[o.outcome], (tally.get(ORPHAN_TALLY[o.outcome]) ?? 0) + 1);
+  return `; ${plural(n, "orphaned connection")} (${[...tally].map(([what, k]) => `${k} ${what}`).join(", ")})`;
+}
+
+function orphanText(o: OrphanEntry): string {
+  return `${shortNameOf(o.connectionId)}  from ${shortNameOf(o.endpointId)} (${o.reason}): ${o.detail}${o.error !== undefined ? ` (${o.error})` : ""}`;
 }
 
 function fqdnOf(r: RecordSummary): string {
@@ -119,6 +136,7 @@ export function formatRunReport(report: RunReport): string {
     ...report.decisions.filter((d) => NEEDS_A_PERSON.has(d.outcome)).map((d) => line(VERB_OF[d.outcome], decisionText(d))),
     ...report.dns.conflicts.map((c) => line("conflict", `${recordText(c)}: held by ${holderOf(c)}`)),
     ...report.errors.map((e) => line("error", errorText(e))),
+    ...(report.orphanedConnections ?? []).filter((o) => o.outcome === "failed").map((o) => line(ORPHAN_VERB.failed, orphanText(o))),
   ];
   out.push("", needs.length === 0 ? "needs a person: nothing" : `needs a person (${needs.length}):`, ...needs);
 
@@ -140,6 +158,9 @@ export function formatRunReport(report: RunReport): string {
   }
   const ordered = [...groups.values()].sort((a, b) => groupTitle(a.resourceId).localeCompare(groupTitle(b.resourceId)));
   for (const group of ordered) out.push("", groupTitle(group.resourceId), ...group.lines);
+
+  const orphans = (report.orphanedConnections ?? []).filter((o) => o.outcome !== "failed");
+  if (orphans.length > 0) out.push("", `orphaned connections (${orphans.length}):`, ...orphans.map((o) => line(ORPHAN_VERB[o.outcome], orphanText(o))));
 
   const notWritten = [
     ...report.dns.servedByZoneGroup.map((fqdn) => line("served", `${fqdn}: by the endpoint's DNS zone group`)),

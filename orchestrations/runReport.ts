@@ -84,6 +84,27 @@ export interface DnsReport {
   skipped: { fqdn: string; reason: string; detail: string }[];
 }
 
+/**
+ * Why a connection is reported as orphaned: `disconnected` (its status), `endpointGone` (its endpoint's
+ * subscription was listed without it, or it is outside the scope, and a GET of it answered 404), or
+ * `endpointUnknown` (that GET answered something else: cannot tell, never removed).
+ */
+export type OrphanReason = "disconnected" | "endpointGone" | "endpointUnknown";
+
+/** What happened to an orphaned connection: listed (`report`, or cannot tell), or removed (`remove`). */
+export type OrphanOutcome = "reported" | "wouldRemove" | "removed" | "failed";
+
+export interface OrphanEntry {
+  connectionId: string;
+  endpointId: string;
+  reason: OrphanReason;
+  outcome: OrphanOutcome;
+  /** The reason in words. */
+  detail: string;
+  /** What failed, for outcome `failed`. */
+  error?: string;
+}
+
 export interface RunError {
   /** The resource or record the error concerns. */
   target: string;
@@ -149,6 +170,8 @@ export interface RunReport {
   decisions: DecisionEntry[];
   dns: DnsReport;
   errors: RunError[];
+  /** Connections that are Disconnected or whose endpoint is gone (a sweep's; absent from other runs). */
+  orphanedConnections?: OrphanEntry[];
   /**
    * How many entries a list leaves out after its first `REPORT_LIST_LIMIT` (a sweep's report, kept small
    * for the run's history; the log has a line for every one). Absent when nothing was left out.
@@ -157,14 +180,15 @@ export interface RunReport {
 }
 
 /** The lists of a report that a sweep bounds. */
-export type ReportList = "decisions" | "created" | "updated" | "deleted" | "unchanged" | "conflicts" | "servedByZoneGroup" | "skipped";
+export type ReportList = "decisions" | "created" | "updated" | "deleted" | "unchanged" | "conflicts" | "servedByZoneGroup" | "skipped" | "orphanedConnections";
 
 /** Entries a sweep's report keeps per list; errors are all kept. */
 export const REPORT_LIST_LIMIT = 50;
 
-type Bounded = Pick<RunReport, "decisions" | "dns" | "omitted">;
+type Bounded = Pick<RunReport, "decisions" | "dns" | "omitted" | "orphanedConnections">;
 
 function listOf(report: Bounded, list: ReportList): unknown[] {
+  if (list === "orphanedConnections") return report.orphanedConnections ?? [];
   return list === "decisions" ? report.decisions : report.dns[list];
 }
 
@@ -198,6 +222,7 @@ export function boundedReport<R extends Bounded>(report: R, limit = REPORT_LIST_
       skipped: cut("skipped", dns.skipped),
     },
   } as R;
+  if (report.orphanedConnections !== undefined) bounded.orphanedConnections = cut("orphanedConnections", report.orphanedConnections);
   if (Object.keys(omitted).length > 0) bounded.omitted = omitted;
   return bounded;
 }
@@ -278,10 +303,14 @@ function isCarriedOut(d: DecisionEntry): boolean {
   return d.outcome !== "leftPending" && d.outcome !== "alreadyDecided" && d.outcome !== "contended";
 }
 
-/** How many decisions a run carried out (or, dry, would have) and how many records it changed. */
+/**
+ * How many connection changes a run carried out (or, dry, would have): decisions, and orphaned connections
+ * removed; and how many records it changed.
+ */
 export function changesOf(report: RunReport): { decisions: number; records: number } {
+  const removed = (report.orphanedConnections ?? []).filter((o) => o.outcome === "removed" || o.outcome === "wouldRemove").length;
   return {
-    decisions: report.decisions.filter(isCarriedOut).length + (report.omitted?.carriedOut ?? 0),
+    decisions: report.decisions.filter(isCarriedOut).length + (report.omitted?.carriedOut ?? 0) + removed,
     records: countOf(report, "created") + countOf(report, "updated") + countOf(report, "deleted"),
   };
 }

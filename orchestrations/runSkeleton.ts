@@ -38,9 +38,9 @@ export function* stage<T>(report: RunReport, target: string, body: Generator<Tas
   }
 }
 
-/** A run that decided nothing, changed no record and met no conflict or error: its summary is DEBUG. */
+/** A run that decided nothing, changed no record and met no conflict, orphan or error: its summary is DEBUG. */
 function isNoOp(report: RunReport): boolean {
-  return report.decisions.length === 0 && changesOf(report).records === 0 && countOf(report, "conflicts") === 0 && report.errors.length === 0;
+  return report.decisions.length === 0 && changesOf(report).records === 0 && countOf(report, "conflicts") === 0 && countOf(report, "orphanedConnections") === 0 && report.errors.length === 0;
 }
 
 /** Runs `body` in the skeleton; returns the report. */

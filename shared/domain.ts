@@ -49,6 +49,11 @@ export interface Connection {
   privateEndpointId: string;
   groupIds: string[];
   status: ConnectionStatus;
+  /**
+   * The state's status as ARM sent it when it is none of the four known ones (`""` when absent): such a
+   * connection reads as Disconnected (no DNS, no decision) but never counts as an orphan.
+   */
+  unrecognizedStatus?: string;
   /** `privateLinkServiceConnectionState.description`: the request message while Pending, our decision after. */
   description: string;
   actionsRequired?: string;

@@ -20,6 +20,13 @@ import { isRecord } from "../isRecord";
 
 type AbortSignalLike = NonNullable<PipelineRequest["abortSignal"]>;
 
+/** Options for `deleteConnection`. */
+export interface DeleteConnectionOptions {
+  /** Poll interval of the long-running delete; default: the server's `Retry-After`, else 2 s. */
+  updateIntervalInMs?: number;
+  abortSignal?: AbortSignalLike;
+}
+
 /** Options for `approveConnection` and `rejectConnection`. */
 export interface UpdateConnectionOptions {
   /**
@@ -40,6 +47,8 @@ const MAX_PAGES = 10_000;
 function stringOf(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
+
+const KNOWN_STATUSES = new Set(["pending", "approved", "rejected", "disconnected"]);
 
 /**
  * Translates a connection as any provider returns it (`{ id, properties: { privateEndpoint,
@@ -63,6 +72,8 @@ export function toConnection(raw: unknown): Connection {
     status: toConnectionStatus(stringOf(state.status)),
     description: stringOf(state.description) ?? "",
   };
+  const status = stringOf(state.status) ?? "";
+  if (!KNOWN_STATUSES.has(status.trim().toLowerCase())) connection.unrecognizedStatus = status;
   const actions = stringOf(state.actionsRequired) ?? stringOf(state.actionRequired);
   if (actions !== undefined) connection.actionsRequired = actions;
   const provisioningState = stringOf(properties.provisioningState);
@@ -220,4 +231,17 @@ export async function approveConnection(clients: ArmClients, id: string, descrip
 /** Rejects a connection, writing `description` into its state; `undefined` when the connection is gone. */
 export async function rejectConnection(clients: ArmClients, id: string, description: string, options: RejectConnectionOptions = {}): Promise<Connection | undefined> {
   return setConnectionState(clients, ArmOperations.rejectConnection, id, "Rejected", description, options);
+}
+
+/**
+ * Deletes a connection from the resource side (`DELETE {resourceId}/privateEndpointConnections/{name}`,
+ * long-running on most providers: polled to the end). A connection that is already gone counts as
+ * deleted. Failures as `armCall`: a 403 is a `PermissionDeniedError` naming the delete action.
+ */
+export async function deleteConnection(clients: ArmClients, id: string, options: DeleteConnectionOptions = {}): Promise<void> {
+  const provider = linkProviderFor(id);
+  const { subscriptionId } = checkConnectionId(id);
+  await armRead({ operation: ArmOperations.deleteConnection, scope: id, parameters: { resourceType: provider.resourceType } }, () =>
+    clients.resources(subscriptionId).resources.beginDeleteByIdAndWait(id, provider.apiVersion, { updateIntervalInMs: options.updateIntervalInMs, abortSignal: options.abortSignal }),
+  );
 }

@@ -93,6 +93,16 @@ export const ArmOperations = {
     actions: ["{resourceType}/privateEndpointConnections/write", "{connectionWriteStatus}"],
     scope: "watchedSubscriptions",
   },
+  // Removes an orphaned connection (policy `orphanedConnections: remove`). Long-running on most providers;
+  // the status reads granted are the write's. Where a provider polls a delete elsewhere (Batch's example
+  // answers with `.../accountOperationResults/...`) and the poll is refused, the caller reads the connection
+  // to learn whether it went (`app/handleOrphans.ts`).
+  deleteConnection: {
+    name: "deleteConnection",
+    request: "DELETE {resourceId}/privateEndpointConnections/{name}, long-running: polls the provider's status URL",
+    actions: ["{resourceType}/privateEndpointConnections/delete", "{connectionWriteStatus}"],
+    scope: "watchedSubscriptions",
+  },
   listZones: {
     name: "listZones",
     request: "GET /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/privateDnsZones (paged)",

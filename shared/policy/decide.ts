@@ -69,14 +69,17 @@ export interface DecisionTrace {
   rules: RuleTrace[];
 }
 
+/** The parts of a policy that decide Pending connections. */
+export type DecidingPolicy = Pick<Policy, "defaultAction" | "rules">;
+
 /** Decides what to do with one connection. Total, deterministic and free of I/O. */
-export function decide(policy: Policy, facts: ConnectionFacts): Decision {
+export function decide(policy: DecidingPolicy, facts: ConnectionFacts): Decision {
   for (const rule of policy.rules) if (traceRule(rule, facts).matched) return decision(rule.action, rule.name, rule.reason);
   return decision(policy.defaultAction, DEFAULT_RULE_NAME, DEFAULT_REASON);
 }
 
 /** The same decision as `decide`, with every rule evaluated and explained, those after the winner too. */
-export function explainDecision(policy: Policy, facts: ConnectionFacts): DecisionTrace {
+export function explainDecision(policy: DecidingPolicy, facts: ConnectionFacts): DecisionTrace {
   const rules = policy.rules.map((rule) => traceRule(rule, facts));
   const winner = policy.rules.find((_, i) => rules[i]?.matched === true);
   return { decision: winner === undefined ? decision(policy.defaultAction, DEFAULT_RULE_NAME, DEFAULT_REASON) : decision(winner.action, winner.name, winner.reason), rules };

@@ -9,5 +9,5 @@ export type { CriterionTrace, DecisionTrace, RuleTrace, Verdict } from "./decide
 export { globProblem, matchesGlob } from "./glob";
 export { formatPath, loadPolicy, PolicyError } from "./loadPolicy";
 export type { LoadPolicyOptions, PolicyIssue } from "./loadPolicy";
-export { CriteriaSchema, DEFAULT_RULE_NAME, KNOWN_RESOURCE_TYPES, knownGroupIds, MatchSchema, POLICY_ACTIONS, PolicySchema, policyJsonSchema, RuleSchema } from "./schema";
-export type { Policy, PolicyAction, PolicyCriteria, PolicyInput, PolicyMatch, PolicyRule } from "./schema";
+export { CriteriaSchema, DEFAULT_RULE_NAME, KNOWN_RESOURCE_TYPES, knownGroupIds, MatchSchema, ORPHANED_CONNECTION_ACTIONS, POLICY_ACTIONS, PolicySchema, policyJsonSchema, RuleSchema } from "./schema";
+export type { OrphanedConnectionAction, Policy, PolicyAction, PolicyCriteria, PolicyInput, PolicyMatch, PolicyRule } from "./schema";

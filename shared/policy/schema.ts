@@ -15,6 +15,9 @@ import { compileRequestMessagePattern } from "./requestMessagePattern";
 
 export const POLICY_ACTIONS = ["approve", "reject", "leavePending"] as const;
 
+/** What a sweep does with an orphaned connection (Disconnected, or its endpoint gone): list it, or also delete it. */
+export const ORPHANED_CONNECTION_ACTIONS = ["report", "remove"] as const;
+
 /** The name `decide` reports when no rule matched; no rule may take it. */
 export const DEFAULT_RULE_NAME = "default";
 
@@ -239,6 +242,13 @@ export const PolicySchema = strictMapping(
       .superRefine(checkRuleOrder, { when: (payload) => Array.isArray(payload.value) })
       .default([])
       .meta({ description: "Evaluated in order; the first rule whose match holds decides." }),
+    orphanedConnections: z
+      .enum(ORPHANED_CONNECTION_ACTIONS, expecting(`one of ${ORPHANED_CONNECTION_ACTIONS.join(", ")}`))
+      .default("report")
+      .meta({
+        description:
+          "What a sweep does with a connection that is Disconnected or whose private endpoint is gone (a GET of it answers 404): report it, or remove it (delete the connection; a dry run says it would). A connection whose endpoint cannot be read is reported, never removed.",
+      }),
   },
   "a policy mapping with defaultAction and rules",
 ).meta({ title: "privatelink-autopilot policy", description: "Which Pending private endpoint connections to approve, reject, or leave for humans." });
@@ -261,6 +271,7 @@ export function knownKeysAt(path: readonly PropertyKey[]): string[] | undefined 
 }
 
 export type PolicyAction = (typeof POLICY_ACTIONS)[number];
+export type OrphanedConnectionAction = (typeof ORPHANED_CONNECTION_ACTIONS)[number];
 /** A validated policy, defaults applied (`loadPolicy` returns this). */
 export type Policy = z.output<typeof PolicySchema>;
 /** A policy as written in the file, before defaults. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../cli/main";
-import { KNOWN_RESOURCE_TYPES, knownGroupIds } from "../../shared/policy";
+import { KNOWN_RESOURCE_TYPES, knownGroupIds, loadPolicy, ORPHANED_CONNECTION_ACTIONS } from "../../shared/policy";
 import { LINK_PROVIDERS } from "../../shared/azure/providers";
 
 const ROOT = resolve(__dirname, "..", "..");
@@ -35,6 +35,12 @@ describe("docs/policy.md says what the code does", () => {
       .map((row) => row.split("|").slice(1, -1).map((cell) => cell.trim()));
     const documented = rows.map(([type, groups, emulated]) => [type?.replace(/`/g, ""), (groups ?? "").replace(/`/g, "").split(", "), emulated?.startsWith("yes")]);
     expect(documented).toEqual(KNOWN_RESOURCE_TYPES.map((type) => [type, knownGroupIds(type), LINK_PROVIDERS.find((p) => p.resourceType === type)?.emulated]));
+  });
+
+  it("documents orphanedConnections with the values and the default the loader takes", async () => {
+    const row = /^\| `orphanedConnections` \| (.*?) \| `(\w+)` \|/m.exec(await doc());
+    expect(row?.[1]?.split(" \\| ").map((v) => v.replace(/`/g, ""))).toEqual([...ORPHANED_CONNECTION_ACTIONS]);
+    expect(row?.[2]).toBe(loadPolicy("{}").orphanedConnections);
   });
 
   it("shows what validate prints for the draft, exit 1", async () => {

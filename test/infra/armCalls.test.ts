@@ -1,12 +1,14 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { ClientRequest } from "node:http";
 import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLE_FILES } from "../../infra/scripts/writeRoles";
 import type { RoleDefinitionFile } from "../../infra/scripts/writeRoles";
 import { CONNECTION_WRITE_STATUS_ACTIONS } from "../../shared/azure/operations";
 import type { PermissionScope } from "../../shared/azure/operations";
-import { emptyEstate, SPOKE, startStack, UNKNOWN } from "../e2e/stack";
+import { createArmClients, StaticTokenCredential } from "../../shared/azure/clients";
+import { emptyEstate, SPOKE, startStack, TEST_POLICY, UNKNOWN } from "../e2e/stack";
 import type { Stack } from "../e2e/stack";
 import { armActionOf } from "./armAction";
 
@@ -25,9 +27,11 @@ const EMULATOR_STATUS_URL = /\/providers\/([^/]+)\/locations\/[^/]+\/(?:operatio
 describe("every ARM request the app sends in a run", () => {
   let stack: Stack;
   const requests: { method: string; path: string }[] = [];
+  // Off while the test itself acts as someone else (moves a resource).
+  let capturing = true;
   const onRequest = (message: unknown) => {
     const request = (message as { request: ClientRequest }).request;
-    if (request.host === "127.0.0.1" && String(request.getHeader("host") ?? "").endsWith(`:${stack.emulator.port}`)) requests.push({ method: request.method, path: request.path });
+    if (capturing && request.host === "127.0.0.1" && String(request.getHeader("host") ?? "").endsWith(`:${stack.emulator.port}`)) requests.push({ method: request.method, path: request.path });
   };
 
   beforeAll(async () => {
@@ -47,6 +51,17 @@ describe("every ARM request the app sends in a run", () => {
     stack.emulator.control.deletePrivateEndpoint(batch.id);
     await stack.settle();
     await stack.run("all");
+    // An orphan the sweep removes (orphanedConnections: remove): the Batch account moved, then its endpoint deleted.
+    const orphan = create("pe-orphan", BATCH, ["batchAccount"]);
+    await stack.settle();
+    await writeFile(stack.policyFile, `${TEST_POLICY}\norphanedConnections: remove\n`);
+    capturing = false;
+    const clients = createArmClients({ endpoint: stack.emulator.url, credential: new StaticTokenCredential(), ca: stack.emulator.ca });
+    await clients.resources(SPOKE).resources.beginMoveResourcesAndWait("rg-batch", { resources: [BATCH], targetResourceGroup: `/subscriptions/${SPOKE}/resourceGroups/rg-data` }, { updateIntervalInMs: 5 });
+    capturing = true;
+    stack.emulator.control.deletePrivateEndpoint(orphan.id);
+    await stack.settle();
+    await stack.run("all");
   }, 120_000);
 
   afterAll(async () => {
@@ -63,6 +78,7 @@ describe("every ARM request the app sends in a run", () => {
       "Microsoft.Network/privateDnsZones/CNAME/write",
       "Microsoft.Network/privateDnsZones/A/delete",
       "Microsoft.Network/privateEndpoints/read",
+      "Microsoft.Batch/batchAccounts/privateEndpointConnections/delete",
     ]) {
       expect(actions, expected).toContain(expected.toLowerCase());
     }

@@ -66,8 +66,10 @@ describe("the split between the two roles", () => {
     expect(deletes.sort()).toEqual(["Microsoft.Network/privateDnsZones/A/delete", "Microsoft.Network/privateDnsZones/CNAME/delete"]);
   });
 
-  it("never lets the approver delete anything", () => {
-    expect(committedRole("watchedSubscriptions").actions.filter((a) => a.endsWith("/delete"))).toEqual([]);
+  it("lets the approver delete private endpoint connections (orphans, under orphanedConnections: remove) and nothing else", () => {
+    const deletes = committedRole("watchedSubscriptions").actions.filter((a) => a.endsWith("/delete"));
+    expect(deletes.length).toBeGreaterThan(0);
+    expect(deletes.filter((a) => !/^[^/]+\/[^/]+\/privateEndpointConnections\/delete$/.test(a))).toEqual([]);
   });
 });
 

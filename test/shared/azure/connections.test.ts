@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Connection } from "../../../shared/domain";
-import { approveConnection, getConnection, getLinkTarget, listConnections, rejectConnection, toConnection } from "../../../shared/azure/connections";
-import { ArmRequestError, PreconditionFailedError } from "../../../shared/azure/errors";
+import { approveConnection, deleteConnection, getConnection, getLinkTarget, listConnections, rejectConnection, toConnection } from "../../../shared/azure/connections";
+import { ArmRequestError, PermissionDeniedError, PreconditionFailedError } from "../../../shared/azure/errors";
 import { BATCH, ML, STORAGE, SUB, SUB2, VAULT, endpointId, useEmulator } from "./fixture";
 
 describe("toConnection", () => {
@@ -28,6 +28,14 @@ describe("toConnection", () => {
       properties: { groupIds: ["batchAccount", 7], privateLinkServiceConnectionState: { status: "Pending", actionsRequired: "Recreate" } },
     });
     expect(batch).toMatchObject({ resourceType: "Microsoft.Batch/batchAccounts", groupIds: ["batchAccount"], status: "Pending", description: "", actionsRequired: "Recreate", privateEndpointId: "" });
+  });
+
+  it("keeps a status that is none of the four known ones (or none at all), so it never passes for Disconnected", () => {
+    const read = (state: Record<string, unknown>) => toConnection({ id, properties: { privateLinkServiceConnectionState: state } });
+    expect(read({ status: "Removing" })).toMatchObject({ status: "Disconnected", unrecognizedStatus: "Removing" });
+    expect(read({})).toMatchObject({ status: "Disconnected", unrecognizedStatus: "" });
+    expect(read({ status: "disconnected" })).not.toHaveProperty("unrecognizedStatus");
+    expect(read({ status: "Disconnected" }).status).toBe("Disconnected");
   });
 
   it("refuses a body without an id", () => {
@@ -136,6 +144,39 @@ describe("connection adapter against the emulator", () => {
     // With the ETag still current, the same write goes through.
     const current = await getConnection(fx.clients, read!.id);
     await expect(approveConnection(fx.clients, read!.id, "rule hpc: approved", { ifMatch: current!.etag!, updateIntervalInMs: 5 })).resolves.toMatchObject({ status: "Approved" });
+  });
+
+  it("deletes a Batch connection with a long-running DELETE polled to the end, and the endpoint's link reads Disconnected", async () => {
+    const connection = await connectionOf(BATCH, "pe-batch");
+    fx.emulator.control.setAsyncOperationDelay(40);
+    fx.emulator.control.resetCounters();
+    await deleteConnection(fx.clients, connection.id, { updateIntervalInMs: 10 });
+    expect(await getConnection(fx.clients, connection.id)).toBeUndefined();
+    const operations = Object.keys(fx.emulator.control.counters().operations);
+    expect(operations).toContain("DELETE batchAccounts/privateEndpointConnections:delete");
+    expect(operations.some((o) => o.startsWith("GET operation"))).toBe(true);
+    const endpoint = fx.emulator.control.snapshot().privateEndpoints.find((e) => e.name === "pe-batch");
+    expect(endpoint?.links[0]?.state.status).toBe("Disconnected");
+  });
+
+  it("deletes a Storage connection (synchronous) and a Key Vault one, and takes an already deleted one as done", async () => {
+    for (const [resource, name] of [[STORAGE, "pe-blob"], [VAULT, "pe-kv"]] as const) {
+      const connection = await connectionOf(resource, name);
+      await deleteConnection(fx.clients, connection.id, { updateIntervalInMs: 5 });
+      expect(await getConnection(fx.clients, connection.id)).toBeUndefined();
+      await expect(deleteConnection(fx.clients, connection.id, { updateIntervalInMs: 5 })).resolves.toBeUndefined();
+    }
+  });
+
+  it("surfaces a refused delete (403) as PermissionDeniedError naming the delete action, and deletes nothing", async () => {
+    const connection = await connectionOf(STORAGE, "pe-blob");
+    fx.emulator.control.injectFault({ method: "DELETE", path: "privateEndpointConnections", sequence: [{ type: "error", status: 403 }] });
+    const error = await deleteConnection(fx.clients, connection.id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermissionDeniedError);
+    expect(error).toMatchObject({ operation: "deleteConnection", actions: ["Microsoft.Storage/storageAccounts/privateEndpointConnections/delete"] });
+    expect((error as Error).cause).toMatchObject({ statusCode: 403 });
+    fx.emulator.control.clearFaults();
+    expect(await getConnection(fx.clients, connection.id)).toMatchObject({ status: "Approved" });
   });
 
   it("refuses a resource type it has no provider entry for, naming the supported ones", async () => {

@@ -58,7 +58,7 @@ function rule(name: string, match: PolicyMatch, action: PolicyRule["action"] = "
 }
 
 function policy(rules: PolicyRule[], defaultAction: Policy["defaultAction"] = "leavePending"): Policy {
-  return { defaultAction, rules };
+  return { defaultAction, rules, orphanedConnections: "report" };
 }
 
 /** Whether a one-rule policy with `match` takes the connection. */

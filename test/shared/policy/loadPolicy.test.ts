@@ -37,6 +37,7 @@ rules:
 `);
     expect(policy).toEqual({
       defaultAction: "leavePending",
+      orphanedConnections: "report",
       rules: [
         { name: "allow-platform", match: { endpointSubscriptions: [SUB] }, action: "approve", reason: "platform subscriptions are trusted" },
         { name: "everything-else", match: {}, action: "reject", reason: "not ours" },
@@ -45,13 +46,18 @@ rules:
   });
 
   it("loads an empty mapping as a policy with no rules that leaves everything pending", () => {
-    expect(loadPolicy("{}")).toEqual({ defaultAction: "leavePending", rules: [] });
-    expect(loadPolicy("defaultAction: reject")).toEqual({ defaultAction: "reject", rules: [] });
+    expect(loadPolicy("{}")).toEqual({ defaultAction: "leavePending", rules: [], orphanedConnections: "report" });
+    expect(loadPolicy("defaultAction: reject")).toEqual({ defaultAction: "reject", rules: [], orphanedConnections: "report" });
+  });
+
+  it("reads orphanedConnections (report by default, or remove) and refuses anything else", () => {
+    expect(loadPolicy("orphanedConnections: remove").orphanedConnections).toBe("remove");
+    expect(messagesOf("orphanedConnections: delete")).toEqual(['orphanedConnections: expected one of report, remove, got "delete"']);
   });
 
   it("loads JSON, chosen explicitly or by the source's extension", () => {
     const json = JSON.stringify({ $schema: "./policy.schema.json", defaultAction: "approve", rules: [{ name: "r", action: "reject", reason: "x", match: { groupIds: ["blob"] } }] });
-    const expected = { $schema: "./policy.schema.json", defaultAction: "approve", rules: [{ name: "r", action: "reject", reason: "x", match: { groupIds: ["blob"] } }] };
+    const expected = { $schema: "./policy.schema.json", defaultAction: "approve", orphanedConnections: "report", rules: [{ name: "r", action: "reject", reason: "x", match: { groupIds: ["blob"] } }] };
     expect(loadPolicy(json, { format: "json" })).toEqual(expected);
     expect(loadPolicy(json, { source: "/etc/autopilot/POLICY.JSON" })).toEqual(expected);
     expect(loadPolicy(json)).toEqual(expected);
@@ -150,8 +156,8 @@ rules:
         somethingElse: 1
 `;
     expect(messagesOf(text)).toEqual([
-      'defaultActon: unknown key (did you mean "defaultAction"?); expected one of $schema, defaultAction, rules',
-      "color: unknown key; expected one of $schema, defaultAction, rules",
+      'defaultActon: unknown key (did you mean "defaultAction"?); expected one of $schema, defaultAction, rules, orphanedConnections',
+      "color: unknown key; expected one of $schema, defaultAction, rules, orphanedConnections",
       expect.stringMatching(/^rules\[0\]\.match\.groupId: unknown key \(did you mean "groupIds"\?\); expected one of targetResourceTypes, .*, requestMessage, not$/),
       expect.stringMatching(/^rules\[0\]\.match\.not\.endpointSubscription: unknown key \(did you mean "endpointSubscriptions"\?\); expected one of .*requestMessage$/),
       expect.stringMatching(/^rules\[0\]\.match\.not\.somethingElse: unknown key; expected one of /),

@@ -38,7 +38,7 @@ describe("policy.schema.json enums", () => {
 
 describe("knownKeysAt", () => {
   it("knows the keys of every mapping in a policy, and nothing else", () => {
-    expect(knownKeysAt([])).toEqual(["$schema", "defaultAction", "rules"]);
+    expect(knownKeysAt([])).toEqual(["$schema", "defaultAction", "rules", "orphanedConnections"]);
     expect(knownKeysAt(["rules", 3])).toEqual(["name", "match", "action", "reason"]);
     expect(knownKeysAt(["rules", 0, "match", "not"])).not.toContain("not");
     expect(knownKeysAt(["rules", 0, "match", "targetTags"])).toBeUndefined();
