@@ -82,12 +82,24 @@ describe("setConnectionState (activity) against the emulator", () => {
     expect(emulator.control.snapshot().connections.find((c) => c.id === id)?.state.status).toBe("Rejected");
   });
 
-  it("writes nothing in a dry run: the clients refuse, and the outcome says why", async () => {
+  it("writes nothing in a dry run: the clients refuse, and the wrapper returns that permanent failure with its message", async () => {
     const id = pendingConnection("pe-batch-dry", BATCH, "batchAccount");
     emulator.control.resetCounters();
-    const result = await setConnectionState({ runId: "run-4", connectionId: id, endpointId: endpointId("pe-batch-dry"), decision: APPROVE, dryRun: true });
-    expect(result).toEqual({ outcome: "failed", detail: expect.stringMatching(/^dry run: refused PATCH https:\/\/\S+; a dry run never writes to ARM$/) });
+    const result = await setConnectionStateActivity.invoke({ runId: "run-4", connectionId: id, endpointId: endpointId("pe-batch-dry"), decision: APPROVE, dryRun: true });
+    expect(result).toEqual({ failed: [expect.objectContaining({ target: id, message: expect.stringMatching(/^dry run: refused PATCH https:\/\/\S+; a dry run never writes to ARM$/) })] });
     expect(Object.keys(emulator.control.counters().operations).filter((op) => !op.startsWith("GET "))).toEqual([]);
+    expect(emulator.control.snapshot().connections.find((c) => c.id === id)?.state.status).toBe("Pending");
+  });
+
+  it("throws a transient failure (throttled) through the wrapper, so Durable retries it", async () => {
+    const id = pendingConnection("pe-batch-throttled", BATCH, "batchAccount");
+    // A Retry-After longer than the SDK waits out: the call fails at once with the 429.
+    emulator.control.injectFault({ method: "PATCH", path: "/privateEndpointConnections/", probability: 1, action: { type: "throttle", retryAfterSeconds: 3600 } });
+    try {
+      await expect(setConnectionStateActivity.invoke({ runId: "run-5", connectionId: id, endpointId: endpointId("pe-batch-throttled"), decision: APPROVE, dryRun: false })).rejects.toMatchObject({ statusCode: 429 });
+    } finally {
+      emulator.control.clearFaults();
+    }
     expect(emulator.control.snapshot().connections.find((c) => c.id === id)?.state.status).toBe("Pending");
   });
 });
