@@ -93,6 +93,14 @@ function describe(r: DnsRecord): string {
   return `${r.type} ${r.name}.${r.zone}`;
 }
 
+/**
+ * An endpoint by its own name (the id's last segment), as details say it: the full id is in the
+ * conflict's records (`record`, `current`), which reports carry, so log lines stay short.
+ */
+function endpointName(endpointId: string | undefined): string {
+  return endpointId === undefined ? "(none)" : endpointId.slice(endpointId.lastIndexOf("/") + 1) || endpointId;
+}
+
 function normalizeCname(cname: string | undefined): string {
   return (cname ?? "").trim().toLowerCase().replace(/\.$/, "");
 }
@@ -201,7 +209,7 @@ function planName(current: readonly DnsRecord[], claims: readonly DnsRecord[], i
       winner = held;
     } else if (holder !== undefined && !inScope(holder)) {
       for (const c of sorted) {
-        plan.conflicts.push({ record: c, reason: "heldOutsideRun", detail: `${describe(c)} is held by endpoint ${holder}, which this run does not cover`, current: current[0] });
+        plan.conflicts.push({ record: c, reason: "heldOutsideRun", detail: `held by endpoint ${endpointName(holder)}, which this run does not cover`, current: current[0] });
       }
     } else {
       winner = sorted[0];
@@ -210,9 +218,11 @@ function planName(current: readonly DnsRecord[], claims: readonly DnsRecord[], i
   if (winner !== undefined) {
     const winnerEndpoint = endpointOf(winner);
     const reason: ConflictReason = winnerEndpoint === holder ? "heldByEndpoint" : "claimedByLowerEndpoint";
+    // The winner's own record set, where it already holds the name: reports name the holder from it.
+    const held = current.find((r) => endpointOf(r) === winnerEndpoint);
     for (const c of sorted) {
       if (c === winner) continue;
-      plan.conflicts.push({ record: c, reason, detail: `${describe(c)} for endpoint ${endpointOf(c)} is taken by endpoint ${winnerEndpoint}` });
+      plan.conflicts.push({ record: c, reason, detail: `taken by endpoint ${endpointName(winnerEndpoint)}`, ...(held !== undefined ? { current: held } : {}) });
     }
   }
   for (const r of current) {
@@ -231,9 +241,10 @@ function foreignReason(r: DnsRecord): ConflictReason {
   return isManagedRecord(r) ? "otherOwner" : "unmarked";
 }
 
-function foreignDetail(desired: DnsRecord, holder: DnsRecord): string {
+function foreignDetail(holder: DnsRecord): string {
   const what = { zoneGroup: "a DNS zone group's record", otherOwner: "another deployment's record", unmarked: "a record without our marker" }[foreignReason(holder) as "zoneGroup" | "otherOwner" | "unmarked"];
-  return `${describe(desired)} is blocked by ${what} (${describe(holder)}); it is left alone`;
+  const value = holder.type === "CNAME" ? (holder.cname ?? "") : holder.ipv4Addresses.join(",");
+  return `held by ${what} (${holder.type} ${value}); left alone`;
 }
 
 /** Ownership filtering, last: nothing that is not ours is changed, and claims on its names become conflicts. */
@@ -243,7 +254,7 @@ function filterByOwnership(raw: NamePlan, current: readonly DnsRecord[], ownerId
   const blockedBy = (r: DnsRecord) => foreignByName.get(nameKey(r));
   const changes: DnsChanges = { create: [], update: [], delete: [], conflicts: [], unchanged: [] };
   const conflict = (record: DnsRecord, holder: DnsRecord) =>
-    changes.conflicts.push({ record, reason: foreignReason(holder), detail: foreignDetail(record, holder), current: holder });
+    changes.conflicts.push({ record, reason: foreignReason(holder), detail: foreignDetail(holder), current: holder });
 
   for (const r of raw.create) {
     const holder = blockedBy(r);

@@ -163,6 +163,27 @@ describe("planChanges", () => {
     expect(changes.conflicts).toEqual([expect.objectContaining({ record: b, reason: "claimedByLowerEndpoint" })]);
   });
 
+  it("names endpoints in conflict details by their own name, the full ids staying in the conflict's records", () => {
+    const held = dnsRecord(BLOB, "acct", { endpoint: "pe-2", ips: ["10.0.0.2"], etag: "e1" });
+    const holderClaim = dnsRecord(BLOB, "acct", { endpoint: "pe-2", ips: ["10.0.0.2"] });
+    const rival = dnsRecord(BLOB, "acct", { endpoint: "pe-1", ips: ["10.0.0.1"] });
+    const free = [dnsRecord(BLOB, "free", { endpoint: "pe-b" }), dnsRecord(BLOB, "free", { endpoint: "pe-a" })];
+    const handmade = dnsRecord(BLOB, "hand", { ips: ["10.9.9.9"], etag: "e2" });
+    const blocked = dnsRecord(BLOB, "hand", { endpoint: "pe-a" });
+    const sweep = planChanges({ current: [held, handmade], desired: [holderClaim, rival, ...free, blocked], ownerId: OWNER });
+    const outside = planChanges({ current: [held], desired: [rival], ownerId: OWNER, endpointIds: [endpointId("pe-1")] });
+    const details = [...sweep.conflicts, ...outside.conflicts].map((c) => [c.record.name, c.reason, c.detail]);
+    expect(details).toEqual([
+      ["acct", "heldByEndpoint", "taken by endpoint pe-2"],
+      ["free", "claimedByLowerEndpoint", "taken by endpoint pe-a"],
+      ["hand", "unmarked", "held by a record without our marker (A 10.9.9.9); left alone"],
+      ["acct", "heldOutsideRun", "held by endpoint pe-2, which this run does not cover"],
+    ]);
+    expect(sweep.conflicts[0]?.current).toBe(held);
+    expect(outside.conflicts[0]?.current).toBe(held);
+    for (const c of [...sweep.conflicts, ...outside.conflicts]) expect(endpointOf(c.record)).toMatch(/^\/subscriptions\/.+\/privateendpoints\/pe-/);
+  });
+
   it("moves a Batch account from its legacy zone to both zones with the documented CNAME", () => {
     const endpoint = privateEndpoint({ name: "pe-batch", target: resourceId("Microsoft.Batch/batchAccounts", "myacct"), groupIds: ["batchAccount"], dns: { "myacct.eastus.batch.azure.com": ["10.2.0.4"] } });
     const legacy = zoneRef("privatelink.eastus.batch.azure.com");
