@@ -64,7 +64,7 @@ describe("run reports", () => {
     // The fields docs/operations.md "Reading run reports" lists; every list an array.
     expect(Object.keys(fresh).sort()).toEqual(["decisions", "dns", "dryRun", "errors", "finishedAt", "kind", "notes", "rounds", "schemaVersion", "startedAt", "target"]);
     expect(Object.entries(fresh.dns).filter(([, v]) => !Array.isArray(v))).toEqual([]);
-    expect(Object.keys(fresh.dns).sort()).toEqual(["conflicts", "created", "deleted", "servedByZoneGroup", "skipped", "unchanged", "updated"]);
+    expect(Object.keys(fresh.dns).sort()).toEqual(["adopted", "conflicts", "created", "deleted", "servedByZoneGroup", "skipped", "unchanged", "updated"]);
     const same = dnsRecord("privatelink.batch.azure.com", "same", { endpoint: "pe-batch" });
     const dns = dnsReportOf({ create: [], update: [], delete: [], unchanged: [same, same, same], conflicts: [] });
     expect(dns.unchanged[0]).toEqual({ zone: "privatelink.batch.azure.com", name: "same", type: "A", value: same.ipv4Addresses.join(","), endpointId: same.metadata["endpointId"] });
