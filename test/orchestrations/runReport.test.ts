@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boundedReport, currentShapeOf, dnsReportOf, emptyDnsReport, mergeDnsReports, newRunReport, runErrorsOf, summarizeRunReport } from "../../orchestrations/runReport";
+import { boundedReport, changesOf, countOf, currentShapeOf, dnsReportOf, emptyDnsReport, mergeDnsReports, newRunReport, runErrorsOf, summarizeRunReport } from "../../orchestrations/runReport";
 import { ArmRequestError } from "../../shared/azure/errors";
 import type { RunReport } from "../../orchestrations/runReport";
 import { dnsRecord } from "../shared/dns/helpers";
@@ -73,6 +73,17 @@ describe("run reports", () => {
     expect(bounded.dns.unchanged).toHaveLength(2);
     expect(bounded.omitted).toEqual({ unchanged: 1 });
     expect(summarizeRunReport(bounded)).toContain("; 3 unchanged;");
+  });
+
+  it("list adopted records, count them as record changes, bound them like the other lists, and read older reports without them", () => {
+    const adopted = dnsRecord("privatelink.blob.core.windows.net", "stdata", { endpoint: "pe-blob" });
+    const dns = dnsReportOf({ create: [], update: [], delete: [], unchanged: [], conflicts: [], adopt: [1, 2, 3].map(() => ({ before: foreign, after: adopted })) });
+    expect(dns.adopted?.[0]).toMatchObject({ name: "stdata", endpointId: adopted.metadata["endpointId"] });
+    expect(changesOf(report({ decisions: [], dns })).records).toBe(3);
+    const bounded = boundedReport(report({ dns }), 2);
+    expect([bounded.dns.adopted?.length, bounded.omitted?.adopted, countOf(bounded, "adopted")]).toEqual([2, 1, 3]);
+    const older = { ...report(), dns: { ...report().dns, adopted: undefined } } as unknown as RunReport;
+    expect([countOf(older, "adopted"), changesOf(older).records]).toEqual([0, 1]);
   });
 
   it("read a report from before schemaVersion 1, which counted unchanged records in a number, in the current shape", () => {
