@@ -38,8 +38,8 @@ async function setConnectionState(input: SetConnectionStateInput, context?: Invo
   const { connectionId, decision } = input;
   if (decision.action === "leavePending") return { outcome: "leftPending", detail: decision.reason };
   const connection = await getConnection(clients, connectionId);
-  if (connection === undefined) return { outcome: "alreadyDecided", detail: `${connectionId} no longer exists` };
-  if (connection.status !== "Pending") return { outcome: "alreadyDecided", detail: `${connectionId} is already ${connection.status}; left as it is` };
+  if (connection === undefined) return { outcome: "alreadyDecided", detail: "it no longer exists" };
+  if (connection.status !== "Pending") return { outcome: "alreadyDecided", detail: `it is already ${connection.status}; left as it is` };
   const change = decision.action === "approve" ? approveConnection : rejectConnection;
   try {
     await change(clients, connectionId, decision.description, connection.etag !== undefined ? { ifMatch: connection.etag } : {});
@@ -47,7 +47,7 @@ async function setConnectionState(input: SetConnectionStateInput, context?: Invo
     // Any other failure goes to defineActivity's wrapper: transient ones are retried, permanent ones end as "failed".
     if (!(error instanceof PreconditionFailedError)) throw error;
     const now = await getConnection(clients, connectionId);
-    const detail = `${connectionId} changed between our read and our write (412 on If-Match: ${connection.etag}); it is now ${now?.status ?? "gone"}, left as it is`;
+    const detail = `it changed between our read and our write (412 on If-Match: ${connection.etag}); it is now ${now?.status ?? "gone"}, left as it is`;
     context?.warn(runLog(input.runId, connectionId, `skip ${shortConnectionName(connectionId)}: ${detail}`));
     return { outcome: now?.status === "Pending" ? "contended" : "alreadyDecided", detail };
   }

@@ -71,14 +71,14 @@ describe("setConnectionState (activity) against the emulator", () => {
     const id = pendingConnection("pe-batch-raced", BATCH, "batchAccount");
     const [result] = await Promise.all([setConnectionState({ runId: "run-2", connectionId: id, endpointId: endpointId("pe-batch-raced"), decision: APPROVE, dryRun: false }), decideMeanwhile(id, "PATCH")]);
 
-    expect(result).toEqual({ outcome: "alreadyDecided", detail: expect.stringMatching(/changed between our read and our write \(412 on If-Match: \S+\); it is now Rejected, left as it is$/) });
+    expect(result).toEqual({ outcome: "alreadyDecided", detail: expect.stringMatching(/^it changed between our read and our write \(412 on If-Match: \S+\); it is now Rejected, left as it is$/) });
     expect(emulator.control.snapshot().connections.find((c) => c.id === id)?.state).toMatchObject({ status: "Rejected", description: "rejected by a person" });
   });
 
   it("re-reads first where the provider gives no ETag (Storage): a connection already decided is left alone", async () => {
     const id = pendingConnection("pe-file-decided", STORAGE, "file");
     emulator.control.setConnectionState(id, "Rejected", "rejected by a person");
-    await expect(setConnectionState({ runId: "run-3", connectionId: id, endpointId: endpointId("pe-file-decided"), decision: APPROVE, dryRun: false })).resolves.toEqual({ outcome: "alreadyDecided", detail: `${id} is already Rejected; left as it is` });
+    await expect(setConnectionState({ runId: "run-3", connectionId: id, endpointId: endpointId("pe-file-decided"), decision: APPROVE, dryRun: false })).resolves.toEqual({ outcome: "alreadyDecided", detail: "it is already Rejected; left as it is" });
     expect(emulator.control.snapshot().connections.find((c) => c.id === id)?.state.status).toBe("Rejected");
   });
 
