@@ -217,7 +217,7 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   const planIn = (zoneKey: string, zoneCurrent: readonly DnsRecord[]) => {
     const desired = [...(desiredByZone.get(zoneKey)?.values() ?? [])].flat();
     desiredByZone.delete(zoneKey);
-    if (!unreadZones.has(zoneKey)) zonePlans.push(planChanges({ current: zoneCurrent, desired, ownerId: config.ownerId, ...inRun(desired, zoneCurrent) }));
+    if (!unreadZones.has(zoneKey)) zonePlans.push(planChanges({ current: zoneCurrent, desired, ownerId: config.ownerId, adoptUnmarked: config.adoptRecords, ...inRun(desired, zoneCurrent) }));
   };
   for (const [i, zone] of zones.entries()) planIn(zone.id.toLowerCase(), recordLists[i] ?? []);
   for (const zoneKey of [...desiredByZone.keys()]) planIn(zoneKey, []);

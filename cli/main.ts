@@ -146,10 +146,14 @@ export function clientsFor(config: Config): ArmClients {
   });
 }
 
-/** True when the report has changes a live run would make: decisions to carry out, records to write or orphans to remove. */
+/** True when the report has changes a live run would make: decisions to carry out, records to write or adopt, orphans to remove. */
 function hasChanges(report: RunReport): boolean {
   const { dns } = report;
-  return report.decisions.some((d) => d.action !== "leavePending") || dns.created.length + dns.updated.length + dns.deleted.length > 0 || (report.orphanedConnections ?? []).some((o) => o.outcome === "wouldRemove");
+  return (
+    report.decisions.some((d) => d.action !== "leavePending") ||
+    dns.created.length + dns.updated.length + dns.deleted.length + (dns.adopted ?? []).length > 0 ||
+    (report.orphanedConnections ?? []).some((o) => o.outcome === "wouldRemove")
+  );
 }
 
 async function plan(config: Config, options: { json: boolean; subscription: string | undefined; detailedExitCode: boolean }, io: CliIo): Promise<number> {
@@ -188,7 +192,7 @@ async function plan(config: Config, options: { json: boolean; subscription: stri
   io.out(`\nDecisions for Pending connections (${report.decisions.length}):`);
   io.out(report.decisions.length === 0 ? "  none" : table([["ACTION", "RULE", "CONNECTION", "REASON"], ...report.decisions.map((d) => [d.action, d.ruleName, d.connectionId, d.reason])]).join("\n"));
   const record = (r: RecordSummary) => [r.type, `${r.name}.${r.zone}`, r.value];
-  const dnsRows = [...dns.deleted.map((r) => ["delete", ...record(r)]), ...dns.updated.map((r) => ["update", ...record(r)]), ...dns.created.map((r) => ["create", ...record(r)])];
+  const dnsRows = [...dns.deleted.map((r) => ["delete", ...record(r)]), ...dns.updated.map((r) => ["update", ...record(r)]), ...(dns.adopted ?? []).map((r) => ["adopt", ...record(r)]), ...dns.created.map((r) => ["create", ...record(r)])];
   io.out(`\nDNS record changes, after those decisions (${dnsRows.length}; ${dns.unchanged.length} owned records already right):`);
   io.out(dnsRows.length === 0 ? "  none" : table([["CHANGE", "TYPE", "NAME", "VALUE"], ...dnsRows]).join("\n"));
   if (dns.conflicts.length > 0) {

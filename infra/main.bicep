@@ -68,6 +68,9 @@ param runRetentionDays int = 30
 @description('AUTOPILOT_ARM_WRITE_PACING: the write bucket ARM writes and deletes are paced to, per subscription (<capacity>/<refill per second>, ARM\'s published limits by default), or off.')
 param armWritePacing string = '200/10'
 
+@description('AUTOPILOT_ADOPT_RECORDS: when true, unmarked record sets that already hold exactly what the app would write get its ownership marker (docs/operations.md, moving to privatelink-autopilot).')
+param adoptRecords bool = false
+
 @minValue(1)
 @maxValue(1000)
 @description('Flex Consumption: the most instances the app scales out to. Runs are singletons per key and ARM throttles per identity, so more instances rarely help.')
@@ -223,6 +226,7 @@ module api 'app/api.bicep' = {
     sweepConcurrency: sweepConcurrency
     runRetentionDays: runRetentionDays
     armWritePacing: armWritePacing
+    adoptRecords: adoptRecords
   }
   dependsOn: [
     rbac

@@ -10,6 +10,7 @@ const VERB_COLOURS: Record<string, string> = {
   approve: "\u001b[32m",
   create: "\u001b[32m",
   update: "\u001b[33m",
+  adopt: "\u001b[33m",
   leave: "\u001b[33m",
   skip: "\u001b[33m",
   reject: "\u001b[31m",

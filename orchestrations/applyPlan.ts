@@ -39,6 +39,8 @@ function lineOf(outcome: RecordOutcome): string {
       return recordLine("create", r);
     case "updated":
       return recordLine("update", r);
+    case "adopted":
+      return recordLine("adopt", r);
     case "deleted":
       return recordLine("delete", r);
     case "contended":
@@ -61,6 +63,7 @@ export async function applyPlan(clients: ArmClients, changes: DnsChanges, option
   if (options.dryRun) {
     for (const record of changes.create) log(record, (r) => recordLine("create", r, { dryRun: true }));
     for (const { after } of changes.update) log(after, (r) => recordLine("update", r, { dryRun: true }));
+    for (const { after } of changes.adopt ?? []) log(after, (r) => recordLine("adopt", r, { dryRun: true }));
     for (const record of changes.delete) log(record, (r) => recordLine("delete", r, { dryRun: true }));
     return { dns: planned, errors: [] };
   }
@@ -75,12 +78,13 @@ export async function applyPlan(clients: ArmClients, changes: DnsChanges, option
     if (!(error instanceof ApplyRecordChangesError)) throw error;
     outcomes = error.outcomes;
   }
-  const written = (status: "created" | "updated") => outcomes.flatMap((o) => (o.status === status ? [summarizeRecord(o.written)] : []));
+  const written = (status: "created" | "updated" | "adopted") => outcomes.flatMap((o) => (o.status === status ? [summarizeRecord(o.written)] : []));
   return {
     dns: {
       ...planned,
       created: written("created"),
       updated: written("updated"),
+      adopted: written("adopted"),
       deleted: outcomes.flatMap((o) => (o.status === "deleted" ? [summarizeRecord(recordOf(o.change))] : [])),
       conflicts: [
         ...planned.conflicts,

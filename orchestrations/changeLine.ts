@@ -8,7 +8,7 @@ import type { Decision } from "../shared/domain";
 import type { OrphanEntry, RecordSummary } from "./runReport";
 
 /** The verbs a change line starts with. */
-export type ChangeVerb = "approve" | "reject" | "leave" | "create" | "update" | "delete" | "conflict" | "skip" | "orphan" | "remove";
+export type ChangeVerb = "approve" | "reject" | "leave" | "create" | "update" | "delete" | "adopt" | "conflict" | "skip" | "orphan" | "remove";
 
 const VERB_OF_ACTION: Record<Decision["action"], ChangeVerb> = { approve: "approve", reject: "reject", leavePending: "leave" };
 
@@ -32,8 +32,8 @@ export function decisionLine(decision: Decision, connectionId: string, endpointI
   return `${verb} ${shortConnectionName(connectionId)} from ${shortName(endpointId)} (rule ${decision.ruleName}: ${decision.reason})${options.dryRun === true && verb !== "leave" ? DRY_RUN : ""}`;
 }
 
-/** `create A stdata.privatelink.blob.core.windows.net 10.0.1.4 (pe-stdata-blob)`. */
-export function recordLine(verb: "create" | "update" | "delete", record: RecordSummary, options: { dryRun?: boolean } = {}): string {
+/** `create A stdata.privatelink.blob.core.windows.net 10.0.1.4 (pe-stdata-blob)`; `adopt`: our marker added to a record someone else wrote. */
+export function recordLine(verb: "create" | "update" | "delete" | "adopt", record: RecordSummary, options: { dryRun?: boolean } = {}): string {
   return `${verb} ${recordText(record)}${options.dryRun === true ? DRY_RUN : ""}`;
 }
 

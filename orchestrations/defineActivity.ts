@@ -24,8 +24,10 @@ export function isActivityFailure(result: unknown): result is ActivityFailure {
 
 export interface Activity<I, O> {
   readonly name: string;
-  /** The handler itself (tests, and callers outside an orchestration). */
+  /** The handler itself (tests, and callers outside an orchestration): every failure is thrown. */
   readonly run: (input: I, context?: InvocationContext) => Promise<O>;
+  /** The handler through the wrapper, as Durable invokes it: transient failures thrown, permanent ones returned. */
+  readonly invoke: (input: I, context?: InvocationContext) => Promise<O | ActivityFailure>;
   /** The durable task of one call, with the bounded retry (for `fanOut`). Its result is `O | ActivityFailure`. */
   task(context: OrchestrationContext, input: I): Task;
   /** One call, for `yield*` in an orchestrator. */
@@ -37,20 +39,20 @@ export interface Activity<I, O> {
  * the resource, the scope) in the report.
  */
 export function defineActivity<I, O>(name: string, targetOf: (input: I) => string, handler: (input: I, context?: InvocationContext) => Promise<O>): Activity<I, O> {
-  df.app.activity(name, {
-    handler: async (input: I, context: InvocationContext): Promise<O | ActivityFailure> => {
-      try {
-        return await handler(input, context);
-      } catch (error) {
-        if (isTransientArmError(error)) throw error;
-        return { failed: runErrorsOf(targetOf(input), error) };
-      }
-    },
-  });
+  const invoke = async (input: I, context?: InvocationContext): Promise<O | ActivityFailure> => {
+    try {
+      return await handler(input, context);
+    } catch (error) {
+      if (isTransientArmError(error)) throw error;
+      return { failed: runErrorsOf(targetOf(input), error) };
+    }
+  };
+  df.app.activity(name, { handler: invoke });
   const task = (context: OrchestrationContext, input: I): Task => context.df.callActivityWithRetry(name, armRetry(), input);
   return {
     name,
     run: handler,
+    invoke,
     task,
     *call(context, input) {
       return (yield task(context, input)) as O | ActivityFailure;

@@ -51,7 +51,7 @@ const driftSweepOrchestrator: OrchestrationHandler = function* (context: Orchest
         break;
       }
       rounds.push(run);
-      const applied = countOf(run, "created") + countOf(run, "updated") + countOf(run, "deleted");
+      const applied = countOf(run, "created") + countOf(run, "updated") + countOf(run, "deleted") + countOf(run, "adopted");
       // Another round only while this one made progress: a round that applied nothing would plan the same again.
       if (run.remaining === 0 || applied === 0) break;
     }
@@ -68,7 +68,7 @@ const driftSweepOrchestrator: OrchestrationHandler = function* (context: Orchest
   return report;
 };
 /** What every round did (decisions, record changes) adds up; the rest is the last round's view of how things stand. */
-const ADDED_UP = ["decisions", "carriedOut", "created", "updated", "deleted"] as const;
+const ADDED_UP = ["decisions", "carriedOut", "created", "updated", "deleted", "adopted"] as const;
 
 /** The rounds as one report (bounded again by the caller). */
 function mergeRounds(rounds: readonly ScopeRun[]): Pick<RunReport, "decisions" | "dns" | "omitted" | "orphanedConnections"> {
@@ -80,7 +80,7 @@ function mergeRounds(rounds: readonly ScopeRun[]): Pick<RunReport, "decisions" |
   }
   return {
     decisions: rounds.flatMap((r) => r.decisions),
-    dns: { ...last.dns, created: rounds.flatMap((r) => r.dns.created), updated: rounds.flatMap((r) => r.dns.updated), deleted: rounds.flatMap((r) => r.dns.deleted) },
+    dns: { ...last.dns, created: rounds.flatMap((r) => r.dns.created), updated: rounds.flatMap((r) => r.dns.updated), deleted: rounds.flatMap((r) => r.dns.deleted), adopted: rounds.flatMap((r) => r.dns.adopted ?? []) },
     // Each round finds the orphans still there: one entry per connection, the latest round's.
     orphanedConnections: [...new Map(rounds.flatMap((r) => r.orphanedConnections ?? []).map((o) => [o.connectionId.toLowerCase(), o])).values()],
     omitted,

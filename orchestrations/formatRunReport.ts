@@ -54,7 +54,7 @@ const ORPHAN_VERB: Record<OrphanOutcome, string> = { reported: "orphan", wouldRe
 const ORPHAN_TALLY: Record<OrphanOutcome, string> = { reported: "reported", wouldRemove: "would be removed", removed: "removed", failed: "failed" };
 
 /** Verbs that change something, and so read "would ..." in a dry run. */
-const CHANGES = new Set(["approve", "reject", "create", "update", "delete"]);
+const CHANGES = new Set(["approve", "reject", "create", "update", "delete", "adopt"]);
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -66,8 +66,10 @@ function summaryLine(report: RunReport): string {
   const parts = [...tally].map(([what, n]) => `${n} ${what}`).concat(notListed > 0 ? [`${notListed} not listed`] : []);
   const decisions = `${plural(countOf(report, "decisions"), "decision")}${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
   const would = report.dryRun ? "would be " : "";
-  const records = `${countOf(report, "created")} ${would}created, ${countOf(report, "updated")} ${would}updated, ${countOf(report, "deleted")} ${would}deleted, ${countOf(report, "unchanged")} unchanged`;
-  return `${report.kind} run${target}${report.dryRun ? " (dry run)" : ""}: ${decisions}; ${records}; ${plural(countOf(report, "conflicts"), "conflict")}; ${plural(report.errors.length, "error")}${orphanTally(report)}`;
+  const adopted = countOf(report, "adopted") > 0 ? `, ${countOf(report, "adopted")} ${would}adopted` : "";
+  const records = `${countOf(report, "created")} ${would}created, ${countOf(report, "updated")} ${would}updated, ${countOf(report, "deleted")} ${would}deleted${adopted}, ${countOf(report, "unchanged")} unchanged`;
+  // The orphan tally goes before the conflicts: alerts read the line's end as "<n> conflicts; <n> errors".
+  return `${report.kind} run${target}${report.dryRun ? " (dry run)" : ""}: ${decisions}; ${records}${orphanTally(report)}; ${plural(countOf(report, "conflicts"), "conflict")}; ${plural(report.errors.length, "error")}`;
 }
 
 /** `; 2 orphaned connections (1 removed, 1 reported)`, only when there are any. */
@@ -153,7 +155,7 @@ export function formatRunReport(report: RunReport): string {
     if (resourceId !== undefined) resourceOfEndpoint.set(d.endpointId.toLowerCase(), resourceId);
     if (!NEEDS_A_PERSON.has(d.outcome)) add(resourceId, line(VERB_OF[d.outcome], decisionText(d)));
   }
-  for (const [verb, records] of [["create", report.dns.created], ["update", report.dns.updated], ["delete", report.dns.deleted]] as const) {
+  for (const [verb, records] of [["create", report.dns.created], ["update", report.dns.updated], ["delete", report.dns.deleted], ["adopt", report.dns.adopted ?? []]] as const) {
     for (const r of records) add(resourceOfRecord(r, resourceOfEndpoint), line(verb, recordText(r)));
   }
   const ordered = [...groups.values()].sort((a, b) => groupTitle(a.resourceId).localeCompare(groupTitle(b.resourceId)));

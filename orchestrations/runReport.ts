@@ -79,6 +79,12 @@ export interface DnsReport {
   deleted: RecordSummary[];
   /** Our records that were already right. */
   unchanged: RecordSummary[];
+  /**
+   * Record sets without any marker that already held what we would write, which the run took over by
+   * adding our marker (`AUTOPILOT_ADOPT_RECORDS`; in a dry run, would take over). Absent in reports from
+   * before the setting existed.
+   */
+  adopted?: RecordSummary[];
   conflicts: ConflictEntry[];
   servedByZoneGroup: string[];
   skipped: { fqdn: string; reason: string; detail: string }[];
@@ -180,7 +186,7 @@ export interface RunReport {
 }
 
 /** The lists of a report that a sweep bounds. */
-export type ReportList = "decisions" | "created" | "updated" | "deleted" | "unchanged" | "conflicts" | "servedByZoneGroup" | "skipped" | "orphanedConnections";
+export type ReportList = "decisions" | "created" | "updated" | "deleted" | "unchanged" | "adopted" | "conflicts" | "servedByZoneGroup" | "skipped" | "orphanedConnections";
 
 /** Entries a sweep's report keeps per list; errors are all kept. */
 export const REPORT_LIST_LIMIT = 50;
@@ -189,7 +195,7 @@ type Bounded = Pick<RunReport, "decisions" | "dns" | "omitted" | "orphanedConnec
 
 function listOf(report: Bounded, list: ReportList): unknown[] {
   if (list === "orphanedConnections") return report.orphanedConnections ?? [];
-  return list === "decisions" ? report.decisions : report.dns[list];
+  return list === "decisions" ? report.decisions : (report.dns[list] ?? []);
 }
 
 /** How many entries a list has in all, the omitted ones included. */
@@ -217,6 +223,7 @@ export function boundedReport<R extends Bounded>(report: R, limit = REPORT_LIST_
       updated: cut("updated", dns.updated),
       deleted: cut("deleted", dns.deleted),
       unchanged: cut("unchanged", dns.unchanged),
+      adopted: cut("adopted", dns.adopted ?? []),
       conflicts: cut("conflicts", dns.conflicts),
       servedByZoneGroup: cut("servedByZoneGroup", dns.servedByZoneGroup),
       skipped: cut("skipped", dns.skipped),
@@ -245,7 +252,7 @@ export function newRunReport(kind: RunReport["kind"], target: string, options: {
 }
 
 export function emptyDnsReport(): DnsReport {
-  return { created: [], updated: [], deleted: [], unchanged: [], conflicts: [], servedByZoneGroup: [], skipped: [] };
+  return { created: [], updated: [], deleted: [], unchanged: [], adopted: [], conflicts: [], servedByZoneGroup: [], skipped: [] };
 }
 
 export function summarizeRecord(record: DnsRecord): RecordSummary {
@@ -278,6 +285,7 @@ export function dnsReportOf(changes: DnsChanges, skipped: readonly SkippedName[]
     updated: changes.update.map((u) => summarizeRecord(u.after)),
     deleted: changes.delete.map(summarizeRecord),
     unchanged: changes.unchanged.map(summarizeRecord),
+    adopted: (changes.adopt ?? []).map((u) => summarizeRecord(u.after)),
     conflicts: changes.conflicts.map(summarizeConflict),
     servedByZoneGroup: [...servedByZoneGroup],
     skipped: skipped.map((s) => ({ fqdn: s.fqdn, reason: s.reason, detail: s.detail })),
@@ -291,6 +299,7 @@ export function mergeDnsReports(reports: readonly DnsReport[]): DnsReport {
     merged.updated.push(...r.updated);
     merged.deleted.push(...r.deleted);
     merged.unchanged.push(...r.unchanged);
+    merged.adopted?.push(...(r.adopted ?? []));
     merged.conflicts.push(...r.conflicts);
     merged.servedByZoneGroup.push(...r.servedByZoneGroup);
     merged.skipped.push(...r.skipped);
@@ -311,7 +320,7 @@ export function changesOf(report: RunReport): { decisions: number; records: numb
   const removed = (report.orphanedConnections ?? []).filter((o) => o.outcome === "removed" || o.outcome === "wouldRemove").length;
   return {
     decisions: report.decisions.filter(isCarriedOut).length + (report.omitted?.carriedOut ?? 0) + removed,
-    records: countOf(report, "created") + countOf(report, "updated") + countOf(report, "deleted"),
+    records: countOf(report, "created") + countOf(report, "updated") + countOf(report, "deleted") + countOf(report, "adopted"),
   };
 }
 

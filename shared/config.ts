@@ -27,6 +27,8 @@ export interface Config {
   recordTtl: number;
   /** When true, every run only plans: no connection or record set is changed. */
   dryRun: boolean;
+  /** When true, an unmarked record set that already holds exactly what the app would write is taken over (our marker added). */
+  adoptRecords: boolean;
   /** How many endpoints or DNS batches a sweep works on at once. */
   sweepConcurrency: number;
   /** Days a run's history and report are kept; the timer purges older ones. */
@@ -53,6 +55,7 @@ export const Settings = {
   sweepSchedule: "AUTOPILOT_SWEEP_SCHEDULE",
   recordTtl: "AUTOPILOT_RECORD_TTL",
   dryRun: "AUTOPILOT_DRY_RUN",
+  adoptRecords: "AUTOPILOT_ADOPT_RECORDS",
   sweepConcurrency: "AUTOPILOT_SWEEP_CONCURRENCY",
   runRetentionDays: "AUTOPILOT_RUN_RETENTION_DAYS",
   armEndpoint: "AUTOPILOT_ARM_ENDPOINT",
@@ -125,6 +128,7 @@ const settingsSchema = z.object({
   ),
   [Settings.recordTtl]: integer(1, 2_147_483_647, 10),
   [Settings.dryRun]: optionalText.pipe(boolean.default(false)),
+  [Settings.adoptRecords]: optionalText.pipe(boolean.default(false)),
   [Settings.sweepConcurrency]: integer(1, 64, 8),
   [Settings.runRetentionDays]: integer(1, 3650, 30),
   [Settings.armEndpoint]: optionalText.pipe(z.url({ protocol: /^https$/, error: "expected an https URL" }).default(PUBLIC_ARM)),
@@ -211,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sweepSchedule: s[Settings.sweepSchedule],
     recordTtl: s[Settings.recordTtl],
     dryRun: s[Settings.dryRun],
+    adoptRecords: s[Settings.adoptRecords],
     sweepConcurrency: s[Settings.sweepConcurrency],
     runRetentionDays: s[Settings.runRetentionDays],
     arm: {

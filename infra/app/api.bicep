@@ -47,6 +47,7 @@ param sweepConcurrency int
 param runRetentionDays int
 @description('Writes per subscription the app paces to: <bucket capacity>/<refill per second>, or off.')
 param armWritePacing string
+param adoptRecords bool
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -99,6 +100,7 @@ var autopilotSettings = union(
     AUTOPILOT_SWEEP_CONCURRENCY: string(sweepConcurrency)
     AUTOPILOT_RUN_RETENTION_DAYS: string(runRetentionDays)
     AUTOPILOT_ARM_WRITE_PACING: armWritePacing
+    AUTOPILOT_ADOPT_RECORDS: adoptRecords ? 'true' : 'false'
   },
   empty(policyPath) ? { AUTOPILOT_POLICY: policyText } : { AUTOPILOT_POLICY_PATH: policyPath }
 )

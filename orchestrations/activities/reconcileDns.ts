@@ -56,7 +56,7 @@ async function reconcileDns(input: ReconcileDnsInput, context?: InvocationContex
   const zonesToRead = endpoints.length < input.endpointIds.length ? zones : [...new Set(endpoints.flatMap((e) => e.links.flatMap((l) => zonesServing(resourceTypeOf(l.targetResourceId), zones))))];
   const current = (await Promise.all(zonesToRead.map((zone) => listRecordSets(clients, zone)))).flat();
   const records: DnsRecord[] = desired.flatMap((d) => d.records);
-  const changes = planChanges({ current, desired: records, ownerId: config.ownerId, endpointIds: input.endpointIds });
+  const changes = planChanges({ current, desired: records, ownerId: config.ownerId, endpointIds: input.endpointIds, adoptUnmarked: config.adoptRecords });
   const { dns, errors } = await applyPlan(clients, changes, { ownerId: config.ownerId, dryRun: input.dryRun, log: (m, resourceId) => context?.log(runLog(input.runId, resourceId, m)) });
   dns.skipped = desired.flatMap((d) => d.skipped.map(({ fqdn, reason, detail }) => ({ fqdn, reason, detail })));
   dns.servedByZoneGroup = desired.flatMap((d) => d.servedByZoneGroup);

@@ -9,7 +9,7 @@
 import type { InvocationContext } from "@azure/functions";
 import type { Decision } from "../../shared/domain";
 import { approveConnection, getConnection, rejectConnection } from "../../shared/azure/connections";
-import { isTransientArmError, PreconditionFailedError } from "../../shared/azure/errors";
+import { PreconditionFailedError } from "../../shared/azure/errors";
 import type { DecisionOutcome } from "../runReport";
 import { Activities } from "../names";
 import { defineActivity } from "../defineActivity";
@@ -37,28 +37,23 @@ async function setConnectionState(input: SetConnectionStateInput, context?: Invo
   const clients = getRuntime().clientsFor(input);
   const { connectionId, decision } = input;
   if (decision.action === "leavePending") return { outcome: "leftPending", detail: decision.reason };
+  const connection = await getConnection(clients, connectionId);
+  if (connection === undefined) return { outcome: "alreadyDecided", detail: "it no longer exists" };
+  if (connection.status !== "Pending") return { outcome: "alreadyDecided", detail: `it is already ${connection.status}; left as it is` };
+  const change = decision.action === "approve" ? approveConnection : rejectConnection;
   try {
-    const connection = await getConnection(clients, connectionId);
-    if (connection === undefined) return { outcome: "alreadyDecided", detail: `${connectionId} no longer exists` };
-    if (connection.status !== "Pending") return { outcome: "alreadyDecided", detail: `${connectionId} is already ${connection.status}; left as it is` };
-    const change = decision.action === "approve" ? approveConnection : rejectConnection;
-    try {
-      await change(clients, connectionId, decision.description, connection.etag !== undefined ? { ifMatch: connection.etag } : {});
-    } catch (error) {
-      if (!(error instanceof PreconditionFailedError)) throw error;
-      const now = await getConnection(clients, connectionId);
-      const detail = `${connectionId} changed between our read and our write (412 on If-Match: ${connection.etag}); it is now ${now?.status ?? "gone"}, left as it is`;
-      context?.warn(runLog(input.runId, connectionId, `skip ${shortConnectionName(connectionId)}: ${detail}`));
-      return { outcome: now?.status === "Pending" ? "contended" : "alreadyDecided", detail };
-    }
-    const outcome = decision.action === "approve" ? "approved" : "rejected";
-    context?.log(runLog(input.runId, connectionId, decisionLine(decision, connectionId, input.endpointId)));
-    return { outcome, detail: decision.description };
+    await change(clients, connectionId, decision.description, connection.etag !== undefined ? { ifMatch: connection.etag } : {});
   } catch (error) {
-    // Transient errors go back to the orchestrator's bounded retry; permanent ones are reported, not retried.
-    if (isTransientArmError(error)) throw error;
-    return { outcome: "failed", detail: error instanceof Error ? error.message : String(error) };
+    // Any other failure goes to defineActivity's wrapper: transient ones are retried, permanent ones end as "failed".
+    if (!(error instanceof PreconditionFailedError)) throw error;
+    const now = await getConnection(clients, connectionId);
+    const detail = `it changed between our read and our write (412 on If-Match: ${connection.etag}); it is now ${now?.status ?? "gone"}, left as it is`;
+    context?.warn(runLog(input.runId, connectionId, `skip ${shortConnectionName(connectionId)}: ${detail}`));
+    return { outcome: now?.status === "Pending" ? "contended" : "alreadyDecided", detail };
   }
+  const outcome = decision.action === "approve" ? "approved" : "rejected";
+  context?.log(runLog(input.runId, connectionId, decisionLine(decision, connectionId, input.endpointId)));
+  return { outcome, detail: decision.description };
 }
 
 export const setConnectionStateActivity = defineActivity<SetConnectionStateInput, SetConnectionStateResult>(Activities.setConnectionState, (input) => input.connectionId, setConnectionState);

@@ -7,6 +7,9 @@
  * - an update or delete first re-reads the record set and goes ahead only while it still carries our
  *   marker and the ETag that was planned on (ownership re-checked at apply, as external-dns's registry
  *   does), and is then sent with `If-Match: <that ETag>`.
+ * - an adoption (opt-in) re-reads the record set and goes ahead only while it still carries no marker and
+ *   the ETag that was planned on, and is then sent with `If-Match: <that ETag>`: it adds our marker to
+ *   content someone else wrote, never changing the addresses or target.
  * A 412, a changed ETag or a lost marker ends that change as `contended`, naming both versions. It is
  * never retried with a fresh ETag: runs are level-triggered, and the next event or sweep plans again
  * from what is there then. Every change is attempted; failures are thrown together at the end.
@@ -16,17 +19,22 @@ import { mapLimit } from "../mapLimit";
 import type { DnsRecord } from "../domain";
 import { sameRecord } from "../dns/plan";
 import type { DnsChanges } from "../dns/plan";
-import { isOwnedBy, ownerOf } from "../dns/ownership";
+import { isOwnedBy, isUnmarkedRecord, ownerOf } from "../dns/ownership";
 import type { ArmClients } from "./clients";
 import { PreconditionFailedError } from "./errors";
 import { deleteRecordSet, getRecordSet, upsertARecord, upsertCNAMERecord } from "./privateDns";
 
 /** One record set change: `before` is the record set as read (with its ETag), `after` what we want. */
-export type RecordChange = { kind: "create"; after: DnsRecord } | { kind: "update"; before: DnsRecord; after: DnsRecord } | { kind: "delete"; before: DnsRecord };
+export type RecordChange =
+  | { kind: "create"; after: DnsRecord }
+  | { kind: "update"; before: DnsRecord; after: DnsRecord }
+  /** Our marker added to an unmarked record set that already holds what we would write. */
+  | { kind: "adopt"; before: DnsRecord; after: DnsRecord }
+  | { kind: "delete"; before: DnsRecord };
 
 /** What became of one change. */
 export type RecordOutcome =
-  | { status: "created" | "updated"; change: RecordChange; written: DnsRecord }
+  | { status: "created" | "updated" | "adopted"; change: RecordChange; written: DnsRecord }
   | { status: "deleted"; change: RecordChange }
   /** Someone else changed, made or removed the record set after our read; left as they have it. */
   | { status: "contended"; change: RecordChange; detail: string; current?: DnsRecord }
@@ -52,11 +60,12 @@ export class ApplyRecordChangesError extends AggregateError {
   }
 }
 
-/** A plan's changes in the order they are applied: deletes (so a name can switch between A and CNAME), updates, creates. */
-export function recordChangesOf(changes: Pick<DnsChanges, "create" | "update" | "delete">): RecordChange[] {
+/** A plan's changes in the order they are applied: deletes (so a name can switch between A and CNAME), updates, adoptions, creates. */
+export function recordChangesOf(changes: Pick<DnsChanges, "create" | "update" | "delete" | "adopt">): RecordChange[] {
   return [
     ...changes.delete.map((before): RecordChange => ({ kind: "delete", before })),
     ...changes.update.map(({ before, after }): RecordChange => ({ kind: "update", before, after })),
+    ...(changes.adopt ?? []).map(({ before, after }): RecordChange => ({ kind: "adopt", before, after })),
     ...changes.create.map((after): RecordChange => ({ kind: "create", after })),
   ];
 }
@@ -78,13 +87,13 @@ function describeVersion(record: DnsRecord): string {
 }
 
 /**
- * Applies the changes in three phases (deletes, updates, creates), each change conditionally, and
+ * Applies the changes in phases (deletes, updates, adoptions, creates), each change conditionally, and
  * returns one outcome per change in the order given. Throws an `ApplyRecordChangesError` (with every
  * outcome) when any change failed; contended changes are outcomes, not failures.
  */
 export async function applyRecordChanges(clients: ArmClients, changes: readonly RecordChange[], options: ApplyRecordChangesOptions): Promise<RecordOutcome[]> {
   const outcomes = new Map<RecordChange, RecordOutcome>();
-  for (const kind of ["delete", "update", "create"] as const) {
+  for (const kind of ["delete", "update", "adopt", "create"] as const) {
     await mapLimit(
       changes.filter((c) => c.kind === kind),
       options.concurrency ?? 4,
@@ -120,14 +129,17 @@ async function applyOne(clients: ArmClients, change: RecordChange, ownerId: stri
   // Ownership and version, re-checked at apply: the plan was made from an earlier read.
   const current = await getRecordSet(clients, { id: before.zoneId, name: before.zone }, before.type, before.name);
   if (current === undefined) return contendedWith(change, undefined, "someone else deleted it after our read");
-  if (!isOwnedBy(current, ownerId)) return contendedWith(change, current, "it no longer carries our marker");
+  if (change.kind === "adopt" ? !isUnmarkedRecord(current) : !isOwnedBy(current, ownerId)) {
+    return contendedWith(change, current, change.kind === "adopt" ? "it carries a marker now" : "it no longer carries our marker");
+  }
   if (current.etag !== before.etag) return contendedWith(change, current, "someone else changed it after our read");
   try {
     if (change.kind === "delete") {
       await deleteRecordSet(clients, before, { ifMatch: before.etag });
       return { status: "deleted", change };
     }
-    return { status: "updated", change, written: await upsert(clients, change.after, { ifMatch: before.etag }) };
+    const written = await upsert(clients, change.after, { ifMatch: before.etag });
+    return { status: change.kind === "adopt" ? "adopted" : "updated", change, written };
   } catch (error) {
     if (!(error instanceof PreconditionFailedError)) throw error;
     return contended(clients, change, `someone else changed it between our check and our write (412 on If-Match: ${before.etag})`);
@@ -148,7 +160,9 @@ async function contended(clients: ArmClients, change: RecordChange, why: string)
 function contendedWith(change: RecordChange, current: DnsRecord | undefined, why: string): RecordOutcome {
   const record = recordOf(change);
   const ours =
-    change.kind === "create" ? `ours: ${describeVersion(change.after)}` : `ours as read: ${describeVersion(change.before)}${change.kind === "update" ? `, to become ${valueOf(change.after)}` : ""}`;
+    change.kind === "create" ? `ours: ${describeVersion(change.after)}`
+    : change.kind === "adopt" ? `to adopt as read: ${describeVersion(change.before)}`
+    : `ours as read: ${describeVersion(change.before)}${change.kind === "update" ? `, to become ${valueOf(change.after)}` : ""}`;
   const same = current !== undefined && change.kind !== "delete" && sameRecord(current, change.after) ? ", already what we wanted" : "";
   const theirs = current === undefined ? "theirs: none (the record set is gone)" : `theirs: ${describeVersion(current)}${same}`;
   return {

@@ -129,9 +129,9 @@ export function desiredRecords(endpoint: PrivateEndpoint, zonesInUse: readonly Z
   };
 
   const approved = endpoint.links.filter((l) => l.status === "Approved");
-  if (approved.length === 0) return skipAll("notApproved", `no connection of ${endpoint.id} is Approved`);
+  if (approved.length === 0) return skipAll("notApproved", `no connection of endpoint ${endpoint.name} is Approved`);
   if (endpoint.provisioningState.toLowerCase() !== "succeeded") {
-    return skipAll("notProvisioned", `${endpoint.id} is ${endpoint.provisioningState}, not Succeeded`);
+    return skipAll("notProvisioned", `endpoint ${endpoint.name} is ${endpoint.provisioningState}, not Succeeded`);
   }
 
   // One FQDN may be listed once per IP configuration: merge its addresses.

@@ -63,6 +63,11 @@ export function isManagedRecord(record: WithMetadata): boolean {
   return metadataValue(record, MetadataKeys.managedBy) === MANAGED_BY;
 }
 
+/** True when the record set carries no marker at all: not ours, not another deployment's, not a DNS zone group's. */
+export function isUnmarkedRecord(record: WithMetadata): boolean {
+  return !isManagedRecord(record) && !isZoneGroupRecord(record);
+}
+
 /** The owner id on a record set carrying this app's marker, or `undefined`. */
 export function ownerOf(record: WithMetadata): string | undefined {
   return isManagedRecord(record) ? metadataValue(record, MetadataKeys.owner) : undefined;

@@ -21,11 +21,14 @@
  * "update" covers a changed TTL, address set, CNAME target or endpoint; with a different record type it
  * is delete + create. As in external-dns, the plan is first computed without regard to ownership and
  * then filtered: every update or delete of a record that is not ours, and every create at a name that
- * holds a record that is not ours, becomes a conflict or is dropped. Only owned records are ever changed.
+ * holds a record that is not ours, becomes a conflict or is dropped. Only owned records are ever changed,
+ * with one opt-in exception (`adoptUnmarked`): a record set without any marker that already holds exactly
+ * what we would write (same type and addresses, or same CNAME target) is adopted, that is our marker
+ * (and our TTL) is added to it, with `If-Match` on the ETag it was read with. Anything else stays a conflict.
  */
 
 import type { DnsRecord } from "../domain";
-import { endpointOf, isManagedRecord, isOwnedBy, isOwnershipKey, isZoneGroupRecord } from "./ownership";
+import { endpointOf, isManagedRecord, isOwnedBy, isOwnershipKey, isUnmarkedRecord, isZoneGroupRecord } from "./ownership";
 
 export interface PlanChangesInput {
   /** Every A and CNAME record set read in the zones in use, ours and foreign. */
@@ -39,6 +42,11 @@ export interface PlanChangesInput {
    * record not desired.
    */
   endpointIds?: readonly string[];
+  /**
+   * Adopt unmarked record sets whose content equals the desired record's (`AUTOPILOT_ADOPT_RECORDS`);
+   * off by default, when they are conflicts (`unmarked`). Zone groups' and other owners' records never are.
+   */
+  adoptUnmarked?: boolean;
 }
 
 export interface DnsUpdate {
@@ -79,6 +87,11 @@ export interface DnsChanges {
   conflicts: Conflict[];
   /** Owned record sets that already match. */
   unchanged: DnsRecord[];
+  /**
+   * Unmarked record sets taken over (`adoptUnmarked`): `before` as read (its ETag for `If-Match`), `after`
+   * the same content with our marker and TTL. Set by `planChanges`; absent in plans built by hand.
+   */
+  adopt?: DnsUpdate[];
 }
 
 function nameKey(r: DnsRecord): string {
@@ -91,6 +104,14 @@ function recordKey(r: DnsRecord): string {
 
 function describe(r: DnsRecord): string {
   return `${r.type} ${r.name}.${r.zone}`;
+}
+
+/**
+ * An endpoint by its own name (the id's last segment), as details say it: the full id is in the
+ * conflict's records (`record`, `current`), which reports carry, so log lines stay short.
+ */
+function endpointName(endpointId: string | undefined): string {
+  return endpointId === undefined ? "(none)" : endpointId.slice(endpointId.lastIndexOf("/") + 1) || endpointId;
 }
 
 function normalizeCname(cname: string | undefined): string {
@@ -122,6 +143,14 @@ function sameContent(a: DnsRecord, b: DnsRecord): boolean {
 /** True when `current` already is what `desired` asks for (extra metadata entries are not compared). */
 export function sameRecord(current: DnsRecord, desired: DnsRecord): boolean {
   return current.ttl === desired.ttl && sameOwnership(current, desired) && sameContent(current, desired);
+}
+
+/**
+ * True when `current` may be adopted for `desired`: it carries no marker at all (not ours, not another
+ * deployment's, not a zone group's) and holds exactly what we would write. The TTL may differ.
+ */
+export function isAdoptable(current: DnsRecord, desired: DnsRecord): boolean {
+  return isUnmarkedRecord(current) && sameContent(current, desired);
 }
 
 /**
@@ -201,7 +230,7 @@ function planName(current: readonly DnsRecord[], claims: readonly DnsRecord[], i
       winner = held;
     } else if (holder !== undefined && !inScope(holder)) {
       for (const c of sorted) {
-        plan.conflicts.push({ record: c, reason: "heldOutsideRun", detail: `${describe(c)} is held by endpoint ${holder}, which this run does not cover`, current: current[0] });
+        plan.conflicts.push({ record: c, reason: "heldOutsideRun", detail: `held by endpoint ${endpointName(holder)}, which this run does not cover`, current: current[0] });
       }
     } else {
       winner = sorted[0];
@@ -210,9 +239,11 @@ function planName(current: readonly DnsRecord[], claims: readonly DnsRecord[], i
   if (winner !== undefined) {
     const winnerEndpoint = endpointOf(winner);
     const reason: ConflictReason = winnerEndpoint === holder ? "heldByEndpoint" : "claimedByLowerEndpoint";
+    // The winner's own record set, where it already holds the name: reports name the holder from it.
+    const held = current.find((r) => endpointOf(r) === winnerEndpoint);
     for (const c of sorted) {
       if (c === winner) continue;
-      plan.conflicts.push({ record: c, reason, detail: `${describe(c)} for endpoint ${endpointOf(c)} is taken by endpoint ${winnerEndpoint}` });
+      plan.conflicts.push({ record: c, reason, detail: `taken by endpoint ${endpointName(winnerEndpoint)}`, ...(held !== undefined ? { current: held } : {}) });
     }
   }
   for (const r of current) {
@@ -231,19 +262,21 @@ function foreignReason(r: DnsRecord): ConflictReason {
   return isManagedRecord(r) ? "otherOwner" : "unmarked";
 }
 
-function foreignDetail(desired: DnsRecord, holder: DnsRecord): string {
+function foreignDetail(holder: DnsRecord): string {
   const what = { zoneGroup: "a DNS zone group's record", otherOwner: "another deployment's record", unmarked: "a record without our marker" }[foreignReason(holder) as "zoneGroup" | "otherOwner" | "unmarked"];
-  return `${describe(desired)} is blocked by ${what} (${describe(holder)}); it is left alone`;
+  const value = holder.type === "CNAME" ? (holder.cname ?? "") : holder.ipv4Addresses.join(",");
+  return `held by ${what} (${holder.type} ${value}); left alone`;
 }
 
 /** Ownership filtering, last: nothing that is not ours is changed, and claims on its names become conflicts. */
-function filterByOwnership(raw: NamePlan, current: readonly DnsRecord[], ownerId: string): DnsChanges {
+function filterByOwnership(raw: NamePlan, current: readonly DnsRecord[], ownerId: string, adoptUnmarked: boolean): DnsChanges {
   const foreignByName = new Map<string, DnsRecord>();
   for (const r of current) if (!isOwnedBy(r, ownerId) && !foreignByName.has(nameKey(r))) foreignByName.set(nameKey(r), r);
   const blockedBy = (r: DnsRecord) => foreignByName.get(nameKey(r));
-  const changes: DnsChanges = { create: [], update: [], delete: [], conflicts: [], unchanged: [] };
+  const changes: Required<DnsChanges> = { create: [], update: [], delete: [], conflicts: [], unchanged: [], adopt: [] };
+  const adopted = new Set<string>();
   const conflict = (record: DnsRecord, holder: DnsRecord) =>
-    changes.conflicts.push({ record, reason: foreignReason(holder), detail: foreignDetail(record, holder), current: holder });
+    changes.conflicts.push({ record, reason: foreignReason(holder), detail: foreignDetail(holder), current: holder });
 
   for (const r of raw.create) {
     const holder = blockedBy(r);
@@ -251,8 +284,14 @@ function filterByOwnership(raw: NamePlan, current: readonly DnsRecord[], ownerId
     else conflict(r, holder);
   }
   for (const u of raw.update) {
-    if (isOwnedBy(u.before, ownerId)) changes.update.push({ before: u.before, after: u.after });
-    else conflict(u.desired, u.before);
+    if (isOwnedBy(u.before, ownerId)) {
+      changes.update.push({ before: u.before, after: u.after });
+    } else if (adoptUnmarked && isAdoptable(u.before, u.desired)) {
+      changes.adopt.push({ before: u.before, after: u.after });
+      adopted.add(nameKey(u.before));
+    } else {
+      conflict(u.desired, u.before);
+    }
   }
   for (const u of raw.unchanged) {
     if (isOwnedBy(u.before, ownerId)) changes.unchanged.push(u.before);
@@ -261,7 +300,8 @@ function filterByOwnership(raw: NamePlan, current: readonly DnsRecord[], ownerId
   changes.delete = raw.delete.filter((r) => isOwnedBy(r, ownerId));
   for (const c of raw.conflicts) {
     const holder = blockedBy(c.record);
-    if (holder === undefined) changes.conflicts.push(c);
+    // At an adopted name the endpoint that adopts it holds it, as if it had written the record.
+    if (holder === undefined || adopted.has(nameKey(c.record))) changes.conflicts.push(c);
     else conflict(c.record, holder);
   }
   return changes;
@@ -291,13 +331,14 @@ export function planChanges(input: PlanChangesInput): DnsChanges {
     for (const name of current.keys()) planName(current.get(name) ?? [], desired.get(name) ?? [], inScope, raw);
     for (const name of desired.keys()) if (!current.has(name)) planName([], desired.get(name) ?? [], inScope, raw);
   }
-  return sorted(filterByOwnership(raw, input.current, input.ownerId));
+  return sorted(filterByOwnership(raw, input.current, input.ownerId, input.adoptUnmarked === true));
 }
 
 /** Each list in the order a person reads it: by zone, name and type (conflicts then by endpoint). */
-function sorted(changes: DnsChanges): DnsChanges {
+function sorted<C extends DnsChanges>(changes: C): C {
   changes.create.sort(byKey(recordKey));
   changes.update.sort(byKey((u) => recordKey(u.before)));
+  changes.adopt?.sort(byKey((u) => recordKey(u.before)));
   changes.delete.sort(byKey(recordKey));
   changes.unchanged.sort(byKey(recordKey));
   changes.conflicts.sort(byKey((c) => `${recordKey(c.record)}|${endpointOf(c.record)}`));
@@ -315,6 +356,7 @@ export function mergeChanges(plans: readonly DnsChanges[]): DnsChanges {
     delete: plans.flatMap((p) => p.delete),
     conflicts: plans.flatMap((p) => p.conflicts),
     unchanged: plans.flatMap((p) => p.unchanged),
+    adopt: plans.flatMap((p) => p.adopt ?? []),
   });
 }
 
@@ -325,19 +367,27 @@ export function mergeChanges(plans: readonly DnsChanges[]): DnsChanges {
 export function withoutEndpoints(changes: DnsChanges, endpointIds: ReadonlySet<string>): DnsChanges {
   if (endpointIds.size === 0) return changes;
   const keep = (r: DnsRecord) => !endpointIds.has(endpointOf(r) ?? "");
-  return { ...changes, create: changes.create.filter(keep), update: changes.update.filter((u) => keep(u.after) && keep(u.before)), delete: changes.delete.filter(keep) };
+  return {
+    ...changes,
+    create: changes.create.filter(keep),
+    update: changes.update.filter((u) => keep(u.after) && keep(u.before)),
+    delete: changes.delete.filter(keep),
+    adopt: (changes.adopt ?? []).filter((u) => keep(u.after)),
+  };
 }
 
 /**
- * The first `limit` changes in apply order (deletes, then updates, then creates), and how many are left
+ * The first `limit` changes in apply order (deletes, updates, adoptions, creates), and how many are left
  * for a later round: so one round's writes fit in one activity's time at ARM's write rate.
  */
 export function firstChanges(changes: DnsChanges, limit: number): { changes: DnsChanges; remaining: number } {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a whole number of at least 1, got ${limit}`);
-  const total = changes.delete.length + changes.update.length + changes.create.length;
+  const adopt = changes.adopt ?? [];
+  const total = changes.delete.length + changes.update.length + adopt.length + changes.create.length;
   if (total <= limit) return { changes, remaining: 0 };
   const deletes = changes.delete.slice(0, limit);
   const updates = changes.update.slice(0, limit - deletes.length);
-  const creates = changes.create.slice(0, limit - deletes.length - updates.length);
-  return { changes: { ...changes, delete: deletes, update: updates, create: creates }, remaining: total - limit };
+  const adoptions = adopt.slice(0, limit - deletes.length - updates.length);
+  const creates = changes.create.slice(0, limit - deletes.length - updates.length - adoptions.length);
+  return { changes: { ...changes, delete: deletes, update: updates, adopt: adoptions, create: creates }, remaining: total - limit };
 }

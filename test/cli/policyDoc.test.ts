@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../../cli/main";
 import { KNOWN_RESOURCE_TYPES, knownGroupIds, loadPolicy, ORPHANED_CONNECTION_ACTIONS } from "../../shared/policy";
 import { LINK_PROVIDERS } from "../../shared/azure/providers";
+import { withProviderTable } from "../../scripts/writeProviderDocs";
 
 const ROOT = resolve(__dirname, "..", "..");
 
@@ -26,15 +27,26 @@ async function cli(...argv: string[]): Promise<{ code: number; text: string }> {
 }
 
 describe("docs/policy.md says what the code does", () => {
-  it("lists the known resource types, the group ids the loader accepts, and which types run end to end (the provider registry)", async () => {
-    const table = /<!-- known-types:start -->\n([^]*?)<!-- known-types:end -->/.exec(await doc())?.[1] ?? "";
+  it("lists the known resource types as the provider registry and the zone table say (run `npm run docs:types` and commit)", async () => {
+    const text = await doc();
+    expect(text).toBe(withProviderTable(text));
+  });
+
+  it("lists every known type with the group ids the loader accepts and whether it runs end to end", async () => {
+    const table = /<!-- known-types:start[^\n]*\n([^]*?)<!-- known-types:end -->/.exec(await doc())?.[1] ?? "";
     const rows = table
       .split("\n")
       .slice(2)
       .filter((row) => row.startsWith("|"))
       .map((row) => row.split("|").slice(1, -1).map((cell) => cell.trim()));
-    const documented = rows.map(([type, groups, emulated]) => [type?.replace(/`/g, ""), (groups ?? "").replace(/`/g, "").split(", "), emulated?.startsWith("yes")]);
-    expect(documented).toEqual(KNOWN_RESOURCE_TYPES.map((type) => [type, knownGroupIds(type), LINK_PROVIDERS.find((p) => p.resourceType === type)?.emulated]));
+    const groupIdsOf = (cell = "") => cell.split("<br>").flatMap((line) => (line.split(": ")[0] ?? "").split(", ").map((g) => g.replace(/`/g, "")));
+    const documented = rows.map(([type, apiVersion, , zones, emulated]) => [type?.replace(/`/g, ""), apiVersion?.replace(/`/g, ""), groupIdsOf(zones), emulated?.startsWith("yes")]);
+    expect(documented).toEqual(
+      KNOWN_RESOURCE_TYPES.map((type) => {
+        const provider = LINK_PROVIDERS.find((p) => p.resourceType === type);
+        return [type, provider?.apiVersion, knownGroupIds(type), provider?.emulated];
+      }),
+    );
   });
 
   it("documents orphanedConnections with the values and the default the loader takes", async () => {

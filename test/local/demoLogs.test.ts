@@ -49,6 +49,11 @@ describe("npm start's demo, piped to a file", () => {
     }
   });
 
+  it("names endpoints and resources by short name in a line's text; full ids only in its trailing run= resource= part", () => {
+    const texts = entries.map((e) => parseRunLog(e.message)?.text ?? e.message);
+    expect(texts.filter((t) => /\/subscriptions\//i.test(t))).toEqual([]);
+  });
+
   it("writes one INFO line per change: each approval and each record create, update and delete once", () => {
     // Evaluations before an approval are debug lines; what a person sees at INFO is each change once.
     const info = entries.filter((e) => e.level === "information").map((e) => parseRunLog(e.message)?.text ?? "").filter((t) => /^(approve|reject|create|update|delete) /.test(t));

@@ -42,17 +42,17 @@ function documentedSample(): string {
 }
 
 describe("orphaned connections in run reports", () => {
-  it("are listed in the text report as docs/operations.md shows, and counted at the end of the summary line", () => {
+  it("are listed in the text report as docs/operations.md shows, and counted in the summary line before its conflicts and errors (whose end the alerts read)", () => {
     const text = formatRunReport(sweepWith([GONE, UNKNOWN]));
     expect(text).toContain(`\n${documentedSample()}`);
-    expect(text.split("\n")[0]).toMatch(/; 0 errors; 2 orphaned connections \(2 reported\)$/);
+    expect(text.split("\n")[0]).toMatch(/; 2 orphaned connections \(2 reported\); 0 conflicts; 0 errors$/);
     expect(text).toContain("needs a person: nothing");
   });
 
   it("read 'would remove' in a dry run and 'removed' in a live one; a failed removal needs a person", () => {
     expect(formatRunReport(sweepWith([{ ...GONE, outcome: "wouldRemove" }], true))).toMatch(/\n {2}would remove +batchprod\/pe-batch-old\.5f2e {2}from pe-batch-old \(endpointGone\): /);
     const live = formatRunReport(sweepWith([{ ...GONE, outcome: "removed" }, { ...GONE, connectionId: `${GONE.connectionId}x`, outcome: "failed", error: "denied (403)" }]));
-    expect(live.split("\n")[0]).toMatch(/; 2 orphaned connections \(1 removed, 1 failed\)$/);
+    expect(live.split("\n")[0]).toMatch(/; 2 orphaned connections \(1 removed, 1 failed\); 0 conflicts; 0 errors$/);
     expect(live).toContain("needs a person (1):\n  fail remove batchprod/pe-batch-old.5f2ex  from pe-batch-old (endpointGone): its private endpoint is gone (a GET of it answered 404) (denied (403))\n");
     expect(live).toContain("orphaned connections (1):\n  removed   batchprod/pe-batch-old.5f2e  from pe-batch-old (endpointGone)");
   });

@@ -30,6 +30,7 @@ describe("docs/operations.md's log queries read the lines the app writes", () =>
   it("the record changes query names the change, type, FQDN and value", () => {
     const parse = (text: string) => applyParses(statement("| parse text with change "), { text });
     expect(parse(recordLine("create", RECORD))).toMatchObject({ change: "create", type: "A", fqdn: "batchprod.eastus.privatelink.batch.azure.com", value: "10.0.0.4" });
+    expect(parse(recordLine("adopt", RECORD))).toMatchObject({ change: "adopt", type: "A", fqdn: "batchprod.eastus.privatelink.batch.azure.com", value: "10.0.0.4" });
     expect(parse(conflictLine(RECORD, "heldByEndpoint", "held by pe-other"))).toMatchObject({ change: "conflict", type: "A", value: "10.0.0.4" });
   });
 });

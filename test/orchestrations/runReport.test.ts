@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boundedReport, currentShapeOf, dnsReportOf, emptyDnsReport, mergeDnsReports, newRunReport, runErrorsOf, summarizeRunReport } from "../../orchestrations/runReport";
+import { boundedReport, changesOf, countOf, currentShapeOf, dnsReportOf, emptyDnsReport, mergeDnsReports, newRunReport, runErrorsOf, summarizeRunReport } from "../../orchestrations/runReport";
 import { ArmRequestError } from "../../shared/azure/errors";
 import type { RunReport } from "../../orchestrations/runReport";
 import { dnsRecord } from "../shared/dns/helpers";
@@ -64,7 +64,7 @@ describe("run reports", () => {
     // The fields docs/operations.md "Reading run reports" lists; every list an array.
     expect(Object.keys(fresh).sort()).toEqual(["decisions", "dns", "dryRun", "errors", "finishedAt", "kind", "notes", "rounds", "schemaVersion", "startedAt", "target"]);
     expect(Object.entries(fresh.dns).filter(([, v]) => !Array.isArray(v))).toEqual([]);
-    expect(Object.keys(fresh.dns).sort()).toEqual(["conflicts", "created", "deleted", "servedByZoneGroup", "skipped", "unchanged", "updated"]);
+    expect(Object.keys(fresh.dns).sort()).toEqual(["adopted", "conflicts", "created", "deleted", "servedByZoneGroup", "skipped", "unchanged", "updated"]);
     const same = dnsRecord("privatelink.batch.azure.com", "same", { endpoint: "pe-batch" });
     const dns = dnsReportOf({ create: [], update: [], delete: [], unchanged: [same, same, same], conflicts: [] });
     expect(dns.unchanged[0]).toEqual({ zone: "privatelink.batch.azure.com", name: "same", type: "A", value: same.ipv4Addresses.join(","), endpointId: same.metadata["endpointId"] });
@@ -73,6 +73,17 @@ describe("run reports", () => {
     expect(bounded.dns.unchanged).toHaveLength(2);
     expect(bounded.omitted).toEqual({ unchanged: 1 });
     expect(summarizeRunReport(bounded)).toContain("; 3 unchanged;");
+  });
+
+  it("list adopted records, count them as record changes, bound them like the other lists, and read older reports without them", () => {
+    const adopted = dnsRecord("privatelink.blob.core.windows.net", "stdata", { endpoint: "pe-blob" });
+    const dns = dnsReportOf({ create: [], update: [], delete: [], unchanged: [], conflicts: [], adopt: [1, 2, 3].map(() => ({ before: foreign, after: adopted })) });
+    expect(dns.adopted?.[0]).toMatchObject({ name: "stdata", endpointId: adopted.metadata["endpointId"] });
+    expect(changesOf(report({ decisions: [], dns })).records).toBe(3);
+    const bounded = boundedReport(report({ dns }), 2);
+    expect([bounded.dns.adopted?.length, bounded.omitted?.adopted, countOf(bounded, "adopted")]).toEqual([2, 1, 3]);
+    const older = { ...report(), dns: { ...report().dns, adopted: undefined } } as unknown as RunReport;
+    expect([countOf(older, "adopted"), changesOf(older).records]).toEqual([0, 1]);
   });
 
   it("read a report from before schemaVersion 1, which counted unchanged records in a number, in the current shape", () => {

@@ -71,23 +71,35 @@ describe("setConnectionState (activity) against the emulator", () => {
     const id = pendingConnection("pe-batch-raced", BATCH, "batchAccount");
     const [result] = await Promise.all([setConnectionState({ runId: "run-2", connectionId: id, endpointId: endpointId("pe-batch-raced"), decision: APPROVE, dryRun: false }), decideMeanwhile(id, "PATCH")]);
 
-    expect(result).toEqual({ outcome: "alreadyDecided", detail: expect.stringMatching(/changed between our read and our write \(412 on If-Match: \S+\); it is now Rejected, left as it is$/) });
+    expect(result).toEqual({ outcome: "alreadyDecided", detail: expect.stringMatching(/^it changed between our read and our write \(412 on If-Match: \S+\); it is now Rejected, left as it is$/) });
     expect(emulator.control.snapshot().connections.find((c) => c.id === id)?.state).toMatchObject({ status: "Rejected", description: "rejected by a person" });
   });
 
   it("re-reads first where the provider gives no ETag (Storage): a connection already decided is left alone", async () => {
     const id = pendingConnection("pe-file-decided", STORAGE, "file");
     emulator.control.setConnectionState(id, "Rejected", "rejected by a person");
-    await expect(setConnectionState({ runId: "run-3", connectionId: id, endpointId: endpointId("pe-file-decided"), decision: APPROVE, dryRun: false })).resolves.toEqual({ outcome: "alreadyDecided", detail: `${id} is already Rejected; left as it is` });
+    await expect(setConnectionState({ runId: "run-3", connectionId: id, endpointId: endpointId("pe-file-decided"), decision: APPROVE, dryRun: false })).resolves.toEqual({ outcome: "alreadyDecided", detail: "it is already Rejected; left as it is" });
     expect(emulator.control.snapshot().connections.find((c) => c.id === id)?.state.status).toBe("Rejected");
   });
 
-  it("writes nothing in a dry run: the clients refuse, and the outcome says why", async () => {
+  it("writes nothing in a dry run: the clients refuse, and the wrapper returns that permanent failure with its message", async () => {
     const id = pendingConnection("pe-batch-dry", BATCH, "batchAccount");
     emulator.control.resetCounters();
-    const result = await setConnectionState({ runId: "run-4", connectionId: id, endpointId: endpointId("pe-batch-dry"), decision: APPROVE, dryRun: true });
-    expect(result).toEqual({ outcome: "failed", detail: expect.stringMatching(/^dry run: refused PATCH https:\/\/\S+; a dry run never writes to ARM$/) });
+    const result = await setConnectionStateActivity.invoke({ runId: "run-4", connectionId: id, endpointId: endpointId("pe-batch-dry"), decision: APPROVE, dryRun: true });
+    expect(result).toEqual({ failed: [expect.objectContaining({ target: id, message: expect.stringMatching(/^dry run: refused PATCH https:\/\/\S+; a dry run never writes to ARM$/) })] });
     expect(Object.keys(emulator.control.counters().operations).filter((op) => !op.startsWith("GET "))).toEqual([]);
+    expect(emulator.control.snapshot().connections.find((c) => c.id === id)?.state.status).toBe("Pending");
+  });
+
+  it("throws a transient failure (throttled) through the wrapper, so Durable retries it", async () => {
+    const id = pendingConnection("pe-batch-throttled", BATCH, "batchAccount");
+    // A Retry-After longer than the SDK waits out: the call fails at once with the 429.
+    emulator.control.injectFault({ method: "PATCH", path: "/privateEndpointConnections/", probability: 1, action: { type: "throttle", retryAfterSeconds: 3600 } });
+    try {
+      await expect(setConnectionStateActivity.invoke({ runId: "run-5", connectionId: id, endpointId: endpointId("pe-batch-throttled"), decision: APPROVE, dryRun: false })).rejects.toMatchObject({ statusCode: 429 });
+    } finally {
+      emulator.control.clearFaults();
+    }
     expect(emulator.control.snapshot().connections.find((c) => c.id === id)?.state.status).toBe("Pending");
   });
 });

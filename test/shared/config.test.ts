@@ -31,6 +31,7 @@ describe("loadConfig", () => {
       sweepSchedule: DEFAULT_SWEEP_SCHEDULE,
       recordTtl: 10,
       dryRun: false,
+      adoptRecords: false,
       sweepConcurrency: 8,
       runRetentionDays: 30,
       arm: { endpoint: "https://management.azure.com", writePacing: { capacity: 200, refillPerSecond: 10 } },
@@ -45,6 +46,7 @@ describe("loadConfig", () => {
       AUTOPILOT_SWEEP_SCHEDULE: "0 0 * * * *",
       AUTOPILOT_RECORD_TTL: "300",
       AUTOPILOT_DRY_RUN: "true",
+      AUTOPILOT_ADOPT_RECORDS: "true",
       AUTOPILOT_SWEEP_CONCURRENCY: "4",
       AUTOPILOT_ARM_ENDPOINT: "https://127.0.0.1:8443/",
       AUTOPILOT_ARM_CA_FILE: "/tmp/ca.pem",
@@ -52,7 +54,7 @@ describe("loadConfig", () => {
       AUTOPILOT_ARM_WRITE_PACING: "OFF",
     });
     expect(config.policy).toEqual({ text: "defaultAction: reject" });
-    expect(config).toMatchObject({ sweepSchedule: "0 0 * * * *", recordTtl: 300, dryRun: true, sweepConcurrency: 4 });
+    expect(config).toMatchObject({ sweepSchedule: "0 0 * * * *", recordTtl: 300, dryRun: true, adoptRecords: true, sweepConcurrency: 4 });
     expect(config.arm).toEqual({ endpoint: "https://127.0.0.1:8443", caFile: "/tmp/ca.pem", staticToken: "emulator", writePacing: false });
   });
 

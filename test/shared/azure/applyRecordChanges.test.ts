@@ -118,6 +118,62 @@ describe("applyRecordChanges: the one DNS writer", () => {
     expect([await contentOf(fx, "lost-a"), await contentOf(fx, "lost-b")]).toEqual(["10.0.0.1 (unmarked)", "10.0.0.2 (unmarked)"]);
   });
 
+  /** Writes a record set without any marker (hand-made) and returns it as a run would read it. */
+  async function handmade(name: string, ip: string, metadata: Record<string, string> = {}): Promise<DnsRecord> {
+    fx.emulator.control.putRecordSet({ zoneId: blob.id, type: "A", name, ttl: 3600, ipv4Addresses: [ip], metadata });
+    return (await getRecordSet(fx.clients, blob, "A", name)) as DnsRecord;
+  }
+
+  it("adopts an unmarked record set with If-Match on the ETag it read: our marker and TTL added, the addresses as they were", async () => {
+    const read = await handmade("adopt-me", "10.0.0.4", { team: "network" });
+    fx.emulator.control.resetCounters();
+    const after = { ...desired("adopt-me", "10.0.0.4"), metadata: { team: "network", ...OURS } };
+    const [outcome] = await applyRecordChanges(fx.clients, [{ kind: "adopt", before: read, after }], { ownerId: OWNER });
+
+    expect(outcome).toMatchObject({ status: "adopted", written: { ipv4Addresses: ["10.0.0.4"], ttl: 10 } });
+    const now = await getRecordSet(fx.clients, blob, "A", "adopt-me");
+    expect(now).toMatchObject({ ipv4Addresses: ["10.0.0.4"], ttl: 10, metadata: { team: "network", ...OURS } });
+    expect(now?.etag).not.toBe(read.etag);
+    expect(Object.keys(fx.emulator.control.counters().operations).filter((op) => !op.startsWith("GET "))).toHaveLength(1);
+  });
+
+  it("ends an adoption as contended on a 412 (the record set changed between our check and our write), leaving their version", async () => {
+    const read = await handmade("adopt-raced", "10.0.0.4");
+    fx.emulator.control.injectFault({ method: "PUT", path: "/A/adopt-raced$", sequence: [{ type: "latency", ms: 300 }] });
+    fx.emulator.control.resetCounters();
+    const adopting = applyRecordChanges(fx.clients, [{ kind: "adopt", before: read, after: desired("adopt-raced", "10.0.0.4") }], { ownerId: OWNER });
+    await expect.poll(() => Object.keys(fx.emulator.control.counters().operations).some((op) => op.startsWith("PUT ")), { timeout: 2_000, interval: 5 }).toBe(true);
+    fx.emulator.control.putRecordSet({ zoneId: blob.id, type: "A", name: "adopt-raced", ttl: 3600, ipv4Addresses: ["10.0.0.9"] });
+    const [outcome] = await adopting;
+
+    expect(outcome).toMatchObject({ status: "contended", detail: expect.stringMatching(new RegExp(`412 on If-Match: ${read.etag}.*to adopt as read: A adopt-raced\\.\\S+ -> 10\\.0\\.0\\.4 .*theirs: .* -> 10\\.0\\.0\\.9 \\(etag \\S+, no marker\\)`)) });
+    expect(await contentOf(fx, "adopt-raced")).toBe("10.0.0.9 (unmarked)");
+  });
+
+  it("re-checks at apply that the record set to adopt still carries no marker and the ETag it was planned on", async () => {
+    const marked = await handmade("adopt-marked", "10.0.0.4");
+    fx.emulator.control.putRecordSet({ zoneId: blob.id, type: "A", name: "adopt-marked", ttl: 3600, ipv4Addresses: ["10.0.0.4"], metadata: ownershipMetadata("hub-eus-prod", endpointId("pe-blob")) });
+    const changed = await handmade("adopt-changed", "10.0.0.5");
+    fx.emulator.control.putRecordSet({ zoneId: blob.id, type: "A", name: "adopt-changed", ttl: 3600, ipv4Addresses: ["10.0.0.6"] });
+    const now = async (r: DnsRecord) => ({ ...r, etag: (await getRecordSet(fx.clients, blob, "A", r.name))?.etag as string });
+    fx.emulator.control.resetCounters();
+    const outcomes = await applyRecordChanges(
+      fx.clients,
+      [
+        { kind: "adopt", before: await now(marked), after: desired("adopt-marked", "10.0.0.4") },
+        { kind: "adopt", before: changed, after: desired("adopt-changed", "10.0.0.5") },
+      ],
+      { ownerId: OWNER },
+    );
+
+    expect(outcomes.map((o) => [o.status, o.status === "contended" ? o.detail : ""])).toEqual([
+      ["contended", expect.stringContaining("it carries a marker now")],
+      ["contended", expect.stringContaining("someone else changed it after our read")],
+    ]);
+    expect(Object.keys(fx.emulator.control.counters().operations).filter((op) => !op.startsWith("GET "))).toEqual([]);
+    expect([await contentOf(fx, "adopt-marked"), await contentOf(fx, "adopt-changed")]).toEqual(["10.0.0.4 (hub-eus-prod)", "10.0.0.6 (unmarked)"]);
+  });
+
   it("attempts every change and throws an AggregateError of the failures, with every outcome", async () => {
     const noEtag = { ...(await ourRecord("no-etag", "10.0.0.1")), etag: undefined };
     delete noEtag.etag;

@@ -52,13 +52,13 @@ describe("desiredRecords", () => {
   it.each(["Pending", "Rejected", "Disconnected"] as const)("wants nothing while the connection is %s", (status) => {
     const { records, skipped } = desiredRecords(blobEndpoint({ status }), [BLOB_ZONE], options);
     expect(records).toEqual([]);
-    expect(skipped).toEqual([expect.objectContaining({ fqdn: "acct.blob.core.windows.net", reason: "notApproved" })]);
+    expect(skipped).toEqual([{ fqdn: "acct.blob.core.windows.net", reason: "notApproved", detail: "no connection of endpoint pe-1 is Approved" }]);
   });
 
   it("wants nothing until the endpoint has Succeeded", () => {
     const { records, skipped } = desiredRecords(blobEndpoint({ provisioningState: "Updating" }), [BLOB_ZONE], options);
     expect(records).toEqual([]);
-    expect(skipped).toEqual([expect.objectContaining({ reason: "notProvisioned" })]);
+    expect(skipped).toEqual([{ fqdn: "acct.blob.core.windows.net", reason: "notProvisioned", detail: "endpoint pe-1 is Updating, not Succeeded" }]);
   });
 
   it("skips an FQDN that has no address yet", () => {

@@ -83,7 +83,7 @@ function nameKey(r: DnsRecord): string {
 }
 
 /**
- * Applies deletes, then updates, then creates. Throws where Azure would refuse: a create onto an
+ * Applies deletes, then updates and adoptions, then creates. Throws where Azure would refuse: a create onto an
  * existing name (If-None-Match, or a CNAME beside another record), an update or delete of a record set
  * that is missing or whose etag changed (If-Match).
  */
@@ -102,6 +102,11 @@ export function applyToEstate(current: readonly DnsRecord[], changes: DnsChanges
     ifMatch(before);
     if (key(before) !== key(after)) throw new Error(`an update must keep zone, type and name: ${key(before)} -> ${key(after)}`);
     estate.set(key(after), { ...after, etag: `u${++etag}` });
+  }
+  for (const { before, after } of changes.adopt ?? []) {
+    ifMatch(before);
+    if (key(before) !== key(after)) throw new Error(`an adoption must keep zone, type and name: ${key(before)} -> ${key(after)}`);
+    estate.set(key(after), { ...after, etag: `a${++etag}` });
   }
   for (const r of changes.create) {
     if ([...estate.values()].some((e) => nameKey(e) === nameKey(r))) throw new Error(`412: ${key(r)} already holds a record set`);

@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { DnsRecord } from "../../../shared/domain";
 import { desiredRecords } from "../../../shared/dns/desired";
-import { endpointOf, isOwnedBy, ownershipMetadata } from "../../../shared/dns/ownership";
-import { isServedByZoneGroup, mergeChanges, planChanges, sameRecord } from "../../../shared/dns/plan";
+import { endpointOf, isOwnedBy, isOwnershipKey, ownershipMetadata } from "../../../shared/dns/ownership";
+import { firstChanges, isServedByZoneGroup, mergeChanges, planChanges, sameRecord, withoutEndpoints } from "../../../shared/dns/plan";
 import type { DnsChanges } from "../../../shared/dns/plan";
 import { applyToEstate, dnsRecord, endpointId, OWNER, privateEndpoint, resourceId, zoneRef } from "./helpers";
 
@@ -20,7 +20,7 @@ describe("planChanges", () => {
     const endpoint = privateEndpoint({ target: STORAGE, groupIds: ["blob"], dns: { "acct.blob.core.windows.net": ["10.0.0.4"] } });
     const { records } = desiredRecords(endpoint, [zoneRef(BLOB)], { ownerId: OWNER });
     const changes = planChanges({ current: [], desired: records, ownerId: OWNER, endpointIds: [endpoint.id] });
-    expect(changes).toEqual({ create: records, update: [], delete: [], conflicts: [], unchanged: [] });
+    expect(changes).toEqual({ create: records, update: [], delete: [], conflicts: [], unchanged: [], adopt: [] });
   });
 
   it("is a no-op when records already match", () => {
@@ -61,7 +61,7 @@ describe("planChanges", () => {
   it("never deletes a record whose owner is someone else", () => {
     const theirs = dnsRecord(BLOB, "acct", { endpoint: "pe-1", owner: "hub-eus-prod", etag: "e1" });
     const changes = planChanges({ current: [theirs], desired: [], ownerId: OWNER });
-    expect(changes).toEqual({ create: [], update: [], delete: [], conflicts: [], unchanged: [] });
+    expect(changes).toEqual({ create: [], update: [], delete: [], conflicts: [], unchanged: [], adopt: [] });
   });
 
   it("never deletes a record without our marker, nor a zone group's record", () => {
@@ -163,6 +163,27 @@ describe("planChanges", () => {
     expect(changes.conflicts).toEqual([expect.objectContaining({ record: b, reason: "claimedByLowerEndpoint" })]);
   });
 
+  it("names endpoints in conflict details by their own name, the full ids staying in the conflict's records", () => {
+    const held = dnsRecord(BLOB, "acct", { endpoint: "pe-2", ips: ["10.0.0.2"], etag: "e1" });
+    const holderClaim = dnsRecord(BLOB, "acct", { endpoint: "pe-2", ips: ["10.0.0.2"] });
+    const rival = dnsRecord(BLOB, "acct", { endpoint: "pe-1", ips: ["10.0.0.1"] });
+    const free = [dnsRecord(BLOB, "free", { endpoint: "pe-b" }), dnsRecord(BLOB, "free", { endpoint: "pe-a" })];
+    const handmade = dnsRecord(BLOB, "hand", { ips: ["10.9.9.9"], etag: "e2" });
+    const blocked = dnsRecord(BLOB, "hand", { endpoint: "pe-a" });
+    const sweep = planChanges({ current: [held, handmade], desired: [holderClaim, rival, ...free, blocked], ownerId: OWNER });
+    const outside = planChanges({ current: [held], desired: [rival], ownerId: OWNER, endpointIds: [endpointId("pe-1")] });
+    const details = [...sweep.conflicts, ...outside.conflicts].map((c) => [c.record.name, c.reason, c.detail]);
+    expect(details).toEqual([
+      ["acct", "heldByEndpoint", "taken by endpoint pe-2"],
+      ["free", "claimedByLowerEndpoint", "taken by endpoint pe-a"],
+      ["hand", "unmarked", "held by a record without our marker (A 10.9.9.9); left alone"],
+      ["acct", "heldOutsideRun", "held by endpoint pe-2, which this run does not cover"],
+    ]);
+    expect(sweep.conflicts[0]?.current).toBe(held);
+    expect(outside.conflicts[0]?.current).toBe(held);
+    for (const c of [...sweep.conflicts, ...outside.conflicts]) expect(endpointOf(c.record)).toMatch(/^\/subscriptions\/.+\/privateendpoints\/pe-/);
+  });
+
   it("moves a Batch account from its legacy zone to both zones with the documented CNAME", () => {
     const endpoint = privateEndpoint({ name: "pe-batch", target: resourceId("Microsoft.Batch/batchAccounts", "myacct"), groupIds: ["batchAccount"], dns: { "myacct.eastus.batch.azure.com": ["10.2.0.4"] } });
     const legacy = zoneRef("privatelink.eastus.batch.azure.com");
@@ -192,6 +213,90 @@ describe("planChanges", () => {
   it("rejects two desired records of one endpoint for one name", () => {
     const desired = [dnsRecord(BLOB, "acct", { endpoint: "pe-1" }), dnsRecord(BLOB, "ACCT", { endpoint: "pe-1", type: "CNAME" })];
     expect(() => planChanges({ current: [], desired, ownerId: OWNER })).toThrow(/at most one record per name and endpoint/);
+  });
+});
+
+describe("planChanges with adoption (adoptUnmarked)", () => {
+  const mine = dnsRecord(BLOB, "acct", { endpoint: "pe-1", ips: ["10.0.0.4", "10.0.0.5"] });
+  const handmade = (spec: Parameters<typeof dnsRecord>[2] = {}) => dnsRecord(BLOB, "acct", { ips: ["10.0.0.5", "10.0.0.4"], ttl: 3600, etag: "e1", ...spec });
+
+  it("is off by default: an identical hand-made record stays a conflict", () => {
+    const changes = planChanges({ current: [handmade()], desired: [mine], ownerId: OWNER });
+    expect(changes.adopt).toEqual([]);
+    expect(changes.conflicts).toEqual([expect.objectContaining({ record: mine, reason: "unmarked" })]);
+  });
+
+  it("adopts an unmarked record set with the same addresses: our marker and TTL added, its ETag kept for If-Match, its other metadata kept", () => {
+    const theirs = handmade({ metadata: { team: "net" } });
+    const changes = planChanges({ current: [theirs], desired: [mine], ownerId: OWNER, adoptUnmarked: true });
+    expect(changes).toEqual({ create: [], update: [], delete: [], conflicts: [], unchanged: [], adopt: [{ before: theirs, after: { ...mine, metadata: { team: "net", ...mine.metadata } } }] });
+    expect(changes.adopt?.[0]?.after.ipv4Addresses).toEqual(["10.0.0.4", "10.0.0.5"]);
+    expect(changes.adopt?.[0]?.after.ttl).toBe(10);
+  });
+
+  it("adopts an unmarked CNAME with the same target (case and trailing dot aside)", () => {
+    const cname = dnsRecord(BLOB, "acct", { endpoint: "pe-1", type: "CNAME", cname: "acct.westeurope.privatelink.batch.azure.com" });
+    const theirs = dnsRecord(BLOB, "acct", { type: "CNAME", cname: "ACCT.westeurope.privatelink.batch.azure.com.", etag: "e1" });
+    expect(planChanges({ current: [theirs], desired: [cname], ownerId: OWNER, adoptUnmarked: true }).adopt).toEqual([{ before: theirs, after: cname }]);
+  });
+
+  it("leaves anything else a conflict, untouched: other addresses, another type, another target, a zone group's or another deployment's record", () => {
+    const holders = [
+      handmade({ ips: ["10.0.0.4"] }),
+      handmade({ ips: ["10.0.0.4", "10.0.0.5", "10.0.0.6"] }),
+      handmade({ type: "CNAME", cname: "acct.example" }),
+      handmade({ metadata: ZONE_GROUP }),
+      handmade({ metadata: ownershipMetadata("hub-eus-prod", endpointId("pe-1")) }),
+    ];
+    const plans = holders.map((holder) => planChanges({ current: [holder], desired: [mine], ownerId: OWNER, adoptUnmarked: true }));
+    for (const plan of plans) {
+      expect(plan.adopt).toEqual([]);
+      expect(noChanges(plan)).toBe(true);
+    }
+    expect(plans.map((p) => p.conflicts.map((c) => c.reason))).toEqual([["unmarked"], ["unmarked"], ["unmarked"], ["zoneGroup"], ["otherOwner"]]);
+    const cname = dnsRecord(BLOB, "acct", { endpoint: "pe-1", type: "CNAME", cname: "a.example" });
+    expect(planChanges({ current: [handmade({ type: "CNAME", cname: "b.example" })], desired: [cname], ownerId: OWNER, adoptUnmarked: true }).conflicts).toEqual([expect.objectContaining({ reason: "unmarked" })]);
+  });
+
+  it("owns the record from then on: the next plan finds it unchanged", () => {
+    const current = [handmade()];
+    const first = planChanges({ current, desired: [mine], ownerId: OWNER, adoptUnmarked: true });
+    const second = planChanges({ current: applyToEstate(current, first), desired: [mine], ownerId: OWNER, adoptUnmarked: true });
+    expect(noChanges(second) && second.adopt?.length === 0 && second.conflicts.length === 0).toBe(true);
+    expect(second.unchanged).toEqual([expect.objectContaining({ name: "acct", ttl: 10, metadata: mine.metadata })]);
+  });
+
+  it("gives an adoptable name to the lowest endpoint id; the others are told who took it", () => {
+    const rival = dnsRecord(BLOB, "acct", { endpoint: "pe-2", ips: ["10.0.0.9"] });
+    const changes = planChanges({ current: [handmade()], desired: [rival, mine], ownerId: OWNER, adoptUnmarked: true });
+    expect(changes.adopt?.map((u) => endpointOf(u.after))).toEqual([endpointId("pe-1").toLowerCase()]);
+    expect(changes.conflicts).toEqual([expect.objectContaining({ record: rival, reason: "claimedByLowerEndpoint", detail: "taken by endpoint pe-1" })]);
+  });
+
+  it("counts adoptions as writes in firstChanges (after updates, before creates) and drops them in withoutEndpoints", () => {
+    const fresh = dnsRecord(BLOB, "fresh", { endpoint: "pe-1" });
+    const changes = planChanges({ current: [handmade()], desired: [mine, fresh], ownerId: OWNER, adoptUnmarked: true });
+    expect(firstChanges(changes, 1)).toMatchObject({ changes: { adopt: [expect.anything()], create: [] }, remaining: 1 });
+    expect(withoutEndpoints(changes, new Set([endpointId("pe-1").toLowerCase()])).adopt).toEqual([]);
+  });
+
+  it("never changes a foreign record other than by adopting an unmarked one with the content we desire", () => {
+    fc.assert(
+      fc.property(currentArb, desiredArb, scopeArb, (current, allDesired, scope) => {
+        const desired = inScopeDesired(allDesired, scope);
+        const endpointIds = scope?.map(endpointId);
+        const changes = planChanges({ current, desired, ownerId: OWNER, endpointIds, adoptUnmarked: true });
+        for (const { before, after } of changes.adopt ?? []) {
+          expect(Object.keys(before.metadata).some((k) => isOwnershipKey(k) || k === "creator")).toBe(false);
+          expect([before.type, [...before.ipv4Addresses].sort(), before.cname]).toEqual([after.type, [...after.ipv4Addresses].sort(), after.cname]);
+          expect(isOwnedBy(after, OWNER)).toBe(true);
+        }
+        const after = applyToEstate(current, changes);
+        const second = planChanges({ current: after, desired, ownerId: OWNER, endpointIds, adoptUnmarked: true });
+        expect(noChanges(second) && (second.adopt ?? []).length === 0).toBe(true);
+      }),
+      RUNS,
+    );
   });
 });
 
