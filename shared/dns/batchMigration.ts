@@ -32,7 +32,9 @@ export function legacyBatchZoneRegion(zoneName: string): string | undefined {
  * - `conflict`: the new zone answers the name differently; left alone, never overwritten;
  * - `notCopied`: no endpoint in scope serves the name at these addresses, so there is nothing the app
  *   may own there (see the module note);
- * - `skipped`: not an A record of a Batch account name (e.g. a CNAME, or `@`);
+ * - `skipped`: not an A record of a Batch account name (e.g. `@`, or a CNAME elsewhere); a CNAME
+ *   `<account>` -> `<account>.<region>.privatelink.batch.azure.com` (already switched) is `verified`
+ *   when that A record exists;
  * - `failed`: the copy was attempted and did not land (the run's errors say why).
  */
 export type PairStatus = "wouldCopy" | "copied" | "verified" | "conflict" | "notCopied" | "skipped" | "failed";
@@ -68,6 +70,10 @@ function sameAddresses(a: readonly string[], b: readonly string[]): boolean {
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
+function normalizeCname(cname: string | undefined): string {
+  return (cname ?? "").trim().toLowerCase().replace(/\.$/, "");
+}
+
 function valueOf(r: DnsRecord): string {
   return r.type === "CNAME" ? `CNAME ${r.cname ?? ""}` : r.ipv4Addresses.join(",");
 }
@@ -81,6 +87,18 @@ export function planPairs(input: PlanPairsInput): MigrationPair[] {
   const claims = [...input.desiredInNewZone].filter((r) => r.type === "A").sort((a, b) => (endpointOf(a) ?? "").localeCompare(endpointOf(b) ?? ""));
   const pairs: MigrationPair[] = [];
   for (const legacy of [...input.legacyRecords].sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type))) {
+    const switched = legacy.type === "CNAME" && ACCOUNT_NAME.test(legacy.name) && normalizeCname(legacy.cname) === `${legacy.name}.${input.region}.${BATCH_ZONE}`;
+    if (switched) {
+      // Already switched (the documented CNAME, as the app writes it once both zones are in use): it answers what the target does.
+      const target = current.get(`${legacy.name}.${input.region}`);
+      const pair = { legacy, targetName: `${legacy.name}.${input.region}` };
+      pairs.push(
+        target?.type === "A"
+          ? { ...pair, target, status: "verified", detail: `the legacy name is the documented CNAME to ${pair.targetName}.${BATCH_ZONE}, which answers ${valueOf(target)}` }
+          : { ...pair, status: "notCopied", detail: `the legacy name is a CNAME to ${pair.targetName}.${BATCH_ZONE}, which holds no A record` },
+      );
+      continue;
+    }
     if (legacy.type !== "A" || !ACCOUNT_NAME.test(legacy.name)) {
       const what = legacy.type !== "A" ? `a ${legacy.type} record` : "not a Batch account name";
       pairs.push({ legacy, targetName: "", status: "skipped", detail: `${legacy.name}.${legacy.zone} is ${what}; only A records <account> are copied` });

@@ -75,9 +75,16 @@ describe("planPairs", () => {
     expect(pairs["ours"]).toMatchObject({ status: "conflict" });
   });
 
-  it("skips CNAMEs and names that are not Batch accounts", () => {
-    const legacyRecords = [dnsRecord(LEGACY, "ours", { type: "CNAME", cname: `ours.eastus.${BATCH_ZONE}` }), dnsRecord(LEGACY, "@"), dnsRecord(LEGACY, "a.b")];
+  it("skips other CNAMEs and names that are not Batch accounts", () => {
+    const legacyRecords = [dnsRecord(LEGACY, "ours", { type: "CNAME", cname: "elsewhere.example" }), dnsRecord(LEGACY, "@"), dnsRecord(LEGACY, "a.b")];
     expect(planPairs(input({ legacyRecords })).map((p) => p.status)).toEqual(["skipped", "skipped", "skipped"]);
+  });
+
+  it("counts an already switched name (the documented CNAME) as verified once its target A exists", () => {
+    const legacyRecords = [dnsRecord(LEGACY, "ours", { type: "CNAME", cname: `ours.eastus.${BATCH_ZONE}.` })];
+    expect(planPairs(input({ legacyRecords })).map((p) => p.status)).toEqual(["notCopied"]);
+    const newRecords = [dnsRecord(BATCH_ZONE, "ours.eastus", { ips: ["10.0.0.4"] })];
+    expect(planPairs(input({ legacyRecords, newRecords }))).toMatchObject([{ status: "verified", targetName: "ours.eastus" }]);
   });
 
   it("copies nothing while the new zone does not exist", () => {

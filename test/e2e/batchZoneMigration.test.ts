@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PrivateDnsManagementClient } from "@azure/arm-privatedns";
+import type { RecordSetRecord } from "@privatelink-autopilot/arm-emulator";
+import { StaticTokenCredential } from "../../shared/azure/clients";
+import { ownershipMetadata } from "../../shared/dns/ownership";
+import type { RunReport } from "../../orchestrations/runReport";
+import { emptyEstate, HUB, OWNER, SPOKE, startStack } from "./stack";
+import type { Stack } from "./stack";
+
+const LEGACY = "privatelink.eastus.batch.azure.com";
+const NEW = "privatelink.batch.azure.com";
+const ZONE_ID = (zone: string) => `/subscriptions/${HUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${zone}`;
+const VNET = (sub: string, rg: string, name: string) => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/${name}`;
+const VNET_HUB = VNET(HUB, "rg-hub-net", "vnet-hub");
+const VNET_SPOKE = VNET(SPOKE, "rg-spoke-net", "vnet-spoke");
+const account = (name: string) => `/subscriptions/${SPOKE}/resourceGroups/rg-batch/providers/Microsoft.Batch/batchAccounts/${name}`;
+const WRITES = /^(PUT|PATCH|POST|DELETE) /;
+
+/** Record sets of a zone, by name, as the emulator holds them (with their ETags). */
+function zoneRecords(stack: Stack, zone: string): Record<string, RecordSetRecord> {
+  return Object.fromEntries(stack.emulator.control.snapshot().recordSets.filter((r) => r.zoneName === zone && (r.type === "A" || r.type === "CNAME")).map((r) => [`${r.name} ${r.type}`, r]));
+}
+
+function writesSeen(stack: Stack): string[] {
+  return Object.keys(stack.emulator.control.counters().operations).filter((operation) => WRITES.test(operation));
+}
+
+async function migrate(stack: Stack, dryRun: boolean): Promise<RunReport> {
+  const run = await stack.run({ batchZoneMigration: "eastus" }, dryRun);
+  expect(run.runtimeStatus).toBe("Completed");
+  return run.report as unknown as RunReport;
+}
+
+function pairsOf(report: RunReport): Record<string, string> {
+  return Object.fromEntries((report.batchZoneMigration?.legacyZones[0]?.pairs ?? []).map((p) => [p.legacy.name, p.status]));
+}
+
+describe("Batch zone migration run (local host + ARM emulator)", () => {
+  let stack: Stack;
+  let links: PrivateDnsManagementClient;
+  let legacyBefore: Record<string, RecordSetRecord>;
+  const ip: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const estate = await emptyEstate();
+    // The legacy zone serves the hub and the spoke; the new zone is created and linked to the hub only (step 1, half done).
+    estate.privateDnsZones = [
+      ...(estate.privateDnsZones ?? []).filter((z) => z.name !== LEGACY && z.name !== NEW),
+      { name: LEGACY, subscriptionId: HUB, resourceGroup: "rg-dns", virtualNetworkLinks: [{ name: "link-hub", virtualNetworkId: VNET_HUB }, { name: "link-spoke", virtualNetworkId: VNET_SPOKE }] },
+      { name: NEW, subscriptionId: HUB, resourceGroup: "rg-dns", virtualNetworkLinks: [{ name: "link-hub", virtualNetworkId: VNET_HUB }] },
+    ];
+    estate.resources = [...(estate.resources ?? []), { type: "Microsoft.Batch/batchAccounts", name: "batchhand", subscriptionId: SPOKE, resourceGroup: "rg-batch", location: "eastus" }];
+    // Events off: only the runs the test starts act.
+    stack = await startStack({ estate, eventsOff: true });
+    const control = stack.emulator.control;
+    for (const name of ["batchprod", "batchhand"]) {
+      const endpoint = control.createPrivateEndpoint({ subscriptionId: SPOKE, resourceGroup: "rg-endpoints", name: `pe-${name}`, targetResourceId: account(name), groupIds: ["batchAccount"], manual: false });
+      const nic = control.snapshot().networkInterfaces.find((n) => n.endpointId.toLowerCase() === endpoint.id.toLowerCase());
+      ip[name] = nic?.ipConfigs[0]?.privateIp ?? "missing";
+      // batchprod: our record from before the new zone existed; batchhand: made by hand.
+      const metadata = name === "batchprod" ? ownershipMetadata(OWNER, endpoint.id, [account(name)]) : { createdBy: "hpc-team" };
+      control.putRecordSet({ zoneId: ZONE_ID(LEGACY), type: "A", name, ttl: 10, ipv4Addresses: [ip[name] as string], metadata });
+    }
+    // A record whose endpoint is not in scope (the account's endpoint lives in a subscription we do not manage).
+    control.putRecordSet({ zoneId: ZONE_ID(LEGACY), type: "A", name: "batchaway", ttl: 3600, ipv4Addresses: ["10.99.0.4"], metadata: {} });
+    legacyBefore = zoneRecords(stack, LEGACY);
+    links = new PrivateDnsManagementClient(new StaticTokenCredential(), HUB, { endpoint: stack.emulator.url, credentialScopes: ["https://management.azure.com/.default"], tlsOptions: { ca: stack.emulator.ca } });
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it("a dry run lists the copies, names the VNet linked only to the legacy zone, and writes nothing", async () => {
+    stack.emulator.control.resetCounters();
+    const report = await migrate(stack, true);
+    expect(writesSeen(stack)).toEqual([]);
+    expect(report).toMatchObject({ kind: "batchZoneMigration", target: "eastus", dryRun: true, errors: [] });
+    expect(report.dns.created.map((r) => `${r.name} ${r.value}`).sort()).toEqual([`batchhand.eastus ${ip["batchhand"]}`, `batchprod.eastus ${ip["batchprod"]}`]);
+    expect(pairsOf(report)).toEqual({ batchaway: "notCopied", batchhand: "wouldCopy", batchprod: "wouldCopy" });
+    const zone = report.batchZoneMigration?.legacyZones[0];
+    expect(zone?.advice).toMatchObject({ step: "linkNewZone", toLink: [VNET_SPOKE.toLowerCase()], safeToDelete: false });
+    expect(zoneRecords(stack, NEW)).toEqual({});
+    const text = String((await stack.get(`/api/runs/${(await stack.run({ batchZoneMigration: "eastus" }, true)).instanceId}?format=text`)).body);
+    expect(text).toMatch(/^batchZoneMigration run eastus \(dry run\): 0 decisions; 2 would be created, /);
+    expect(text).toContain(`next: link ${NEW} to vnet-spoke: they resolve from ${LEGACY} only`);
+  });
+
+  it("a live run copies owned and foreign records into owned copies, verifies them, and never changes an original", async () => {
+    const report = await migrate(stack, false);
+    expect(report.errors).toEqual([]);
+    expect(pairsOf(report)).toEqual({ batchaway: "notCopied", batchhand: "copied", batchprod: "copied" });
+    const copies = zoneRecords(stack, NEW);
+    for (const name of ["batchprod", "batchhand"]) {
+      const copy = copies[`${name}.eastus A`];
+      expect(copy?.aRecords).toEqual([ip[name]]);
+      // Owned, for the endpoint that serves <account>.eastus.batch.azure.com.
+      expect(copy?.metadata).toMatchObject({ managedBy: "privatelink-autopilot", owner: OWNER, endpointId: expect.stringContaining(`/privateendpoints/pe-${name}`) });
+    }
+    expect(copies["batchaway.eastus A"]).toBeUndefined();
+    expect(zoneRecords(stack, LEGACY)).toEqual(legacyBefore);
+    expect(report.batchZoneMigration?.legacyZones[0]?.advice.step).toBe("linkNewZone");
+
+    // Again: the copies are there with the same addresses, so nothing is written.
+    stack.emulator.control.resetCounters();
+    const again = await migrate(stack, false);
+    expect(pairsOf(again)).toEqual({ batchaway: "notCopied", batchhand: "verified", batchprod: "verified" });
+    expect(writesSeen(stack)).toEqual([]);
+  });
+
+  it("a drift sweep after the migration deletes no copy and changes no foreign original", async () => {
+    const copies = zoneRecords(stack, NEW);
+    const sweep = await stack.run("all");
+    expect(sweep.runtimeStatus).toBe("Completed");
+    expect(sweep.report.errors).toEqual([]);
+    const after = zoneRecords(stack, NEW);
+    for (const key of ["batchprod.eastus A", "batchhand.eastus A"]) expect(after[key]).toEqual(copies[key]);
+    const legacy = zoneRecords(stack, LEGACY);
+    expect(legacy["batchhand A"]).toEqual(legacyBefore["batchhand A"]);
+    expect(legacy["batchaway A"]).toEqual(legacyBefore["batchaway A"]);
+    // Our own legacy name still answers the same address: the same A, or the documented CNAME to its verified copy.
+    const ours = legacy["batchprod A"] ?? legacy["batchprod CNAME"];
+    expect(ours?.type === "A" ? ours.aRecords : ours?.cname).toEqual(ours?.type === "A" ? [ip["batchprod"]] : `batchprod.eastus.${NEW}`);
+  });
+
+  it("once every VNet links the new zone and every record has a verified copy, says unlink; once unlinked, safe to delete", async () => {
+    await links.virtualNetworkLinks.beginCreateOrUpdateAndWait("rg-dns", NEW, "link-spoke", { location: "global", virtualNetwork: { id: VNET_SPOKE }, registrationEnabled: false }, { updateIntervalInMs: 10 });
+    let report = await migrate(stack, true);
+    // The record no endpoint in scope serves still blocks the unlink: it has no copy.
+    expect(report.batchZoneMigration?.legacyZones[0]?.advice).toMatchObject({ step: "copyRecords", toLink: [], safeToDelete: false });
+    // The operator copies it by hand, as the report says.
+    stack.emulator.control.putRecordSet({ zoneId: ZONE_ID(NEW), type: "A", name: "batchaway.eastus", ttl: 3600, ipv4Addresses: ["10.99.0.4"], metadata: {} });
+    report = await migrate(stack, true);
+    expect(pairsOf(report)).toEqual({ batchaway: "verified", batchhand: "verified", batchprod: "verified" });
+    expect(report.batchZoneMigration?.legacyZones[0]?.advice).toMatchObject({ step: "unlinkLegacyZone", toUnlink: [VNET_HUB.toLowerCase(), VNET_SPOKE.toLowerCase()], safeToDelete: false });
+
+    for (const link of ["link-hub", "link-spoke"]) await links.virtualNetworkLinks.beginDeleteAndWait("rg-dns", LEGACY, link, { updateIntervalInMs: 10 });
+    stack.emulator.control.resetCounters();
+    report = await migrate(stack, false);
+    expect(report.batchZoneMigration?.legacyZones[0]?.advice).toMatchObject({ step: "safeToDelete", safeToDelete: true });
+    expect(report.notes).toContain(`${LEGACY}: ${LEGACY} is linked to no VNet and every record has a verified copy: it is safe to delete (the app never deletes zones)`);
+    // It never deletes the zone, a link or a record itself.
+    expect(writesSeen(stack)).toEqual([]);
+    expect(stack.emulator.control.snapshot().privateDnsZones.some((z) => z.name === LEGACY)).toBe(true);
+  });
+});
