@@ -2,18 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrivateDnsManagementClient } from "@azure/arm-privatedns";
 import type { RecordSetRecord } from "@privatelink-autopilot/arm-emulator";
 import { StaticTokenCredential } from "../../shared/azure/clients";
-import { ownershipMetadata } from "../../shared/dns/ownership";
 import type { RunReport } from "../../orchestrations/runReport";
-import { emptyEstate, HUB, OWNER, SPOKE, startStack } from "./stack";
+import { HUB, OWNER } from "./stack";
 import type { Stack } from "./stack";
+import { LEGACY, NEW, startMigrationStack, VNET_HUB, VNET_SPOKE, ZONE_ID } from "./batchMigrationEstate";
 
-const LEGACY = "privatelink.eastus.batch.azure.com";
-const NEW = "privatelink.batch.azure.com";
-const ZONE_ID = (zone: string) => `/subscriptions/${HUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${zone}`;
-const VNET = (sub: string, rg: string, name: string) => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/${name}`;
-const VNET_HUB = VNET(HUB, "rg-hub-net", "vnet-hub");
-const VNET_SPOKE = VNET(SPOKE, "rg-spoke-net", "vnet-spoke");
-const account = (name: string) => `/subscriptions/${SPOKE}/resourceGroups/rg-batch/providers/Microsoft.Batch/batchAccounts/${name}`;
 const WRITES = /^(PUT|PATCH|POST|DELETE) /;
 
 /** Record sets of a zone, by name, as the emulator holds them (with their ETags). */
@@ -39,30 +32,10 @@ describe("Batch zone migration run (local host + ARM emulator)", () => {
   let stack: Stack;
   let links: PrivateDnsManagementClient;
   let legacyBefore: Record<string, RecordSetRecord>;
-  const ip: Record<string, string> = {};
+  let ip: Record<string, string>;
 
   beforeAll(async () => {
-    const estate = await emptyEstate();
-    // The legacy zone serves the hub and the spoke; the new zone is created and linked to the hub only (step 1, half done).
-    estate.privateDnsZones = [
-      ...(estate.privateDnsZones ?? []).filter((z) => z.name !== LEGACY && z.name !== NEW),
-      { name: LEGACY, subscriptionId: HUB, resourceGroup: "rg-dns", virtualNetworkLinks: [{ name: "link-hub", virtualNetworkId: VNET_HUB }, { name: "link-spoke", virtualNetworkId: VNET_SPOKE }] },
-      { name: NEW, subscriptionId: HUB, resourceGroup: "rg-dns", virtualNetworkLinks: [{ name: "link-hub", virtualNetworkId: VNET_HUB }] },
-    ];
-    estate.resources = [...(estate.resources ?? []), { type: "Microsoft.Batch/batchAccounts", name: "batchhand", subscriptionId: SPOKE, resourceGroup: "rg-batch", location: "eastus" }];
-    // Events off: only the runs the test starts act.
-    stack = await startStack({ estate, eventsOff: true });
-    const control = stack.emulator.control;
-    for (const name of ["batchprod", "batchhand"]) {
-      const endpoint = control.createPrivateEndpoint({ subscriptionId: SPOKE, resourceGroup: "rg-endpoints", name: `pe-${name}`, targetResourceId: account(name), groupIds: ["batchAccount"], manual: false });
-      const nic = control.snapshot().networkInterfaces.find((n) => n.endpointId.toLowerCase() === endpoint.id.toLowerCase());
-      ip[name] = nic?.ipConfigs[0]?.privateIp ?? "missing";
-      // batchprod: our record from before the new zone existed; batchhand: made by hand.
-      const metadata = name === "batchprod" ? ownershipMetadata(OWNER, endpoint.id, [account(name)]) : { createdBy: "hpc-team" };
-      control.putRecordSet({ zoneId: ZONE_ID(LEGACY), type: "A", name, ttl: 10, ipv4Addresses: [ip[name] as string], metadata });
-    }
-    // A record whose endpoint is not in scope (the account's endpoint lives in a subscription we do not manage).
-    control.putRecordSet({ zoneId: ZONE_ID(LEGACY), type: "A", name: "batchaway", ttl: 3600, ipv4Addresses: ["10.99.0.4"], metadata: {} });
+    ({ stack, ip } = await startMigrationStack());
     legacyBefore = zoneRecords(stack, LEGACY);
     links = new PrivateDnsManagementClient(new StaticTokenCredential(), HUB, { endpoint: stack.emulator.url, credentialScopes: ["https://management.azure.com/.default"], tlsOptions: { ca: stack.emulator.ca } });
   }, 60_000);
