@@ -79,12 +79,12 @@ each at its path. Exit 0 when valid, 1 when not.
     options: {},
   },
   runs: {
-    usage: "privatelink-autopilot runs [--key <id or key>] [--kind endpoint|resource|sweep] [--since <time|12h|7d>] [--status <states>] [--has-errors] [--has-changes] [--top <n>] [--continuation-token <t>] [--app <url>] [--json]",
+    usage: "privatelink-autopilot runs [--key <id or key>] [--kind endpoint|resource|sweep|batchZoneMigration] [--since <time|12h|7d>] [--status <states>] [--has-errors] [--has-changes] [--top <n>] [--continuation-token <t>] [--app <url>] [--json]",
     help: `Lists the app's runs, newest first, one line each: start time, kind, runtime status, decisions
 carried out, records changed, errors, and the run id to pass to \`report\`. Reads GET /api/runs.
 
   --key <id or key>      the runs of one endpoint, resource or subscription id, or key (drift-sweep)
-  --kind <kind>          endpoint, resource or sweep
+  --kind <kind>          endpoint, resource, sweep or batchZoneMigration
   --since <time>         runs started since an ISO time, or since a duration ago (12h, 7d)
   --status <states>      Pending, Running, Completed, Failed, Terminated (comma-separated)
   --has-errors           only runs with errors

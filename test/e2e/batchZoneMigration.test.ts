@@ -52,6 +52,10 @@ describe("Batch zone migration run (local host + ARM emulator)", () => {
     expect(pairsOf(report)).toEqual({ batchaway: "notCopied", batchhand: "wouldCopy", batchprod: "wouldCopy" });
     const zone = report.batchZoneMigration?.legacyZones[0];
     expect(zone?.advice).toMatchObject({ step: "linkNewZone", toLink: [VNET_SPOKE.toLowerCase()], safeToDelete: false });
+    expect(zone?.vnets).toEqual([
+      { virtualNetworkId: VNET_HUB.toLowerCase(), legacyLinks: ["link-hub"], newLinks: ["link-hub"] },
+      { virtualNetworkId: VNET_SPOKE.toLowerCase(), legacyLinks: ["link-spoke"], newLinks: [] },
+    ]);
     expect(zoneRecords(stack, NEW)).toEqual({});
     const text = String((await stack.get(`/api/runs/${(await stack.run({ batchZoneMigration: "eastus" }, true)).instanceId}?format=text`)).body);
     expect(text).toMatch(/^batchZoneMigration run eastus \(dry run\): 0 decisions; 2 would be created, /);
@@ -77,7 +81,14 @@ describe("Batch zone migration run (local host + ARM emulator)", () => {
     stack.emulator.control.resetCounters();
     const again = await migrate(stack, false);
     expect(pairsOf(again)).toEqual({ batchaway: "notCopied", batchhand: "verified", batchprod: "verified" });
+    expect(again.dns.unchanged.map((r) => r.name).sort()).toEqual(["batchhand.eastus", "batchprod.eastus"]);
     expect(writesSeen(stack)).toEqual([]);
+    // The key answers the latest live run; the history lists the kind.
+    const latest = await stack.get("/api/runs/batch-zone-migration-eastus");
+    expect(latest.body).toMatchObject({ name: "batchZoneMigration", report: { kind: "batchZoneMigration", dryRun: false } });
+    const listed = (await stack.get("/api/runs?kind=batchZoneMigration")).body as { runs: { kind: string; dryRun: boolean }[] };
+    expect(listed.runs.length).toBeGreaterThanOrEqual(4);
+    expect(listed.runs.every((r) => r.kind === "batchZoneMigration")).toBe(true);
   });
 
   it("a drift sweep after the migration deletes no copy and changes no foreign original", async () => {
