@@ -20,19 +20,17 @@ import { listRecordSets, listZones } from "../shared/azure/privateDns";
 import { listVirtualNetworkLinks } from "../shared/azure/virtualNetworkLinks";
 import type { VirtualNetworkLink } from "../shared/azure/virtualNetworkLinks";
 import { applyPlan } from "../orchestrations/applyPlan";
+import { conflictLine } from "../orchestrations/changeLine";
 import { emptyDnsReport, runErrorsOf, summarizeRecord } from "../orchestrations/runReport";
-import type { DnsReport, RecordSummary, RunError } from "../orchestrations/runReport";
+import type { DnsReport, RecordSummary, RunError, RunReport } from "../orchestrations/runReport";
 import { subscriptionsInScope } from "../orchestrations/scope";
-
-/** `all`, or one region's name as in its legacy zone (`eastus`). */
-export type MigrationRegion = string;
 
 /** A region name as Azure writes it in DNS: lower-case letters and digits. */
 export const REGION = /^[a-z0-9]{2,40}$/;
 
 export interface BatchZoneMigrationOptions {
   /** One region (`eastus`) or `all`. */
-  region: MigrationRegion;
+  region: string;
   dryRun: boolean;
   /** Record writes in flight at once. */
   concurrency?: number;
@@ -60,14 +58,17 @@ export interface LegacyZoneReport {
   region: string;
   zone: { id: string; name: string; links: LinkSummary[] };
   vnets: VnetLinkState[];
+  /** At most `PAIR_LIST_LIMIT`, those that need a person first; `counts` counts every one. */
   pairs: PairEntry[];
+  /** Pairs left out of `pairs` (a zone of many accounts), counted in `counts`. */
+  omittedPairs?: number;
   counts: Partial<Record<PairStatus, number>>;
   advice: ZoneAdvice;
 }
 
 /** The migration's part of a run report. */
 export interface BatchZoneMigrationReport {
-  region: MigrationRegion;
+  region: string;
   /** Every `privatelink.batch.azure.com` in the configured resource groups; copies go to the first. */
   newZones: { id: string; name: string; links: LinkSummary[] }[];
   legacyZones: LegacyZoneReport[];
@@ -79,6 +80,8 @@ export interface BatchZoneMigrationRun {
   dns: DnsReport;
   notes: string[];
   errors: RunError[];
+  /** Entries the bounded report leaves out of `dns`, by list (set by the run's activity). */
+  omitted?: RunReport["omitted"];
 }
 
 function linkSummary(l: VirtualNetworkLink): LinkSummary {
@@ -115,6 +118,18 @@ async function desiredCopies(clients: ArmClients, config: Config, zones: readonl
 function pairEntry(p: MigrationPair): PairEntry {
   const owner = p.copy?.metadata["endpointId"];
   return { legacy: summarizeRecord(p.legacy), targetName: p.targetName, status: p.status, detail: p.detail, ...(owner !== undefined ? { endpointId: owner } : {}) };
+}
+
+/** Pairs a legacy zone's report lists; the run's history stays small for a region of many accounts. */
+export const PAIR_LIST_LIMIT = 200;
+
+/** What a person looks at first: what failed or is blocked, then what was (or would be) copied, then the rest. */
+const PAIR_ORDER: readonly PairStatus[] = ["failed", "conflict", "notCopied", "wouldCopy", "copied", "verified", "skipped"];
+
+function listedPairs(pairs: readonly MigrationPair[]): { pairs: PairEntry[]; omittedPairs?: number } {
+  if (pairs.length <= PAIR_LIST_LIMIT) return { pairs: pairs.map(pairEntry) };
+  const first = [...pairs].sort((a, b) => PAIR_ORDER.indexOf(a.status) - PAIR_ORDER.indexOf(b.status)).slice(0, PAIR_LIST_LIMIT);
+  return { pairs: first.map(pairEntry), omittedPairs: pairs.length - PAIR_LIST_LIMIT };
 }
 
 function countsOf(pairs: readonly MigrationPair[]): Partial<Record<PairStatus, number>> {
@@ -192,12 +207,20 @@ export async function migrateBatchZones(clients: ArmClients, config: Config, opt
     const legacyLinks = await linksOf(zone);
     const vnets = vnetLinkStates(legacyLinks, newZoneLinks.flat());
     const advice = adviseZone(zone.name, newZone !== undefined, pairs, vnets);
-    migration.legacyZones.push({ region, zone: { id: zone.id, name: zone.name, links: legacyLinks.map(linkSummary) }, vnets, pairs: pairs.map(pairEntry), counts: countsOf(pairs), advice });
+    migration.legacyZones.push({ region, zone: { id: zone.id, name: zone.name, links: legacyLinks.map(linkSummary) }, vnets, ...listedPairs(pairs), counts: countsOf(pairs), advice });
     notes.push(`${zone.name}: ${advice.advice}`);
     for (const p of pairs) {
-      if (p.status === "verified") dns.unchanged.push(summarizeRecord(p.target as DnsRecord));
-      else if (p.status === "conflict") dns.conflicts.push({ ...summarizeRecord(p.legacy), name: p.targetName, zone: BATCH_ZONE, reason: "differentCopy", detail: p.detail, holder: summarizeRecord(p.target as DnsRecord) });
-      else if (p.status === "notCopied" || p.status === "skipped") dns.skipped.push({ fqdn: `${p.legacy.name}.${p.legacy.zone}`, reason: p.status, detail: p.detail });
+      const legacy = summarizeRecord(p.legacy);
+      if (p.status === "verified") {
+        dns.unchanged.push(summarizeRecord(p.target as DnsRecord));
+      } else if (p.status === "conflict") {
+        const conflict = { ...legacy, name: p.targetName, zone: BATCH_ZONE, reason: "differentCopy", detail: p.detail, holder: summarizeRecord(p.target as DnsRecord) };
+        dns.conflicts.push(conflict);
+        options.log?.(conflictLine(conflict, conflict.reason, p.detail), zone.id);
+      } else if (p.status === "notCopied" || p.status === "skipped") {
+        dns.skipped.push({ fqdn: `${p.legacy.name}.${p.legacy.zone}`, reason: p.status, detail: p.detail });
+        options.log?.(`skip ${legacy.type} ${legacy.name}.${legacy.zone} ${legacy.value}: ${p.status}: ${p.detail}`, zone.id);
+      }
     }
   }
   // A create that lost a race (contended) is judged by the read after it: verified or a conflict.

@@ -30,6 +30,7 @@ const batchZoneMigrationOrchestrator: OrchestrationHandler = function* (context:
     report.dns = run.dns;
     report.errors.push(...run.errors);
     report.batchZoneMigration = run.migration;
+    if (run.omitted !== undefined) report.omitted = run.omitted;
   });
 };
 df.app.orchestration(Orchestrations.batchZoneMigration, batchZoneMigrationOrchestrator);

@@ -11,6 +11,8 @@ import { defineActivity } from "../defineActivity";
 import { Activities } from "../names";
 import { getRuntime } from "../runtime";
 import { runLog } from "../runLog";
+import { boundedReport } from "../runReport";
+import type { RunReport } from "../runReport";
 
 export interface MigrateBatchZonesInput {
   /** The orchestration instance that called, for the log lines. */
@@ -23,12 +25,15 @@ export interface MigrateBatchZonesInput {
 
 async function run(input: MigrateBatchZonesInput, context?: InvocationContext): Promise<BatchZoneMigrationRun> {
   const { config, clientsFor } = getRuntime();
-  return migrateBatchZones(clientsFor(input), config, {
+  const migrated = await migrateBatchZones(clientsFor(input), config, {
     region: input.region,
     dryRun: input.dryRun,
     concurrency: config.sweepConcurrency,
     log: (message, resourceId) => context?.log(runLog(input.runId, resourceId, message)),
   });
+  // The report keeps the first entries of each list, as a sweep's does; the log has a line for each.
+  const { dns, omitted } = boundedReport<Pick<RunReport, "decisions" | "dns" | "omitted">>({ decisions: [], dns: migrated.dns });
+  return { ...migrated, dns, ...(omitted !== undefined ? { omitted } : {}) };
 }
 
 export const migrateBatchZonesActivity = defineActivity<MigrateBatchZonesInput, BatchZoneMigrationRun>(Activities.migrateBatchZones, (input) => `batch zone migration ${input.region}`, run);

@@ -76,6 +76,10 @@ describe("Batch zone migration run (local host + ARM emulator)", () => {
     expect(copies["batchaway.eastus A"]).toBeUndefined();
     expect(zoneRecords(stack, LEGACY)).toEqual(legacyBefore);
     expect(report.batchZoneMigration?.legacyZones[0]?.advice.step).toBe("linkNewZone");
+    // One log line per copy, and per record not copied.
+    const lines = stack.logs.map((l) => l.message);
+    expect(lines.some((l) => l.startsWith(`create A batchhand.eastus.${NEW} ${ip["batchhand"]} (pe-batchhand) run=batch-zone-migration-eastus_`))).toBe(true);
+    expect(lines.some((l) => l.startsWith(`skip A batchaway.${LEGACY} 10.99.0.4: notCopied: no Approved endpoint in scope serves batchaway.eastus.batch.azure.com`))).toBe(true);
 
     // Again: the copies are there with the same addresses, so nothing is written.
     stack.emulator.control.resetCounters();
