@@ -63,7 +63,11 @@ describe("Batch zone migration run (local host + ARM emulator)", () => {
   });
 
   it("a live run copies owned and foreign records into owned copies, verifies them, and never changes an original", async () => {
+    stack.emulator.control.resetCounters();
     const report = await migrate(stack, false);
+    // Its only writes are the two record creates: no zone, link or other record.
+    expect(writesSeen(stack)).toEqual(["PUT privateDnsZones/recordSets:createOrUpdate"]);
+    expect(stack.emulator.control.counters().operations["PUT privateDnsZones/recordSets:createOrUpdate"]).toBe(2);
     expect(report.errors).toEqual([]);
     expect(pairsOf(report)).toEqual({ batchaway: "notCopied", batchhand: "copied", batchprod: "copied" });
     const copies = zoneRecords(stack, NEW);
