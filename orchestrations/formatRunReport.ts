@@ -159,7 +159,7 @@ export function formatRunReport(report: RunReport): string {
 
 /** A Batch zone migration: per legacy zone, its VNets and links, each record's pair and the next step. */
 function migrationLines(migration: BatchZoneMigrationReport): string[] {
-  const out = [`batch zone migration (${migration.region}) to ${migration.newZones.map((z) => `${z.name} (${z.links.length} VNet links)`).join(", ") || `${BATCH_ZONE}: not found`}:`];
+  const out = [`batch zone migration (${migration.region}) to ${migration.newZones.map((z) => `${z.name} (${plural(z.links.length, "VNet link")})`).join(", ") || `${BATCH_ZONE}: not found`}:`];
   for (const zone of migration.legacyZones) {
     out.push(`  ${zone.zone.name}:`);
     for (const v of zone.vnets) out.push(`    vnet ${shortNameOf(v.virtualNetworkId)}: legacy zone ${v.legacyLinks.length > 0 ? "linked" : "not linked"}, new zone ${v.newLinks.length > 0 ? "linked" : "not linked"}`);

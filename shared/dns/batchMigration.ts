@@ -64,6 +64,9 @@ export interface PlanPairsInput {
   desiredInNewZone: readonly DnsRecord[];
 }
 
+/** The last segment of a resource id: a VNet's or endpoint's name, for sentences (the JSON keeps the ids). */
+const nameOf = (id: string | undefined) => id?.split("/").at(-1) ?? "";
+
 function sameAddresses(a: readonly string[], b: readonly string[]): boolean {
   const x = [...new Set(a)].sort();
   const y = [...new Set(b)].sort();
@@ -124,9 +127,9 @@ export function planPairs(input: PlanPairsInput): MigrationPair[] {
     if (claim === undefined) {
       pairs.push({ ...pair, status: "notCopied", detail: `no Approved endpoint in scope serves ${fqdn(legacy.name)}, so a copy would be stale to the drift sweep (which deletes owned records no endpoint desires); copy it by hand, or bring its endpoint into scope` });
     } else if (!sameAddresses(claim.ipv4Addresses, legacy.ipv4Addresses)) {
-      pairs.push({ ...pair, status: "notCopied", detail: `endpoint ${endpointOf(claim)} serves ${fqdn(legacy.name)} at ${valueOf(claim)}, the legacy record answers ${valueOf(legacy)}; the drift sweep writes the endpoint's record` });
+      pairs.push({ ...pair, status: "notCopied", detail: `endpoint ${nameOf(endpointOf(claim))} serves ${fqdn(legacy.name)} at ${valueOf(claim)}, the legacy record answers ${valueOf(legacy)}; the drift sweep writes the endpoint's record` });
     } else {
-      pairs.push({ ...pair, copy: { ...claim, zoneId: input.newZone.id, zone: BATCH_ZONE }, status: "wouldCopy", detail: `copy to ${targetName}.${BATCH_ZONE} for endpoint ${endpointOf(claim)}` });
+      pairs.push({ ...pair, copy: { ...claim, zoneId: input.newZone.id, zone: BATCH_ZONE }, status: "wouldCopy", detail: `copy to ${targetName}.${BATCH_ZONE} for endpoint ${nameOf(endpointOf(claim))}` });
     }
   }
   return pairs;
@@ -179,7 +182,6 @@ export function vnetLinkStates(legacyLinks: readonly { name: string; virtualNetw
   return [...byVnet.values()].sort((a, b) => a.virtualNetworkId.localeCompare(b.virtualNetworkId));
 }
 
-const vnetName = (id: string) => id.split("/").at(-1) ?? id;
 
 /** The next step of one legacy zone's migration, from its pairs (after this run) and the links. */
 export function adviseZone(legacyZone: string, newZoneExists: boolean, pairs: readonly MigrationPair[], vnets: readonly VnetLinkState[]): ZoneAdvice {
@@ -187,7 +189,7 @@ export function adviseZone(legacyZone: string, newZoneExists: boolean, pairs: re
   const toUnlink = vnets.filter((v) => v.legacyLinks.length > 0).map((v) => v.virtualNetworkId);
   const open = pairs.filter((p) => p.status !== "verified" && p.status !== "copied" && p.status !== "skipped");
   const base = { toLink, toUnlink, safeToDelete: false };
-  const names = (ids: readonly string[]) => ids.map(vnetName).join(", ");
+  const names = (ids: readonly string[]) => ids.map(nameOf).join(", ");
   if (!newZoneExists) {
     return { ...base, step: "createNewZone", advice: `create ${BATCH_ZONE} in a configured DNS zone resource group and link it to ${toUnlink.length > 0 ? names(toUnlink) : "the VNets that resolve Batch names"}` };
   }

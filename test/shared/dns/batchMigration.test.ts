@@ -42,7 +42,7 @@ describe("planPairs", () => {
   it("copies owned and foreign records alike as the record the endpoint serving the name desires", () => {
     const pairs = byName(planPairs(input()));
     expect(pairs["ours"]).toMatchObject({ status: "wouldCopy", targetName: "ours.eastus" });
-    expect(pairs["handmade"]).toMatchObject({ status: "wouldCopy", targetName: "handmade.eastus" });
+    expect(pairs["handmade"]).toMatchObject({ status: "wouldCopy", targetName: "handmade.eastus", detail: `copy to handmade.eastus.${BATCH_ZONE} for endpoint pe-handmade` });
     const copy = pairs["handmade"]?.copy;
     expect(copy).toMatchObject({ zone: BATCH_ZONE, name: "handmade.eastus", type: "A", ipv4Addresses: ["10.0.0.5"] });
     expect(copy?.metadata).toMatchObject({ managedBy: "privatelink-autopilot", owner: OWNER, endpointId: endpointId("pe-handmade").toLowerCase() });
