@@ -200,6 +200,6 @@ export function adviseZone(legacyZone: string, newZoneExists: boolean, pairs: re
     const what = [...counts].map(([status, n]) => `${n} ${status}`).join(", ");
     return { ...base, step: "copyRecords", advice: `${open.length} record(s) of ${legacyZone} have no verified copy (${what}): run the migration live for wouldCopy; resolve the others by hand (see each record's detail)` };
   }
-  if (toUnlink.length > 0) return { ...base, step: "unlinkLegacyZone", advice: `every record has a verified copy: unlink ${legacyZone} from ${names(toUnlink)} (the switch), then check that names resolve` };
+  if (toUnlink.length > 0) return { ...base, step: "unlinkLegacyZone", advice: `every record has a verified copy and every VNet links ${BATCH_ZONE}: unlink ${legacyZone} from ${names(toUnlink)}, then check that the names resolve privately` };
   return { ...base, safeToDelete: true, step: "safeToDelete", advice: `${legacyZone} is linked to no VNet and every record has a verified copy: it is safe to delete (the app never deletes zones)` };
 }

@@ -142,7 +142,9 @@ describe("vnetLinkStates and adviseZone", () => {
 
   it("says unlink once every VNet links the new zone and every copy is verified", () => {
     const vnets = vnetLinkStates([{ name: "hub", virtualNetworkId: HUB }], [{ name: "hub", virtualNetworkId: HUB }]);
-    expect(adviseZone(LEGACY, true, verified, vnets)).toMatchObject({ step: "unlinkLegacyZone", toUnlink: [HUB.toLowerCase()], safeToDelete: false });
+    const advice = adviseZone(LEGACY, true, verified, vnets);
+    expect(advice).toMatchObject({ step: "unlinkLegacyZone", toUnlink: [HUB.toLowerCase()], safeToDelete: false });
+    expect(advice.advice).toBe(`every record has a verified copy and every VNet links ${BATCH_ZONE}: unlink ${LEGACY} from vnet-hub, then check that the names resolve privately`);
   });
 
   it("says safe to delete only once the legacy zone is linked to no VNet and every record has a verified copy", () => {
