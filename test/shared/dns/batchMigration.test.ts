@@ -55,6 +55,12 @@ describe("planPairs", () => {
     expect(pairs["elsewhere"]?.copy).toBeUndefined();
   });
 
+  it("does not copy a record whose endpoint is not Approved: the sweep desires nothing for it", () => {
+    const pending = { ...batchEndpoint("handmade", "10.0.0.5"), links: batchEndpoint("handmade", "10.0.0.5").links.map((l) => ({ ...l, status: "Pending" as const })) };
+    const desiredInNewZone = desiredRecords(pending, [zoneRef(BATCH_ZONE)], { ownerId: OWNER }).records;
+    expect(byName(planPairs(input({ desiredInNewZone })))["handmade"]).toMatchObject({ status: "notCopied" });
+  });
+
   it("does not copy a record whose addresses differ from those of the endpoint that serves the name", () => {
     const pairs = byName(planPairs(input({ legacyRecords: [dnsRecord(LEGACY, "ours", { ips: ["10.1.1.1"] })] })));
     expect(pairs["ours"]).toMatchObject({ status: "notCopied" });
