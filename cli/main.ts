@@ -3,7 +3,8 @@
  * @module The read-only CLI. `plan` reads a real tenant (or the emulator) the way a drift sweep does and
  * prints what the app would decide and which records it would change; `explain` shows how the policy
  * decides a connection, rule by rule, from ARM or from a facts file; `validate` checks a policy file
- * offline; `runs` and `report` read the deployed app's run history over its HTTP API. It never changes anything.
+ * offline; `runs` and `report` read the deployed app's run history over its HTTP API; `batch-migration`
+ * shows Batch's zone migration as a dry run (`--live` asks the app to run it). It never changes anything itself.
  */
 
 import { parseArgs } from "node:util";
@@ -24,6 +25,8 @@ import { table } from "./cliIo";
 import { explainById, printExplanations, readFactsFile } from "./explain";
 import { validate } from "./validate";
 import { APP_ENV_NOTE, appAccess, listRunsCommand, reportCommand, sinceParameter, waitCommand } from "./runs";
+import { batchMigrationDryRun, startBatchMigration } from "./batchMigration";
+import { REGION } from "../app/batchZoneMigration";
 
 export type { CliIo } from "./cliIo";
 
@@ -33,11 +36,11 @@ or AUTOPILOT_POLICY, AUTOPILOT_ARM_*; see docs/configuration.md). Credentials: D
 (e.g. after az login); \`npm start\` prints the settings that point the CLI at its emulator.`;
 
 const EXIT_CODES = `Exit codes: 0 done (validate: the policy is valid); 1 the policy is invalid, or what was asked
-for could not be read (plan: any error in its report; runs, report: the app's answer); 2 usage error
+for could not be read (plan, batch-migration: any error in its report; runs, report: the app's answer); 2 usage error
 or bad settings (plan --detailed-exitcode: changes are pending).`;
 
 /** Each command's flags and help; \`--help\` and \`--json\` are every command's. */
-const COMMANDS: Record<"plan" | "explain" | "validate" | "runs" | "report" | "wait", { usage: string; help: string; options: Record<string, { type: "string" | "boolean" }> }> = {
+const COMMANDS: Record<"plan" | "explain" | "validate" | "runs" | "report" | "wait" | "batch-migration", { usage: string; help: string; options: Record<string, { type: "string" | "boolean" }> }> = {
   plan: {
     usage: "privatelink-autopilot plan [--subscription <guid>] [--json] [--detailed-exitcode]",
     help: `Runs a drift sweep without its writes: prints the decisions it would make for Pending
@@ -76,12 +79,12 @@ each at its path. Exit 0 when valid, 1 when not.
     options: {},
   },
   runs: {
-    usage: "privatelink-autopilot runs [--key <id or key>] [--kind endpoint|resource|sweep] [--since <time|12h|7d>] [--status <states>] [--has-errors] [--has-changes] [--top <n>] [--continuation-token <t>] [--app <url>] [--json]",
+    usage: "privatelink-autopilot runs [--key <id or key>] [--kind endpoint|resource|sweep|batchZoneMigration] [--since <time|12h|7d>] [--status <states>] [--has-errors] [--has-changes] [--top <n>] [--continuation-token <t>] [--app <url>] [--json]",
     help: `Lists the app's runs, newest first, one line each: start time, kind, runtime status, decisions
 carried out, records changed, errors, and the run id to pass to \`report\`. Reads GET /api/runs.
 
   --key <id or key>      the runs of one endpoint, resource or subscription id, or key (drift-sweep)
-  --kind <kind>          endpoint, resource or sweep
+  --kind <kind>          endpoint, resource, sweep or batchZoneMigration
   --since <time>         runs started since an ISO time, or since a duration ago (12h, 7d)
   --status <states>      Pending, Running, Completed, Failed, Terminated (comma-separated)
   --has-errors           only runs with errors
@@ -121,6 +124,24 @@ reason says what a person must do), or the app answered an error; 2 timed out, o
 ${APP_ENV_NOTE}`,
     options: { app: { type: "string" }, timeout: { type: "string" }, interval: { type: "string" } },
   },
+  "batch-migration": {
+    usage: "privatelink-autopilot batch-migration [--region <region>|all] [--live [--app <url>]] [--json]",
+    help: `Batch's move from privatelink.<region>.batch.azure.com to privatelink.batch.azure.com, as a dry
+run computed here with read-only clients: the zones and their VNet links, each A record <account> and
+its copy <account>.<region> (would copy, verified, conflict, not copied, with the reason), and the next
+step per legacy zone (link the new zone to the VNets named, unlink the legacy zone, or safe to delete).
+The app never deletes a zone or a link. See docs/operations.md "Migrating Batch to privatelink.batch.azure.com".
+
+  --region <region>  one region's legacy zone (eastus), or all (default)
+  --live             start the migration in the app (POST /api/runs) instead; prints the run id
+                     for \`report\`. The CLI itself writes nothing.
+  --json             the run report (kind batchZoneMigration) with schemaVersion; with --live, the
+                     app's answer ({ id, key, action, dryRun, statusUrl })
+
+${SETTINGS_NOTE}
+${APP_ENV_NOTE}`,
+    options: { region: { type: "string" }, live: { type: "boolean" }, app: { type: "string" } },
+  },
 };
 
 type Command = keyof typeof COMMANDS;
@@ -131,7 +152,7 @@ ${Object.values(COMMANDS)
   .join("\n")}
   privatelink-autopilot <command> --help
 
-Reads only; changes nothing.
+Reads only; changes nothing (batch-migration --live asks the app to run the migration).
 ${EXIT_CODES}`;
 
 /** The CLI's ARM clients: read-only, so it cannot write whatever a command does. */
@@ -309,6 +330,19 @@ export async function runCli(argv: readonly string[], env: Record<string, string
         const intervalSeconds = seconds("interval", 5);
         if (timeoutSeconds === undefined || intervalSeconds === undefined) return usageError(command, "--timeout and --interval: expected seconds from 1 to 86400", io);
         return await waitCommand(access, positionals[0] as string, { json, timeoutSeconds, intervalSeconds }, io);
+      }
+      case "batch-migration": {
+        if (positionals.length > 0) return usageError(command, `unexpected argument ${JSON.stringify(positionals[0])}`, io);
+        const region = option("region") ?? "all";
+        if (!REGION.test(region)) return usageError(command, `--region: expected all or a region name like eastus, got ${JSON.stringify(region)}`, io);
+        if ((values as Record<string, unknown>)["live"] === true) {
+          const access = appAccess(option("app"), env);
+          if (typeof access === "string") return usageError(command, access, io);
+          return await startBatchMigration(access, region, { json }, io);
+        }
+        const config = configFrom(env, io);
+        if (config === undefined) return 2;
+        return await batchMigrationDryRun(clientsFor(config), config, region, { json }, io);
       }
       case "runs":
       case "report": {

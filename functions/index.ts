@@ -13,12 +13,14 @@ import "./health";
 import "../orchestrations/reconcileEndpoint";
 import "../orchestrations/reconcileResource";
 import "../orchestrations/driftSweep";
+import "../orchestrations/batchZoneMigration";
 import "../orchestrations/runsForKey";
 import "../orchestrations/activities/evaluateEndpoint";
 import "../orchestrations/activities/evaluateResource";
 import "../orchestrations/activities/setConnectionState";
 import "../orchestrations/activities/reconcileDns";
 import "../orchestrations/activities/sweepScope";
+import "../orchestrations/activities/migrateBatchZones";
 
 // Validate the configuration and the policy now, and say so at once when they are bad. A bad setting
 // does not stop the host: every function stays registered, /api/health answers 503 (the details name

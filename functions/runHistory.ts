@@ -61,7 +61,7 @@ const STATUSES: readonly OrchestrationRuntimeStatus[] = [
   OrchestrationRuntimeStatus.Failed,
   OrchestrationRuntimeStatus.Terminated,
 ];
-const KINDS: readonly RunKind[] = ["endpoint", "resource", "sweep"];
+const KINDS: readonly RunKind[] = ["endpoint", "resource", "sweep", "batchZoneMigration"];
 export const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
 const QUERY_PARAMS = new Set(["key", "kind", "since", "status", "hasErrors", "hasChanges", "top", "continuationToken", "code"]);

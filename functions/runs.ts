@@ -17,11 +17,13 @@ import type { RunsForKeyStatus } from "../orchestrations/runsForKey";
 import { getRuntime } from "../orchestrations/runtime";
 import { subscriptionsInScope } from "../orchestrations/scope";
 import { runLog } from "../orchestrations/runLog";
-import { getRunStatus, startReconcile, startSweep } from "./startRun";
+import { REGION } from "../app/batchZoneMigration";
+import { getRunStatus, startBatchZoneMigration, startReconcile, startSweep } from "./startRun";
 import { listRuns, parseRunsQuery, reportOf } from "./runHistory";
 import type { StartedRun } from "./startRun";
 
-const SCOPE_EXPECTED = 'expected "all", { "endpointId": "<private endpoint id>" }, { "resourceId": "<PaaS resource id>" } or { "subscriptionId": "<guid>" }';
+const SCOPE_EXPECTED =
+  'expected "all", { "endpointId": "<private endpoint id>" }, { "resourceId": "<PaaS resource id>" }, { "subscriptionId": "<guid>" } or { "batchZoneMigration": "<region>" | "all" }';
 
 const runRequestSchema = z
   .object({
@@ -30,6 +32,7 @@ const runRequestSchema = z
       z.strictObject({ endpointId: z.string() }),
       z.strictObject({ resourceId: z.string() }),
       z.strictObject({ subscriptionId: z.string().regex(GUID, "expected a subscription GUID") }),
+      z.strictObject({ batchZoneMigration: z.string().regex(REGION, 'expected "all" or a region name like eastus') }),
     ], { error: SCOPE_EXPECTED }),
     dryRun: z.boolean({ error: "expected true or false" }).default(false),
   })
@@ -62,7 +65,7 @@ export function parseRunRequest(body: unknown, runScope: RunScope): RunRequest |
   }
   const { scope } = parsed.data;
   const scopeIds = { subscriptionIds: runScope.subscriptionIds };
-  if (scope === "all") return parsed.data;
+  if (scope === "all" || "batchZoneMigration" in scope) return parsed.data;
   const id = "endpointId" in scope ? scope.endpointId : "resourceId" in scope ? scope.resourceId : `/subscriptions/${scope.subscriptionId.toLowerCase()}`;
   try {
     const parsedId = parseResourceId(id);
@@ -123,7 +126,9 @@ export const startRunHttp: HttpHandler = async (request: HttpRequest, context: I
   const reason = `manual run${dryRun || config.dryRun ? " (dry run)" : ""}`;
   let started: StartedRun;
   let resourceId: string | undefined;
-  if (scope === "all" || "subscriptionId" in scope) {
+  if (scope !== "all" && "batchZoneMigration" in scope) {
+    started = await startBatchZoneMigration(client, config, { dryRun, reason, region: scope.batchZoneMigration });
+  } else if (scope === "all" || "subscriptionId" in scope) {
     resourceId = scope === "all" ? undefined : `/subscriptions/${scope.subscriptionId.toLowerCase()}`;
     started = await startSweep(client, config, { dryRun, reason, subscriptionIds, ...(scope !== "all" ? { subscriptionId: scope.subscriptionId } : {}) });
   } else {

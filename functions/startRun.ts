@@ -14,7 +14,8 @@ import type { Config } from "../shared/config";
 import type { ReconcileEndpointInput } from "../orchestrations/reconcileEndpoint";
 import type { ReconcileResourceInput } from "../orchestrations/reconcileResource";
 import type { DriftSweepInput } from "../orchestrations/driftSweep";
-import { instanceIdFor, NUDGE_EVENT, Orchestrations, runIdFor, sweepKeyFor } from "../orchestrations/names";
+import type { BatchZoneMigrationInput } from "../orchestrations/batchZoneMigration";
+import { batchZoneMigrationKeyFor, instanceIdFor, NUDGE_EVENT, Orchestrations, runIdFor, sweepKeyFor } from "../orchestrations/names";
 import type { RunOrchestration } from "../orchestrations/names";
 import type { RunsForKeyInput } from "../orchestrations/runsForKey";
 import { getRuntime } from "../orchestrations/runtime";
@@ -109,6 +110,17 @@ export async function startSweep(client: DurableClient, config: Config, options:
   };
   if (ownInstance) return startDryRun(client, key, Orchestrations.driftSweep, input);
   const runId = await startLocked(client, { key, orchestration: Orchestrations.driftSweep, input, goesRound: false });
+  return { instanceId: runId, key, action: "started", dryRun };
+}
+
+/** Starts Batch's zone migration for one region or `all`, unless one for that key is already running. */
+export async function startBatchZoneMigration(client: DurableClient, config: Config, options: StartRunOptions & { region: string }): Promise<StartedRun> {
+  const { dryRun, ownInstance } = resolveDryRun(config, options);
+  const key = batchZoneMigrationKeyFor(options.region);
+  const input: BatchZoneMigrationInput = { region: options.region.toLowerCase(), dryRun, reason: options.reason };
+  if (ownInstance) return startDryRun(client, key, Orchestrations.batchZoneMigration, input);
+  if (await isInFlight(client, key)) return { instanceId: key, key, action: "alreadyRunning", dryRun };
+  const runId = await startLocked(client, { key, orchestration: Orchestrations.batchZoneMigration, input, goesRound: false });
   return { instanceId: runId, key, action: "started", dryRun };
 }
 

@@ -8,6 +8,8 @@
 import { parentResourceId, parseResourceId } from "../shared/resourceId";
 import { countOf } from "./runReport";
 import type { ConflictEntry, DecisionEntry, DecisionOutcome, OrphanEntry, OrphanOutcome, RecordSummary, RunError, RunReport } from "./runReport";
+import type { BatchZoneMigrationReport } from "../app/batchZoneMigration";
+import { BATCH_ZONE } from "../shared/dns/batchMigration";
 
 /**
  * The short name of an ARM id, lower case: `<resource>/<child>` for a child resource (a connection is
@@ -170,10 +172,24 @@ export function formatRunReport(report: RunReport): string {
   ];
   if (notWritten.length > 0) out.push("", `names not written (${notWritten.length}):`, ...notWritten);
 
+  if (report.batchZoneMigration !== undefined) out.push("", ...migrationLines(report.batchZoneMigration));
+
   // Unchanged records are counted in the summary line, never listed.
   const omitted = Object.entries(report.omitted ?? {}).filter(([list]) => list !== "carriedOut" && list !== "unchanged");
   if (omitted.length > 0) out.push("", ...omitted.map(([list, n]) => `... ${n} more ${list} (one log line each)`));
   return out.join("\n");
+}
+
+/** A Batch zone migration: per legacy zone, its VNets and links, each record's pair and the next step. */
+function migrationLines(migration: BatchZoneMigrationReport): string[] {
+  const out = [`batch zone migration (${migration.region}) to ${migration.newZones.map((z) => `${z.name} (${plural(z.links.length, "VNet link")})`).join(", ") || `${BATCH_ZONE}: not found`}:`];
+  for (const zone of migration.legacyZones) {
+    out.push(`  ${zone.zone.name}:`);
+    for (const v of zone.vnets) out.push(`    vnet ${shortNameOf(v.virtualNetworkId)}: legacy zone ${v.legacyLinks.length > 0 ? "linked" : "not linked"}, new zone ${v.newLinks.length > 0 ? "linked" : "not linked"}`);
+    for (const p of zone.pairs) out.push(`    ${p.status.padEnd(9)} ${p.legacy.name} -> ${p.targetName || "-"} (${p.legacy.value}): ${p.detail}`);
+    out.push(`    next: ${zone.advice.advice}`);
+  }
+  return out;
 }
 
 function safeParent(connectionId: string): string | undefined {

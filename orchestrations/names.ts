@@ -11,16 +11,18 @@ export const Orchestrations = {
   reconcileEndpoint: "reconcileEndpoint",
   reconcileResource: "reconcileResource",
   driftSweep: "driftSweep",
+  batchZoneMigration: "batchZoneMigration",
   runsForKey: "runsForKey",
 } as const;
 
 /** The orchestrations that are runs (each has a report); `runsForKey` is only their lock. */
 export type RunOrchestration = Exclude<(typeof Orchestrations)[keyof typeof Orchestrations], "runsForKey">;
 
-export const RUN_KINDS: Readonly<Record<RunOrchestration, "endpoint" | "resource" | "sweep">> = {
+export const RUN_KINDS: Readonly<Record<RunOrchestration, "endpoint" | "resource" | "sweep" | "batchZoneMigration">> = {
   reconcileEndpoint: "endpoint",
   reconcileResource: "resource",
   driftSweep: "sweep",
+  batchZoneMigration: "batchZoneMigration",
 };
 
 export const Activities = {
@@ -29,6 +31,7 @@ export const Activities = {
   reconcileDns: "reconcileDns",
   evaluateResource: "evaluateResource",
   sweepScope: "sweepScope",
+  migrateBatchZones: "migrateBatchZones",
 } as const;
 
 /** The external event that makes an in-flight run go round once more. */
@@ -51,6 +54,11 @@ export function instanceIdFor(kind: "endpoint" | "resource", resourceId: string)
 /** The key of a sweep of the whole scope, or of one subscription. */
 export function sweepKeyFor(subscriptionId?: string): string {
   return subscriptionId === undefined ? SWEEP_INSTANCE_ID : `${SWEEP_INSTANCE_ID}-${subscriptionId.toLowerCase()}`;
+}
+
+/** The key of Batch's zone migration for one region, or for all (`batch-zone-migration-eastus`). */
+export function batchZoneMigrationKeyFor(region: string): string {
+  return `batch-zone-migration-${region.toLowerCase()}`;
 }
 
 /** Separates a run id's key from its start time; keys never hold it. */

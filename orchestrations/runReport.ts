@@ -8,6 +8,7 @@ import type { Conflict, DnsChanges } from "../shared/dns/plan";
 import type { SkippedName } from "../shared/dns/desired";
 import { PermissionDeniedError, statusAndCodeOf } from "../shared/azure/errors";
 import { MetadataKeys, metadataValue, ownerOf } from "../shared/dns/ownership";
+import type { BatchZoneMigrationReport } from "../app/batchZoneMigration";
 
 /** What happened to one connection. */
 export type DecisionOutcome =
@@ -160,8 +161,8 @@ export function currentShapeOf(report: RunReport): RunReport {
 
 export interface RunReport {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
-  kind: "endpoint" | "resource" | "sweep";
-  /** The resource id of the run's key, or `scope` for a sweep. */
+  kind: "endpoint" | "resource" | "sweep" | "batchZoneMigration";
+  /** The resource id of the run's key, `scope` for a sweep, the region (or `all`) for a Batch zone migration. */
   target: string;
   dryRun: boolean;
   startedAt: string;
@@ -183,6 +184,8 @@ export interface RunReport {
    * for the run's history; the log has a line for every one). Absent when nothing was left out.
    */
   omitted?: Partial<Record<ReportList | "carriedOut", number>>;
+  /** A Batch zone migration's zones, links, record pairs and advice (its copies are also in `dns`). */
+  batchZoneMigration?: BatchZoneMigrationReport;
 }
 
 /** The lists of a report that a sweep bounds. */

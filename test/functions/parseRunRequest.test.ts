@@ -20,6 +20,14 @@ describe("parseRunRequest", () => {
     expect(parseRunRequest({ scope: { subscriptionId: SPOKE } }, config)).toEqual({ scope: { subscriptionId: SPOKE }, dryRun: false });
   });
 
+  it("accepts a Batch zone migration for one region or all, and refuses anything else as a region", () => {
+    expect(parseRunRequest({ scope: { batchZoneMigration: "eastus" }, dryRun: true }, config)).toEqual({ scope: { batchZoneMigration: "eastus" }, dryRun: true });
+    expect(parseRunRequest({ scope: { batchZoneMigration: "all" } }, config)).toEqual({ scope: { batchZoneMigration: "all" }, dryRun: false });
+    for (const region of ["East US", "eastus/../x", "", "EASTUS"]) {
+      expect(parseRunRequest({ scope: { batchZoneMigration: region } }, config)).toBe('scope.batchZoneMigration: expected "all" or a region name like eastus');
+    }
+  });
+
   it("says what a scope must look like when it is wrong", () => {
     expect(parseRunRequest({ scope: "everything" }, config)).toMatch(/^scope: expected "all", \{ "endpointId"/);
     expect(parseRunRequest({}, config)).toMatch(/^scope: expected "all"/);
