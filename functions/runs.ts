@@ -10,6 +10,7 @@ import type { HttpHandler, HttpRequest, InvocationContext } from "@azure/functio
 import * as df from "durable-functions";
 import { z } from "zod";
 import { GUID, isWithinScope, parseResourceId, resourceTypeOf } from "../shared/resourceId";
+import { linkProviderFor } from "../shared/azure/providers";
 import type { ReconcileRequest } from "../shared/domain";
 import { formatRunReport } from "../orchestrations/formatRunReport";
 import { Orchestrations } from "../orchestrations/names";
@@ -75,6 +76,8 @@ export function parseRunRequest(body: unknown, runScope: RunScope): RunRequest |
     if ("resourceId" in scope && parsedId.types.length !== 1) {
       return `scope.resourceId: expected the id of a PaaS resource (e.g. a Microsoft.Batch/batchAccounts id), got a ${resourceTypeOf(parsedId)} id`;
     }
+    // A private endpoint's id (or any type without a Private Link provider) is not a resource run: RangeError naming the supported types.
+    if ("resourceId" in scope) linkProviderFor(id);
   } catch (error) {
     return `scope: ${error instanceof Error ? error.message : String(error)}`;
   }

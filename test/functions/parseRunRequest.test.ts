@@ -43,6 +43,9 @@ describe("parseRunRequest", () => {
     expect(parseRunRequest({ scope: { endpointId: BATCH } }, config)).toBe("scope.endpointId: expected a Microsoft.Network/privateEndpoints id, got a Microsoft.Batch/batchAccounts id");
     expect(parseRunRequest({ scope: { resourceId: "batchprod" } }, config)).toMatch(/^scope: Invalid ARM resource id "batchprod"/);
     expect(parseRunRequest({ scope: { resourceId: `${BATCH}/privateEndpointConnections/c1` } }, config)).toMatch(/^scope.resourceId: expected the id of a PaaS resource/);
+    // A private endpoint is not a PaaS resource: it would start a resource run over nothing.
+    const endpoint = BATCH.replace("Microsoft.Batch/batchAccounts/batchprod", "Microsoft.Network/privateEndpoints/pe-batch");
+    expect(parseRunRequest({ scope: { resourceId: endpoint } }, config)).toMatch(/^scope: Resource type "Microsoft.Network\/privateEndpoints" .* has no Private Link provider entry; supported types: Microsoft.Batch\/batchAccounts/);
   });
 
   it("refuses ids with '..' segments or characters ARM does not allow, naming the id", () => {
