@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../cli/main";
 import type { RunReport } from "../../orchestrations/runReport";
 import { emptyEstate, HUB, OWNER, SPOKE, startStack } from "./stack";
 import type { Stack } from "./stack";
@@ -42,6 +43,14 @@ describe("adopting records that are already right (AUTOPILOT_ADOPT_RECORDS=true;
     const text = String((await stack.get(`/api/runs/${run.instanceId}?format=text`)).body);
     expect(text).toMatch(/, 1 would be adopted, /);
     expect(text).toContain(`  would adopt     A stdata.${BLOB_ZONE} -> ${blobIp}  for pe-stdata-blob`);
+  });
+
+  it("plan lists the would-be adoption as a pending change (--detailed-exitcode 2) and changes nothing", async () => {
+    const before = recordAt(BLOB_ZONE, "stdata");
+    const out: string[] = [];
+    expect(await runCli(["plan", "--detailed-exitcode"], process.env, { out: (l) => out.push(l), err: () => undefined })).toBe(2);
+    expect(out.join("\n")).toMatch(new RegExp(`\\n\\s*adopt\\s+A\\s+stdata\\.${BLOB_ZONE.replace(/\./g, "\\.")}\\s+${blobIp.replace(/\./g, "\\.")}`));
+    expect(recordAt(BLOB_ZONE, "stdata")).toEqual(before);
   });
 
   it("adopts an identical hand-made record (marker added, addresses unchanged), and leaves a different one a conflict, untouched", async () => {
