@@ -6,6 +6,7 @@
 
 import type { ZoneRef } from "../domain";
 import { isRecord } from "../isRecord";
+import { mapLimit } from "../mapLimit";
 import { parseResourceId } from "../resourceId";
 import type { ArmClients } from "./clients";
 import { iteratePages } from "./connections";
@@ -56,5 +57,16 @@ export async function listVirtualNetworkLinks(clients: ArmClients, zone: ZoneRef
     const links: VirtualNetworkLink[] = [];
     for await (const page of iteratePages(clients, subscriptionId, url)) links.push(...page.map((raw) => toVirtualNetworkLink(raw, zone)));
     return links;
+  });
+}
+
+/**
+ * The zones with their links in force (`ZoneRef.links`; a link still `InProgress` does not count yet), one
+ * list per zone with at most `concurrency` in flight. A zone whose links cannot be read fails the call.
+ */
+export async function withVirtualNetworkLinks(clients: ArmClients, zones: readonly ZoneRef[], concurrency = 8): Promise<ZoneRef[]> {
+  return mapLimit(zones, concurrency, async (zone) => {
+    const links = (await listVirtualNetworkLinks(clients, zone)).filter((l) => l.virtualNetworkLinkState === undefined || l.virtualNetworkLinkState === "Completed");
+    return { ...zone, links: links.map(({ virtualNetworkId, resolutionPolicy }) => ({ virtualNetworkId, resolutionPolicy })) };
   });
 }

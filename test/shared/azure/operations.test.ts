@@ -47,7 +47,7 @@ describe("ArmOperations", () => {
 });
 
 describe("requiredActions", () => {
-  it("lists the DNS zone resource group's actions: zone read, ALL read, A and CNAME read/write/delete", () => {
+  it("lists the DNS zone resource group's actions: zone read, ALL read, A and CNAME read/write/delete, VNet link read", () => {
     expect(requiredActions("dnsZoneResourceGroups")).toEqual([
       "Microsoft.Network/privateDnsZones/A/delete",
       "Microsoft.Network/privateDnsZones/A/read",
@@ -57,6 +57,7 @@ describe("requiredActions", () => {
       "Microsoft.Network/privateDnsZones/CNAME/read",
       "Microsoft.Network/privateDnsZones/CNAME/write",
       "Microsoft.Network/privateDnsZones/read",
+      "Microsoft.Network/privateDnsZones/virtualNetworkLinks/read",
     ]);
   });
 
