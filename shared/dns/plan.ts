@@ -330,14 +330,31 @@ export function withoutEndpoints(changes: DnsChanges, endpointIds: ReadonlySet<s
 
 /**
  * The first `limit` changes in apply order (deletes, then updates, then creates), and how many are left
- * for a later round: so one round's writes fit in one activity's time at ARM's write rate.
+ * for a later round: so one round's writes fit in one activity's time at ARM's write rate. A type swap
+ * (a delete and a create at one name) stays in one round, so the name is never left empty between rounds.
  */
 export function firstChanges(changes: DnsChanges, limit: number): { changes: DnsChanges; remaining: number } {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a whole number of at least 1, got ${limit}`);
   const total = changes.delete.length + changes.update.length + changes.create.length;
   if (total <= limit) return { changes, remaining: 0 };
-  const deletes = changes.delete.slice(0, limit);
-  const updates = changes.update.slice(0, limit - deletes.length);
-  const creates = changes.create.slice(0, limit - deletes.length - updates.length);
-  return { changes: { ...changes, delete: deletes, update: updates, create: creates }, remaining: total - limit };
+  const createAt = new Map(changes.create.map((r) => [nameKey(r), r]));
+  const deletedNames = new Set(changes.delete.map(nameKey));
+  const deletes: DnsRecord[] = [];
+  const swapped = new Set<DnsRecord>();
+  let budget = limit;
+  for (const r of changes.delete) {
+    const replacement = createAt.get(nameKey(r));
+    // A swap at the head of a round of one still goes, as a pair: every round makes progress.
+    if (deletes.length > 0 && budget < (replacement === undefined ? 1 : 2)) break;
+    deletes.push(r);
+    if (replacement !== undefined) swapped.add(replacement);
+    budget -= replacement === undefined ? 1 : 2;
+  }
+  budget = Math.max(0, budget);
+  const updates = deletes.length < changes.delete.length ? [] : changes.update.slice(0, budget);
+  budget -= updates.length;
+  const others = new Set(updates.length < changes.update.length ? [] : changes.create.filter((r) => !deletedNames.has(nameKey(r))).slice(0, budget));
+  const creates = changes.create.filter((r) => swapped.has(r) || others.has(r));
+  const taken = deletes.length + updates.length + creates.length;
+  return { changes: { ...changes, delete: deletes, update: updates, create: creates }, remaining: total - taken };
 }

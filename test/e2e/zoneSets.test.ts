@@ -26,7 +26,8 @@ async function estateWith(zones: Zone[], subnets: EstateSeed["subnets"] = []): P
  * A polling reader: samples the record sets at one name on every turn of the event loop (the emulator
  * serves ARM in this process, so no write can pass unseen between two samples of the same turn).
  */
-export function watchName(emulator: Emulator, zoneName: string, name: string): { stop(): { samples: number; empty: number; emptyMs: number; types: string[] } } {
+/** `onAnswerAgain` is called at the first sample after each gap, while nothing else has run since the write that ended it. */
+function watchName(emulator: Emulator, zoneName: string, name: string, onAnswerAgain?: () => void): { stop(): { samples: number; empty: number; emptyMs: number; types: string[] } } {
   let samples = 0;
   let empty = 0;
   let emptySince: number | undefined;
@@ -43,6 +44,7 @@ export function watchName(emulator: Emulator, zoneName: string, name: string): {
     } else if (emptySince !== undefined) {
       emptyMs += performance.now() - emptySince;
       emptySince = undefined;
+      onAnswerAgain?.();
     }
     for (const r of found) types.add(r.type);
     setImmediate(sample);
@@ -127,6 +129,46 @@ describe("Batch's two zones by VNet link (local host + ARM emulator)", () => {
     await stack.settle();
     expect(recordsIn(stack.emulator, LEGACY)).toEqual([`batchprod CNAME batchprod.eastus.${CURRENT} owner=${OWNER}`]);
     expect((await stack.run("all")).report.dns).toMatchObject({ created: [], updated: [], deleted: [], skipped: [] });
+  });
+});
+
+describe("a type swap Batch cannot avoid (local host + ARM emulator)", () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ estate: await estateWith([zone(CURRENT, "rg-dns", ["vnet-hub", "vnet-spoke"]), zone(LEGACY, "rg-dns", ["vnet-hub", "vnet-spoke"])]) });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it("our legacy CNAME becomes an A record when the new zone loses a VNet: the A follows the delete at once, before any other change of the run", async () => {
+    stack.emulator.control.createPrivateEndpoint(newBatchEndpoint("pe-batch"));
+    await stack.settle();
+    expect(recordsIn(stack.emulator, LEGACY)).toEqual([`batchprod CNAME batchprod.eastus.${CURRENT} owner=${OWNER}`]);
+    await linkClient(stack).unlink(CURRENT, "vnet-spoke");
+    await stack.settle();
+
+    // Other changes for the same run: a record to update (stale address) and one to create (a new endpoint).
+    stack.emulator.control.setEventChaos({ dropProbability: 1 });
+    const current = stack.emulator.control.snapshot().recordSets.find((r) => r.zoneName === CURRENT && r.name === "batchprod.eastus");
+    stack.emulator.control.putRecordSet({ zoneId: current?.zoneId as string, type: "A", name: "batchprod.eastus", ttl: 10, ipv4Addresses: ["10.99.99.99"], metadata: current?.metadata ?? {} });
+    stack.emulator.control.createPrivateEndpoint({ ...newBatchEndpoint("pe-batch-nodes"), groupIds: ["nodeManagement"] });
+
+    const others: string[][] = [];
+    const seen = watchName(stack.emulator, LEGACY, "batchprod", () => others.push(recordsIn(stack.emulator, CURRENT)));
+    const { report } = await stack.run("all");
+    const gap = seen.stop();
+    stack.emulator.control.clearEventChaos();
+
+    expect(recordsIn(stack.emulator, LEGACY)).toEqual([expect.stringMatching(/^batchprod A 10\.20\.1\.\d+ owner=e2e-owner$/)]);
+    expect(report.dns.deleted).toEqual([expect.objectContaining({ zone: LEGACY, name: "batchprod", type: "CNAME" })]);
+    expect(report.dns.skipped).toEqual([expect.objectContaining({ reason: "cnameNotSafe" })]);
+    expect(gap.types).toEqual(["A", "CNAME"]);
+    // When the name answers again, the run's update and create have not happened yet: nothing came between.
+    expect(others).toHaveLength(1);
+    expect(others[0]).toEqual([expect.stringMatching(/^batchprod\.eastus A 10\.99\.99\.99 /)]);
+    expect(recordsIn(stack.emulator, CURRENT)).toEqual([expect.stringMatching(/^batchprod\.eastus A 10\.20\.1\.\d+ /), expect.stringMatching(/^batchprod\.eastus\.service A /)]);
   });
 });
 
