@@ -63,7 +63,7 @@ function linkClient(stack: Stack) {
   return {
     link: (zoneName: string, v: string) =>
       clients.privateDns(HUB).virtualNetworkLinks.beginCreateOrUpdateAndWait("rg-dns", zoneName, `link-${v}`, { location: "global", virtualNetwork: { id: vnet(v) }, registrationEnabled: false }, { updateIntervalInMs: 5 }),
-    unlink: (zoneName: string, v: string) => clients.privateDns(HUB).virtualNetworkLinks.beginDeleteAndWait("rg-dns", zoneName, `link-${v}`, { updateIntervalInMs: 5 }),
+    unlink: (zoneName: string, v: string, resourceGroup = "rg-dns") => clients.privateDns(HUB).virtualNetworkLinks.beginDeleteAndWait(resourceGroup, zoneName, `link-${v}`, { updateIntervalInMs: 5 }),
   };
 }
 
@@ -99,6 +99,8 @@ describe("Batch's two zones by VNet link (local host + ARM emulator)", () => {
     expect(report.dns.created).toEqual([]);
     expect(report.dns.deleted).toEqual([]);
     expect(recordsIn(stack.emulator, LEGACY)).toEqual([expect.stringMatching(/^batchprod A /)]);
+    // Without zone sets a zone counts whatever its links: the new zone already has the A record.
+    expect(recordsIn(stack.emulator, CURRENT)).toEqual([expect.stringMatching(/^batchprod\.eastus A 10\.20\.1\.\d+ owner=e2e-owner$/)]);
   });
 
   it("both linked: the new zone has the A record, our legacy A is kept (no moment without a record), and a free legacy name gets the CNAME", async () => {
@@ -222,5 +224,16 @@ describe("zone sets: two VNets, each with its own zones (local host + ARM emulat
       expect(report.dns).toMatchObject({ created: [], updated: [], deleted: [], conflicts: [] });
       expect(report.errors).toEqual([]);
     }
+
+    // Unlinked from the client VNet, the client set's zone no longer serves its endpoint: our records there go, and the report says why.
+    await linkClient(stack).unlink("privatelink.api.azureml.ms", "vnet-client", "rg-dns-client");
+    await stack.settle();
+    const { report } = await stack.run("all");
+    expect(report.dns.deleted).toHaveLength(client.length);
+    expect(report.dns.deleted.every((r) => (r as { endpointId?: string }).endpointId?.endsWith("/pe-ml-vnet-client"))).toBe(true);
+    expect(report.dns.skipped).toEqual(
+      expect.arrayContaining([expect.objectContaining({ reason: "zoneNotLinked", detail: expect.stringContaining("rg-dns-client/providers/Microsoft.Network/privateDnsZones/privatelink.api.azureml.ms, which is linked to none of the VNets its clients resolve from") })]),
+    );
+    expect(recordsIn(stack.emulator, "privatelink.api.azureml.ms").length).toBe(workload.length);
   });
 });
