@@ -56,6 +56,8 @@ export interface ScopePlan {
   servedByZoneGroup: string[];
   counts: { subscriptions: number; endpoints: number; zones: number; recordSets: number; linkTargets: number };
   errors: RunError[];
+  /** The zones read, with their VNet links when those could be read. */
+  zones: ZoneRef[];
 }
 
 export interface PlanScopeOptions {
@@ -230,6 +232,7 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
     skipped: skipped.sort((a, b) => a.fqdn.localeCompare(b.fqdn)),
     servedByZoneGroup: [...new Set(servedByZoneGroup)].sort(),
     errors,
+    zones,
     counts: { subscriptions: subscriptionIds.length, endpoints: endpointCount, zones: zones.length, recordSets: current.length, linkTargets: linkTargets + perResource.length },
   };
 }

@@ -63,7 +63,7 @@ async function reconcileDns(input: ReconcileDnsInput, context?: InvocationContex
   const current = (await Promise.all(zonesToRead.map((zone) => listRecordSets(clients, zone)))).flat();
   const records: DnsRecord[] = keepHeldARecords(desired.flatMap((d) => d.records), current, config.ownerId);
   const changes = planChanges({ current, desired: records, ownerId: config.ownerId, endpointIds: input.endpointIds });
-  const { dns, errors } = await applyPlan(clients, changes, { ownerId: config.ownerId, dryRun: input.dryRun, log: (m, resourceId) => context?.log(runLog(input.runId, resourceId, m)) });
+  const { dns, errors } = await applyPlan(clients, changes, { ownerId: config.ownerId, dryRun: input.dryRun, zones, log: (m, resourceId) => context?.log(runLog(input.runId, resourceId, m)) });
   dns.skipped = desired.flatMap((d) => d.skipped.map(({ fqdn, reason, detail }) => ({ fqdn, reason, detail })));
   dns.servedByZoneGroup = desired.flatMap((d) => d.servedByZoneGroup);
   const waiting = endpoints.flatMap((e, i) => {

@@ -103,3 +103,59 @@ export function linkedOnlyTo(legacy: ZoneRef, current: ZoneRef): string[] | unde
   const covered = new Set(current.links.map((l) => l.virtualNetworkId.toLowerCase()));
   return legacy.links.map((l) => l.virtualNetworkId).filter((v) => !covered.has(v.toLowerCase()));
 }
+
+/** What a client in a linked VNet gets for a name of the zone. */
+export type Answer =
+  /** The record's private address (through the CNAME, for Batch's legacy name). */
+  | "privateAddress"
+  /** The name is missing and the link's `resolutionPolicy` is `Default`. */
+  | "nxdomain"
+  /** The name is missing and the link's `resolutionPolicy` is `NxDomainRedirect`: the service's public endpoint. */
+  | "publicByFallback";
+
+/** What clients in each VNet linked to the zone get for one name after a change. */
+export interface NameResolution {
+  zone: string;
+  name: string;
+  change: "create" | "update" | "delete";
+  answers: { virtualNetworkId: string; answer: Answer; value?: string }[];
+}
+
+interface ChangedRecord {
+  zoneId: string;
+  zone: string;
+  name: string;
+  type: string;
+  ipv4Addresses: readonly string[];
+  cname?: string;
+}
+
+/**
+ * For each changed name of zones whose links were read, what clients in each linked VNet get once the
+ * change is made: a create or update answers with the record; a delete (not followed by a create at the
+ * name, as in a type swap) leaves NXDOMAIN, or the public endpoint where the link falls back.
+ */
+export function resolutionAfter(
+  changes: { create: readonly ChangedRecord[]; update: readonly { after: ChangedRecord }[]; delete: readonly ChangedRecord[] },
+  zones: readonly ZoneRef[],
+): NameResolution[] {
+  const linksOf = new Map(zones.map((z) => [z.id.toLowerCase(), z.links]));
+  const at = (r: ChangedRecord) => `${r.zoneId.toLowerCase()}|${r.name.toLowerCase()}`;
+  const written = new Set(changes.create.map(at));
+  const entry = (r: ChangedRecord, change: NameResolution["change"]): NameResolution[] => {
+    const links = linksOf.get(r.zoneId.toLowerCase());
+    if (links === undefined || links.length === 0) return [];
+    const value = r.type === "CNAME" ? `CNAME ${r.cname ?? ""}` : r.ipv4Addresses.join(",");
+    const answers = links.map((l) =>
+      change === "delete"
+        ? { virtualNetworkId: l.virtualNetworkId, answer: l.resolutionPolicy === "NxDomainRedirect" ? ("publicByFallback" as const) : ("nxdomain" as const) }
+        : { virtualNetworkId: l.virtualNetworkId, answer: "privateAddress" as const, value },
+    );
+    return [{ zone: r.zone, name: r.name, change, answers }];
+  };
+  return [
+    ...changes.delete.filter((r) => !written.has(at(r))).flatMap((r) => entry(r, "delete")),
+    ...changes.update.flatMap((u) => entry(u.after, "update")),
+    ...changes.create.flatMap((r) => entry(r, "create")),
+  ];
+}

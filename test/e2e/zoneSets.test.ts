@@ -134,6 +134,47 @@ describe("Batch's two zones by VNet link (local host + ARM emulator)", () => {
   });
 });
 
+describe("what clients get, per linked VNet, in previews and reports (local host + ARM emulator)", () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    const current = zone(CURRENT, "rg-dns", []);
+    current.virtualNetworkLinks = [
+      { name: "link-hub", virtualNetworkId: vnet("vnet-hub"), resolutionPolicy: "NxDomainRedirect" },
+      { name: "link-spoke", virtualNetworkId: vnet("vnet-spoke") },
+    ];
+    stack = await startStack({ estate: await estateWith([current]) });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it("a preview of deleting a gone endpoint's record says: the public endpoint by fallback where the link has NxDomainRedirect, NXDOMAIN elsewhere", async () => {
+    const endpoint = stack.emulator.control.createPrivateEndpoint(newBatchEndpoint("pe-batch"));
+    await stack.settle();
+    const written = (await stack.run({ endpointId: endpoint.id }, true)).report;
+    expect(written.dns.unchanged).toHaveLength(1);
+    stack.emulator.control.setEventChaos({ dropProbability: 1 });
+    stack.emulator.control.deletePrivateEndpoint(endpoint.id);
+
+    const { report } = await stack.run("all", true);
+    stack.emulator.control.clearEventChaos();
+    expect(report.dryRun).toBe(true);
+    expect((report.dns as { resolution?: unknown }).resolution).toEqual([
+      {
+        zone: CURRENT,
+        name: "batchprod.eastus",
+        change: "delete",
+        answers: [
+          { virtualNetworkId: vnet("vnet-hub"), answer: "publicByFallback" },
+          { virtualNetworkId: vnet("vnet-spoke"), answer: "nxdomain" },
+        ],
+      },
+    ]);
+    expect(recordsIn(stack.emulator, CURRENT)).toHaveLength(1);
+  });
+});
+
 describe("a type swap Batch cannot avoid (local host + ARM emulator)", () => {
   let stack: Stack;
 
@@ -167,6 +208,8 @@ describe("a type swap Batch cannot avoid (local host + ARM emulator)", () => {
     expect(report.dns.deleted).toEqual([expect.objectContaining({ zone: LEGACY, name: "batchprod", type: "CNAME" })]);
     expect(report.dns.skipped).toEqual([expect.objectContaining({ reason: "cnameNotSafe" })]);
     expect(gap.types).toEqual(["A", "CNAME"]);
+    const resolution = (report.dns as { resolution?: { zone: string; name: string; change: string; answers: { answer: string }[] }[] }).resolution ?? [];
+    expect(resolution.filter((r) => r.zone === LEGACY).map((r) => [r.name, r.change, r.answers.map((a) => a.answer)])).toEqual([["batchprod", "create", ["privateAddress", "privateAddress"]]]);
     // When the name answers again, the run's update and create have not happened yet: nothing came between.
     expect(others).toHaveLength(1);
     expect(others[0]).toEqual([expect.stringMatching(/^batchprod\.eastus A 10\.99\.99\.99 /)]);

@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { ZoneSetSetting } from "../../../shared/config";
 import { desiredRecordsIn } from "../../../shared/dns/desired";
 import { planChanges } from "../../../shared/dns/plan";
-import { clientNetworksOf, DEFAULT_ZONE_SET, linkedOnlyTo, zoneSetFor, zoneSetsOf, zonesForEndpoint, zonesOfSet } from "../../../shared/dns/zoneSets";
+import { clientNetworksOf, DEFAULT_ZONE_SET, linkedOnlyTo, resolutionAfter, zoneSetFor, zoneSetsOf, zonesForEndpoint, zonesOfSet } from "../../../shared/dns/zoneSets";
 import type { ZoneSet } from "../../../shared/dns/zoneSets";
-import { applyToEstate, OWNER, privateEndpoint, resourceId, SUB, vnetId, zoneRef } from "./helpers";
+import { applyToEstate, dnsRecord, OWNER, privateEndpoint, resourceId, SUB, vnetId, zoneRef } from "./helpers";
 
 const rg = (name: string) => `/subscriptions/${SUB}/resourceGroups/${name}`;
 const setsOf = (zoneSets: ZoneSetSetting[]) => zoneSetsOf({ dnsZoneResourceGroupIds: zoneSets.flatMap((s) => s.zoneResourceGroups), zoneSets });
@@ -147,5 +147,26 @@ describe("desiredRecordsIn", () => {
       records: [],
       skipped: [{ reason: "zoneNotLinked", detail: expect.stringContaining("rg-dns-workload/providers/Microsoft.Network/privateDnsZones/privatelink.api.azureml.ms, which is linked to none of the VNets") }],
     });
+  });
+});
+
+describe("resolutionAfter", () => {
+  const zone = { ...zoneRef("privatelink.blob.core.windows.net"), links: [{ virtualNetworkId: vnetId("hub"), resolutionPolicy: "NxDomainRedirect" as const }, { virtualNetworkId: vnetId("spoke"), resolutionPolicy: "Default" as const }] };
+  const record = (name: string, spec: Parameters<typeof dnsRecord>[2] = {}) => dnsRecord(zone.name, name, { endpoint: "pe-1", ...spec });
+
+  it("says, per linked VNet, what clients get: the private address after a create or update; NXDOMAIN or the public endpoint (NxDomainRedirect) after a delete", () => {
+    const changes = { create: [record("new", { ips: ["10.0.0.5"] })], update: [{ before: record("moved"), after: record("moved", { ips: ["10.0.0.6"] }) }], delete: [record("gone")] };
+    expect(resolutionAfter(changes, [zone])).toEqual([
+      { zone: zone.name, name: "gone", change: "delete", answers: [{ virtualNetworkId: vnetId("hub"), answer: "publicByFallback" }, { virtualNetworkId: vnetId("spoke"), answer: "nxdomain" }] },
+      { zone: zone.name, name: "moved", change: "update", answers: [{ virtualNetworkId: vnetId("hub"), answer: "privateAddress", value: "10.0.0.6" }, { virtualNetworkId: vnetId("spoke"), answer: "privateAddress", value: "10.0.0.6" }] },
+      { zone: zone.name, name: "new", change: "create", answers: [{ virtualNetworkId: vnetId("hub"), answer: "privateAddress", value: "10.0.0.5" }, { virtualNetworkId: vnetId("spoke"), answer: "privateAddress", value: "10.0.0.5" }] },
+    ]);
+  });
+
+  it("counts a type swap (delete and create at one name) as the create only, and says nothing for zones whose links were not read or that have none", () => {
+    const swap = { create: [record("swapped", { type: "CNAME", cname: "x.privatelink.batch.azure.com" })], update: [], delete: [record("swapped")] };
+    expect(resolutionAfter(swap, [zone])).toEqual([expect.objectContaining({ name: "swapped", change: "create", answers: [expect.objectContaining({ answer: "privateAddress", value: "CNAME x.privatelink.batch.azure.com" }), expect.anything()] })]);
+    expect(resolutionAfter(swap, [zoneRef(zone.name)])).toEqual([]);
+    expect(resolutionAfter(swap, [{ ...zone, links: [] }])).toEqual([]);
   });
 });
