@@ -16,7 +16,8 @@ import { withVirtualNetworkLinks } from "../shared/azure/virtualNetworkLinks";
 import { endpointOf, isZoneGroupRecord, ownerOf } from "../shared/dns/ownership";
 import { getPrivateEndpoint } from "../shared/azure/privateEndpoints";
 import { getRecordSet, listZones } from "../shared/azure/privateDns";
-import { sameResourceId } from "../shared/resourceId";
+import { resourceTypeOf, sameResourceId } from "../shared/resourceId";
+import { zonesServing } from "../shared/dns/zones";
 
 export type Verdict = "ready" | "pending-approval" | "waiting" | "conflict" | "not-ours";
 
@@ -150,7 +151,8 @@ export async function readEndpointStatus(
   const endpoint = await getPrivateEndpoint(clients, endpointId);
   if (endpoint === undefined) return undefined;
   const { pending, notes } = endpoint.links.some((l) => l.status === "Pending") ? await evaluate() : { pending: [], notes: [] };
-  const zones = await withVirtualNetworkLinks(clients, await listZones(clients, config.dnsZoneResourceGroupIds));
+  const listed = await listZones(clients, config.dnsZoneResourceGroupIds);
+  const zones = await withVirtualNetworkLinks(clients, listed, { only: endpoint.links.flatMap((l) => zonesServing(resourceTypeOf(l.targetResourceId), listed)) });
   const desired = desiredRecordsIn(endpoint, zoneSetsOf(config), zones, { ownerId: config.ownerId, ttl: config.recordTtl });
   // Where our A record holds a Batch legacy name, it is kept instead of the CNAME (as a run does).
   const heldA: DnsRecord[] = [];

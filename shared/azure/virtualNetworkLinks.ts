@@ -60,12 +60,22 @@ export async function listVirtualNetworkLinks(clients: ArmClients, zone: ZoneRef
   });
 }
 
+/** Options for `withVirtualNetworkLinks`. */
+export interface WithVirtualNetworkLinksOptions {
+  /** Read the links of only these zones (by id); the others come back as given. Default: every zone. */
+  only?: readonly ZoneRef[];
+  /** Link lists in flight at once; default 8. */
+  concurrency?: number;
+}
+
 /**
  * The zones with their links in force (`ZoneRef.links`; a link still `InProgress` does not count yet), one
- * list per zone with at most `concurrency` in flight. A zone whose links cannot be read fails the call.
+ * paged list per zone. A zone whose links cannot be read fails the call.
  */
-export async function withVirtualNetworkLinks(clients: ArmClients, zones: readonly ZoneRef[], concurrency = 8): Promise<ZoneRef[]> {
-  return mapLimit(zones, concurrency, async (zone) => {
+export async function withVirtualNetworkLinks(clients: ArmClients, zones: readonly ZoneRef[], options: WithVirtualNetworkLinksOptions = {}): Promise<ZoneRef[]> {
+  const wanted = new Set((options.only ?? zones).map((z) => z.id.toLowerCase()));
+  return mapLimit(zones, options.concurrency ?? 8, async (zone) => {
+    if (!wanted.has(zone.id.toLowerCase())) return zone;
     const links = (await listVirtualNetworkLinks(clients, zone)).filter((l) => l.virtualNetworkLinkState === undefined || l.virtualNetworkLinkState === "Completed");
     return { ...zone, links: links.map(({ virtualNetworkId, resolutionPolicy }) => ({ virtualNetworkId, resolutionPolicy })) };
   });

@@ -122,6 +122,10 @@ describe("Batch's two zones by VNet link (local host + ARM emulator)", () => {
     expect(recordsIn(stack.emulator, LEGACY)).toEqual(legacyA);
     expect(recordsIn(stack.emulator, CURRENT)).toEqual([expect.stringMatching(/^batchprod\.eastus A 10\.20\.1\.\d+ owner=e2e-owner$/)]);
     expect(recordsIn(stack.emulator, CURRENT)[0]?.split(" ")[2]).toBe(legacyA[0]?.split(" ")[2]);
+    // The status a pipeline waits on agrees: the kept A record is what the name should hold.
+    const status = (await stack.get(`/api/endpoints${first.id}/status`)).body as { verdict: string; names: { zone?: string; expected?: string; record?: { type: string } }[] };
+    expect(status.verdict).toBe("ready");
+    expect(status.names.find((n) => n.zone === LEGACY)).toMatchObject({ expected: legacyA[0]?.split(" ")[2], record: { type: "A" } });
 
     // The legacy name is free once its endpoint goes; a new endpoint there gets the documented CNAME.
     stack.emulator.control.deletePrivateEndpoint(first.id);
