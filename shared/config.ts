@@ -134,11 +134,12 @@ function zoneSetProblems(sets: readonly ZoneSetSetting[], dnsZoneResourceGroupId
     }
     return seen;
   };
-  once("name", sets.map((s) => [s.name, s.name]));
+  const names = sets.map((s) => s.name);
+  for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) problems.push(`zone set name ${name} is used more than once; expected unique names`);
   const groups = once("resource group", sets.flatMap((s) => s.zoneResourceGroups.map((g): [string, string] => [s.name, g])));
   once("virtual network", sets.flatMap((s) => (s.virtualNetworks ?? []).map((v): [string, string] => [s.name, v])));
   const catchAll = sets.filter((s) => s.virtualNetworks === undefined).map((s) => s.name);
-  if (catchAll.length > 1) problems.push(`zone sets ${catchAll.join(" and ")} both leave out virtualNetworks; expected at most one set for every other VNet`);
+  if (catchAll.length > 1) problems.push(`zone sets ${catchAll.join(", ")} leave out virtualNetworks; expected at most one set for every other VNet`);
   const listed = new Set(dnsZoneResourceGroupIds.map((g) => g.toLowerCase()));
   for (const [group, set] of groups) if (!listed.has(group)) problems.push(`resource group ${group} of zone set ${set} is not in ${Settings.dnsZoneResourceGroups}; expected every zone resource group listed there (the DNS writer role is granted on those)`);
   for (const group of dnsZoneResourceGroupIds) if (!groups.has(group.toLowerCase())) problems.push(`${Settings.dnsZoneResourceGroups} lists ${group}, which is in no zone set; expected each listed resource group in one set`);
@@ -238,7 +239,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     : parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? "(settings)");
         const missing = env[name] === undefined || env[name]?.trim() === "";
-        const got = missing || name === Settings.armStaticToken ? "" : `, got ${JSON.stringify(env[name])}`;
+        const value = JSON.stringify(env[name]) ?? "";
+        // A JSON setting (zone sets) may be long: the start says enough.
+        const got = missing || name === Settings.armStaticToken ? "" : `, got ${value.length > 200 ? `${value.slice(0, 200)}...` : value}`;
         return `${name}: ${missing ? "missing; " : ""}${issue.message}${got}`;
       });
   const s = parsed.data;
