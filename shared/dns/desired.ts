@@ -227,12 +227,18 @@ export function desiredRecords(endpoint: PrivateEndpoint, zonesInUse: readonly Z
   return result;
 }
 
+export interface DesiredRecordsInOptions extends DesiredRecordsOptions {
+  /** A run over one zone set (a sweep shard): an endpoint another set serves gets nothing here, not even skips. */
+  onlySet?: string;
+}
+
 /**
  * The records an endpoint should have in the zones its zone set serves it with (see `zonesForEndpoint`);
  * an endpoint no set serves gets none, each FQDN skipped as `noZoneSet`.
  */
-export function desiredRecordsIn(endpoint: PrivateEndpoint, sets: readonly ZoneSet[], zones: readonly ZoneRef[], options: DesiredRecordsOptions): DesiredRecords {
+export function desiredRecordsIn(endpoint: PrivateEndpoint, sets: readonly ZoneSet[], zones: readonly ZoneRef[], options: DesiredRecordsInOptions): DesiredRecords {
   const { set, serving, unlinked } = zonesForEndpoint(endpoint, sets, zones);
+  if (options.onlySet !== undefined && set !== undefined && set.name !== options.onlySet) return { records: [], servedByZoneGroup: [], skipped: [] };
   const desired = desiredRecords(endpoint, serving, { ...options, unlinkedZones: unlinked });
   if (set !== undefined || desired.skipped.some((s) => s.reason === "notApproved" || s.reason === "notProvisioned")) return desired;
   const detail = `no zone set serves ${endpoint.virtualNetworkId ?? "the endpoint's VNet (unknown)"}; expected it in a set's virtualNetworks, or a set without virtualNetworks`;

@@ -138,6 +138,13 @@ describe("desiredRecordsIn", () => {
     expect(planChanges({ current: [], desired, ownerId: OWNER }).conflicts).toEqual([expect.objectContaining({ reason: "claimedByLowerEndpoint" })]);
   });
 
+  it("in a run over one zone set (a sweep shard), gives an endpoint another set serves nothing, not even skips", () => {
+    const shardZones = [zones[0] as (typeof zones)[number]];
+    expect(desiredRecordsIn(client, TWO_SETS, shardZones, { ownerId: OWNER, onlySet: "workload" })).toEqual({ records: [], servedByZoneGroup: [], skipped: [] });
+    expect(desiredRecordsIn(client, TWO_SETS, shardZones, { ownerId: OWNER }).skipped).toEqual([expect.objectContaining({ reason: "missingZone" })]);
+    expect(desiredRecordsIn(workload, TWO_SETS, shardZones, { ownerId: OWNER, onlySet: "workload" }).records).toHaveLength(1);
+  });
+
   it("skips the names of an endpoint no set serves (noZoneSet) and of a zone not linked to its VNet (zoneNotLinked)", () => {
     expect(desiredRecordsIn(mlEndpoint("pe-x", "vnet-other", "10.3.0.4"), TWO_SETS, zones, { ownerId: OWNER }).skipped).toEqual([
       { fqdn: `${WS}.workspace.eastus.api.azureml.ms`, reason: "noZoneSet", detail: expect.stringContaining(`no zone set serves ${vnetId("vnet-other")}`) },
