@@ -13,7 +13,8 @@ import type { Config } from "../shared/config";
 import type { DnsRecord, ZoneRef } from "../shared/domain";
 import { adviseZone, BATCH_ZONE, legacyBatchZoneRegion, planPairs, vnetLinkStates } from "../shared/dns/batchMigration";
 import type { MigrationPair, PairStatus, VnetLinkState, ZoneAdvice } from "../shared/dns/batchMigration";
-import { desiredRecords } from "../shared/dns/desired";
+import { desiredRecordsIn } from "../shared/dns/desired";
+import { zoneSetsOf } from "../shared/dns/zoneSets";
 import type { ArmClients } from "../shared/azure/clients";
 import { iteratePrivateEndpoints } from "../shared/azure/privateEndpoints";
 import { listRecordSets, listZones } from "../shared/azure/privateDns";
@@ -99,12 +100,13 @@ function fqdnOf(record: DnsRecord, region: string): string {
  */
 async function desiredCopies(clients: ArmClients, config: Config, zones: readonly ZoneRef[], newZone: ZoneRef, fqdns: ReadonlySet<string>, errors: RunError[]): Promise<DnsRecord[]> {
   const desired: DnsRecord[] = [];
+  const zoneSets = zoneSetsOf(config);
   for (const subscriptionId of await subscriptionsInScope(clients, config)) {
     try {
       for await (const page of iteratePrivateEndpoints(clients, subscriptionId, { details: "approvedWithoutDns" })) {
         for (const endpoint of page) {
           if (!endpoint.dnsConfigs.some((c) => fqdns.has(c.fqdn.toLowerCase().replace(/\.$/, "")))) continue;
-          const { records } = desiredRecords(endpoint, zones, { ownerId: config.ownerId, ttl: config.recordTtl });
+          const { records } = desiredRecordsIn(endpoint, zoneSets, zones, { ownerId: config.ownerId, ttl: config.recordTtl });
           desired.push(...records.filter((r) => r.type === "A" && r.zoneId.toLowerCase() === newZone.id.toLowerCase()));
         }
       }
@@ -171,7 +173,9 @@ export async function migrateBatchZones(clients: ArmClients, config: Config, opt
   const legacyRecords = await Promise.all(legacyZones.map((z) => listRecordSets(clients, z)));
   const readNewZone = async () => (newZone === undefined ? [] : listRecordSets(clients, newZone));
   const fqdns = new Set(legacyZones.flatMap((z, i) => (legacyRecords[i] ?? []).map((r) => fqdnOf(r, legacyBatchZoneRegion(z.name) as string))));
-  const desired = newZone === undefined ? [] : await desiredCopies(clients, config, zones, newZone, fqdns, errors);
+  // The new zone with its links, as the sweep sees it (which endpoints' VNets it serves).
+  const linkedZones = zones.map((z) => (z === newZone ? { ...z, links: (newZoneLinks[0] ?? []).map(({ virtualNetworkId, resolutionPolicy }) => ({ virtualNetworkId, resolutionPolicy })) } : z));
+  const desired = newZone === undefined ? [] : await desiredCopies(clients, config, linkedZones, newZone, fqdns, errors);
   const inputOf = (i: number, newRecords: readonly DnsRecord[]) => ({
     region: legacyBatchZoneRegion(legacyZones[i]?.name ?? "") as string,
     legacyRecords: legacyRecords[i] ?? [],

@@ -10,11 +10,14 @@ import type { Config } from "../shared/config";
 import type { ArmClients } from "../shared/azure/clients";
 import type { PendingDecision } from "../orchestrations/runReport";
 import type { SkippedName } from "../shared/dns/desired";
-import { desiredRecords } from "../shared/dns/desired";
+import { desiredRecordsIn, keepHeldARecords } from "../shared/dns/desired";
+import { zoneSetsOf } from "../shared/dns/zoneSets";
+import { withVirtualNetworkLinks } from "../shared/azure/virtualNetworkLinks";
 import { endpointOf, isZoneGroupRecord, ownerOf } from "../shared/dns/ownership";
 import { getPrivateEndpoint } from "../shared/azure/privateEndpoints";
 import { getRecordSet, listZones } from "../shared/azure/privateDns";
-import { sameResourceId } from "../shared/resourceId";
+import { resourceTypeOf, sameResourceId } from "../shared/resourceId";
+import { zonesServing } from "../shared/dns/zones";
 
 export type Verdict = "ready" | "pending-approval" | "waiting" | "conflict" | "not-ours";
 
@@ -106,9 +109,10 @@ export function verdictOf(facts: StatusFacts): { verdict: Verdict; reason: strin
     if (holder !== undefined && !sameResourceId(holder, endpoint.id)) return { verdict: "conflict", reason: `${want.type} ${fqdn} is held by endpoint ${holder}` };
     if (valueOf(have) !== valueOf(want)) return { verdict: "waiting", reason: `${want.type} ${fqdn} holds ${valueOf(have)}, ${valueOf(want)} is on its way` };
   }
-  const unwritable = facts.skipped.find((s) => s.reason !== "noAddresses" && s.reason !== "notProvisioned" && s.reason !== "notApproved");
+  // `cnameNotSafe` is a note, not a missing answer: the legacy zone keeps an A record.
+  const unwritable = facts.skipped.find((s) => s.reason !== "noAddresses" && s.reason !== "notProvisioned" && s.reason !== "notApproved" && s.reason !== "cnameNotSafe");
   if (unwritable !== undefined) return { verdict: "not-ours", reason: `${unwritable.fqdn}: ${unwritable.detail}` };
-  const notYet = facts.skipped[0];
+  const notYet = facts.skipped.find((s) => s.reason !== "cnameNotSafe");
   if (notYet !== undefined) return { verdict: "waiting", reason: `${notYet.fqdn}: ${notYet.detail}` };
   if (facts.desired.length === 0 && facts.servedByZoneGroup.length === 0) return { verdict: "waiting", reason: "the endpoint has no FQDNs yet" };
   return { verdict: "ready", reason: `every name resolves privately (${facts.desired.length} record(s) written${facts.servedByZoneGroup.length > 0 ? `, ${facts.servedByZoneGroup.length} served by the endpoint's zone group` : ""})` };
@@ -140,15 +144,24 @@ export function statusOf(facts: StatusFacts): EndpointStatus {
 /** Reads what `statusOf` needs; `undefined` when the endpoint does not exist. */
 export async function readEndpointStatus(
   clients: ArmClients,
-  config: Pick<Config, "ownerId" | "dnsZoneResourceGroupIds" | "recordTtl">,
+  config: Pick<Config, "ownerId" | "dnsZoneResourceGroupIds" | "zoneSets" | "recordTtl">,
   endpointId: string,
   evaluate: () => Promise<{ pending: PendingDecision[]; notes: string[] }>,
 ): Promise<EndpointStatus | undefined> {
   const endpoint = await getPrivateEndpoint(clients, endpointId);
   if (endpoint === undefined) return undefined;
   const { pending, notes } = endpoint.links.some((l) => l.status === "Pending") ? await evaluate() : { pending: [], notes: [] };
-  const zones = await listZones(clients, config.dnsZoneResourceGroupIds);
-  const desired = desiredRecords(endpoint, zones, { ownerId: config.ownerId, ttl: config.recordTtl });
+  const listed = await listZones(clients, config.dnsZoneResourceGroupIds);
+  const zones = await withVirtualNetworkLinks(clients, listed, { only: endpoint.links.flatMap((l) => zonesServing(resourceTypeOf(l.targetResourceId), listed)) });
+  const desired = desiredRecordsIn(endpoint, zoneSetsOf(config), zones, { ownerId: config.ownerId, ttl: config.recordTtl });
+  // Where our A record holds a Batch legacy name, it is kept instead of the CNAME (as a run does).
+  const heldA: DnsRecord[] = [];
+  for (const want of desired.records.filter((r) => r.sameAnswerAddresses !== undefined)) {
+    const zone = zones.find((z) => z.id === want.zoneId);
+    const have = zone && (await getRecordSet(clients, zone, "A", want.name));
+    if (have !== undefined) heldA.push(have);
+  }
+  desired.records = keepHeldARecords(desired.records, heldA, config.ownerId);
   const found = new Map<string, DnsRecord>();
   for (const want of desired.records) {
     const zone = zones.find((z) => z.id === want.zoneId);

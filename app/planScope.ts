@@ -21,7 +21,8 @@ import type { Config } from "../shared/config";
 import type { Connection, DnsRecord, LinkTarget, PrivateEndpoint, ZoneRef } from "../shared/domain";
 import { decide } from "../shared/policy";
 import type { Policy } from "../shared/policy";
-import { desiredRecords } from "../shared/dns/desired";
+import { desiredRecordsIn, keepHeldARecords } from "../shared/dns/desired";
+import { zoneSetsOf } from "../shared/dns/zoneSets";
 import type { DesiredRecords, SkippedName } from "../shared/dns/desired";
 import { isServedByZoneGroup, mergeChanges, planChanges } from "../shared/dns/plan";
 import type { DnsChanges } from "../shared/dns/plan";
@@ -33,6 +34,7 @@ import { isWithinScope, normalizeResourceId } from "../shared/resourceId";
 import type { ArmClients } from "../shared/azure/clients";
 import { iteratePrivateEndpoints } from "../shared/azure/privateEndpoints";
 import { listRecordSets, listZones } from "../shared/azure/privateDns";
+import { withVirtualNetworkLinks } from "../shared/azure/virtualNetworkLinks";
 import { getLinkTarget, listConnections } from "../shared/azure/connections";
 import { iterateLinkTargets } from "../shared/azure/linkTargets";
 import { LINK_PROVIDERS, linkProviderFor } from "../shared/azure/providers";
@@ -58,6 +60,8 @@ export interface ScopePlan {
   orphanCandidates: OrphanCandidate[];
   counts: { subscriptions: number; endpoints: number; zones: number; recordSets: number; linkTargets: number };
   errors: RunError[];
+  /** The zones read, with their VNet links when those could be read. */
+  zones: ZoneRef[];
 }
 
 export interface PlanScopeOptions {
@@ -83,8 +87,14 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   const scope = { subscriptionIds };
   const errors: RunError[] = [];
   const listed = LINK_PROVIDERS.filter((p) => p.listsConnections);
-  const zones = await listZones(clients, config.dnsZoneResourceGroupIds);
-  const desiredOf = (e: PrivateEndpoint) => desiredRecords(e, zones, { ownerId: config.ownerId, ttl: config.recordTtl });
+  const zoneSets = zoneSetsOf(config);
+  const listedZones = await listZones(clients, config.dnsZoneResourceGroupIds);
+  // Which zones serve an endpoint, and whether Batch's CNAME is safe, depend on the links: unread, nothing is planned.
+  const zones = await withVirtualNetworkLinks(clients, listedZones).catch((error: unknown) => {
+    errors.push(...runErrorsOf("zones", error).map((e) => ({ ...e, message: `could not read the zones' VNet links, so nothing is planned in any zone: ${e.message}` })));
+    return undefined;
+  }) ?? listedZones;
+  const desiredOf = (e: PrivateEndpoint) => desiredRecordsIn(e, zoneSets, zones, { ownerId: config.ownerId, ttl: config.recordTtl });
   // Endpoints are turned into their desired records page by page and not kept (at 100k endpoints the
   // SDK objects would dominate the sweep's memory), except those with a Pending link: their records
   // wait for the decisions. Desired records are held by zone (lower-case id) and name: each zone is
@@ -131,7 +141,7 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
       errors.push(...runErrorsOf(`/subscriptions/${subscriptionId}`, error).map((e) => ({ ...e, message: `could not list its private endpoints, so no record of its endpoints is deleted: ${e.message}` })));
     }
   };
-  const unreadZones = new Set<string>();
+  const unreadZones = new Set<string>(zones === listedZones ? zones.map((z) => z.id.toLowerCase()) : []);
   const readRecordSets = async (zone: ZoneRef): Promise<DnsRecord[]> => {
     try {
       return await listRecordSets(clients, zone, { keep: sharedWithDesired });
@@ -217,7 +227,7 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   const planIn = (zoneKey: string, zoneCurrent: readonly DnsRecord[]) => {
     const desired = [...(desiredByZone.get(zoneKey)?.values() ?? [])].flat();
     desiredByZone.delete(zoneKey);
-    if (!unreadZones.has(zoneKey)) zonePlans.push(planChanges({ current: zoneCurrent, desired, ownerId: config.ownerId, adoptUnmarked: config.adoptRecords, ...inRun(desired, zoneCurrent) }));
+    if (!unreadZones.has(zoneKey)) zonePlans.push(planChanges({ current: zoneCurrent, desired: keepHeldARecords(desired, zoneCurrent, config.ownerId), ownerId: config.ownerId, adoptUnmarked: config.adoptRecords, ...inRun(desired, zoneCurrent) }));
   };
   for (const [i, zone] of zones.entries()) planIn(zone.id.toLowerCase(), recordLists[i] ?? []);
   for (const zoneKey of [...desiredByZone.keys()]) planIn(zoneKey, []);
@@ -232,6 +242,7 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
     servedByZoneGroup: [...new Set(servedByZoneGroup)].sort(),
     orphanCandidates: orphans.candidates({ listedSubscriptions: subscriptionIds.filter((s) => !unreadSubscriptions.has(s.toLowerCase())), scopeSubscriptions: inScope }),
     errors,
+    zones,
     counts: { subscriptions: subscriptionIds.length, endpoints: endpointCount, zones: zones.length, recordSets: current.length, linkTargets: linkTargets + perResource.length },
   };
 }

@@ -85,6 +85,7 @@ export async function runScope(clients: ArmClients, config: Config, options: Run
     ownerId: config.ownerId,
     dryRun: options.dryRun,
     concurrency: options.concurrency,
+    zones: plan.zones,
     ...(options.log === undefined ? {} : { log: options.log }),
   });
   const dns = { ...applied.dns, skipped: plan.skipped.map(({ fqdn, reason, detail }) => ({ fqdn, reason, detail })), servedByZoneGroup: plan.servedByZoneGroup };

@@ -220,6 +220,11 @@ async function plan(config: Config, options: { json: boolean; subscription: stri
     io.out(`\nConflicts, left alone (${dns.conflicts.length}):`);
     io.out(table([["TYPE", "NAME", "REASON", "DETAIL"], ...dns.conflicts.map((x) => [x.type, `${x.name}.${x.zone}`, x.reason, x.detail])]).join("\n"));
   }
+  const resolution = (dns.resolution ?? []).flatMap((r) => r.answers.map((a) => [`${r.name}.${r.zone}`, r.change, a.virtualNetworkId.split("/").at(-1) ?? "", a.answer === "privateAddress" ? (a.value ?? "") : a.answer]));
+  if (resolution.length > 0) {
+    io.out(`\nWhat clients get after those changes, per VNet linked to the zone (${resolution.length}):`);
+    io.out(table([["NAME", "CHANGE", "VNET", "ANSWER"], ...resolution]).join("\n"));
+  }
   if (dns.servedByZoneGroup.length > 0) io.out(`\nServed by DNS zone groups, nothing to write (${dns.servedByZoneGroup.length}):\n${dns.servedByZoneGroup.map((n) => `  ${n}`).join("\n")}`);
   if (dns.skipped.length > 0) {
     io.out(`\nNames skipped (${dns.skipped.length}):`);

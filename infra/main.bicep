@@ -34,6 +34,9 @@ param managementGroupId string = ''
 @description('AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS: ids of the resource groups holding the central private DNS zones (/subscriptions/<guid>/resourceGroups/<name>), separated by commas. The first one also holds the DNS writer role definition.')
 param dnsZoneResourceGroupIds string
 
+@description('AUTOPILOT_ZONE_SETS: the zone resource groups grouped by the VNets they serve, as JSON (docs/configuration.md). Empty: one set of dnsZoneResourceGroupIds serves every endpoint.')
+param zoneSets string = ''
+
 @minLength(1)
 @maxLength(63)
 @description('AUTOPILOT_OWNER_ID: marks the record sets this deployment owns; never change it once records exist, and never share it between deployments.')
@@ -216,6 +219,7 @@ module api 'app/api.bicep' = {
     virtualNetworkSubnetId: virtualNetworkSubnetId
     watchedSubscriptionIds: watched
     managementGroupId: managementGroupId
+    zoneSets: zoneSets
     dnsZoneResourceGroupIds: map(dnsZoneGroups, g => '/subscriptions/${g.subscriptionId}/resourceGroups/${g.name}')
     ownerId: ownerId
     policyText: string(policy)

@@ -5,7 +5,8 @@
  * instead of failing the run.
  */
 
-import type { DnsRecord } from "../shared/domain";
+import type { DnsRecord, ZoneRef } from "../shared/domain";
+import { resolutionAfter } from "../shared/dns/zoneSets";
 import type { DnsChanges } from "../shared/dns/plan";
 import type { ArmClients } from "../shared/azure/clients";
 import { conflictLine, recordLine } from "./changeLine";
@@ -18,6 +19,8 @@ export interface ApplyPlanOptions {
   ownerId: string;
   dryRun: boolean;
   concurrency?: number;
+  /** The zones with their VNet links: the report then says what clients in each linked VNet get for each changed name. */
+  zones?: readonly ZoneRef[];
   /** Called for each record change; `resourceId` is the endpoint the record belongs to, else its zone. */
   log?: (message: string, resourceId: string) => void;
 }
@@ -58,6 +61,7 @@ export interface AppliedPlan {
 
 export async function applyPlan(clients: ArmClients, changes: DnsChanges, options: ApplyPlanOptions): Promise<AppliedPlan> {
   const planned = dnsReportOf(changes);
+  if (options.zones !== undefined) planned.resolution = resolutionAfter(changes, options.zones);
   const log = (record: DnsRecord, message: (r: RecordSummary) => string) => options.log?.(message(summarizeRecord(record)), resourceOf(record));
   for (const c of changes.conflicts) log(c.record, (r) => conflictLine(r, c.reason, c.detail));
   if (options.dryRun) {

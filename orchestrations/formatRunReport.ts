@@ -1,7 +1,8 @@
 /**
  * @module A run report as text for people (`GET /api/runs/{id}?format=text`, the CLI's `report`): one
  * summary line, then what needs a person (connections left Pending, decisions that failed, conflicts and
- * who holds the name, errors with the RBAC actions that were missing), then the changes grouped by PaaS resource. Resources,
+ * who holds the name, errors with the RBAC actions that were missing), then the changes grouped by PaaS resource,
+ * then what clients in each VNet linked to a changed name's zone get. Resources,
  * connections and endpoints go by short names; the JSON report keeps the full ids.
  */
 
@@ -163,6 +164,11 @@ export function formatRunReport(report: RunReport): string {
   const ordered = [...groups.values()].sort((a, b) => groupTitle(a.resourceId).localeCompare(groupTitle(b.resourceId)));
   for (const group of ordered) out.push("", groupTitle(group.resourceId), ...group.lines);
 
+  const answered = { privateAddress: "", nxdomain: "NXDOMAIN", publicByFallback: "the public endpoint (NxDomainRedirect)" };
+  const clients = (report.dns.resolution ?? []).map((r) =>
+    line("clients", `${r.name}.${r.zone} after ${r.change}: ${r.answers.map((a) => `${shortNameOf(a.virtualNetworkId)} ${a.answer === "privateAddress" ? (a.value ?? "") : answered[a.answer]}`).join(", ")}`),
+  );
+  if (clients.length > 0) out.push("", `what clients in each linked VNet get (${clients.length}):`, ...clients);
   const orphans = (report.orphanedConnections ?? []).filter((o) => o.outcome !== "failed");
   if (orphans.length > 0) out.push("", `orphaned connections (${orphans.length}):`, ...orphans.map((o) => line(ORPHAN_VERB[o.outcome], orphanText(o))));
 

@@ -6,6 +6,7 @@
 import type { Decision, DecisionAction, DnsRecord } from "../shared/domain";
 import type { Conflict, DnsChanges } from "../shared/dns/plan";
 import type { SkippedName } from "../shared/dns/desired";
+import type { NameResolution } from "../shared/dns/zoneSets";
 import { PermissionDeniedError, statusAndCodeOf } from "../shared/azure/errors";
 import { MetadataKeys, metadataValue, ownerOf } from "../shared/dns/ownership";
 import type { BatchZoneMigrationReport } from "../app/batchZoneMigration";
@@ -89,6 +90,11 @@ export interface DnsReport {
   conflicts: ConflictEntry[];
   servedByZoneGroup: string[];
   skipped: { fqdn: string; reason: string; detail: string }[];
+  /**
+   * For each changed name, what clients in each VNet linked to its zone get once the change is made
+   * (`privateAddress`, `nxdomain`, or `publicByFallback` under `NxDomainRedirect`). Absent where links were not read.
+   */
+  resolution?: NameResolution[];
 }
 
 /**
@@ -189,7 +195,7 @@ export interface RunReport {
 }
 
 /** The lists of a report that a sweep bounds. */
-export type ReportList = "decisions" | "created" | "updated" | "deleted" | "unchanged" | "adopted" | "conflicts" | "servedByZoneGroup" | "skipped" | "orphanedConnections";
+export type ReportList = "decisions" | "created" | "updated" | "deleted" | "unchanged" | "adopted" | "conflicts" | "servedByZoneGroup" | "skipped" | "resolution" | "orphanedConnections";
 
 /** Entries a sweep's report keeps per list; errors are all kept. */
 export const REPORT_LIST_LIMIT = 50;
@@ -230,6 +236,7 @@ export function boundedReport<R extends Bounded>(report: R, limit = REPORT_LIST_
       conflicts: cut("conflicts", dns.conflicts),
       servedByZoneGroup: cut("servedByZoneGroup", dns.servedByZoneGroup),
       skipped: cut("skipped", dns.skipped),
+      ...(dns.resolution === undefined ? {} : { resolution: cut("resolution", dns.resolution) }),
     },
   } as R;
   if (report.orphanedConnections !== undefined) bounded.orphanedConnections = cut("orphanedConnections", report.orphanedConnections);
@@ -306,6 +313,7 @@ export function mergeDnsReports(reports: readonly DnsReport[]): DnsReport {
     merged.conflicts.push(...r.conflicts);
     merged.servedByZoneGroup.push(...r.servedByZoneGroup);
     merged.skipped.push(...r.skipped);
+    if (r.resolution !== undefined) merged.resolution = [...(merged.resolution ?? []), ...r.resolution];
   }
   return merged;
 }

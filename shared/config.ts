@@ -5,7 +5,7 @@
 
 import { Cron } from "croner";
 import { z } from "zod";
-import { GUID, isResourceId, parseResourceId } from "./resourceId";
+import { GUID, isResourceId, parseResourceId, resourceTypeOf } from "./resourceId";
 
 /** The validated configuration every entry point runs with. */
 export interface Config {
@@ -18,6 +18,11 @@ export interface Config {
   managementGroupId?: string;
   /** Resource group ids that hold the central private DNS zones. */
   dnsZoneResourceGroupIds: string[];
+  /**
+   * `AUTOPILOT_ZONE_SETS`: the zone resource groups partitioned by the VNets they serve. Absent: one set of
+   * `dnsZoneResourceGroupIds` serves every endpoint (see `zoneSetsOf` in shared/dns/zoneSets).
+   */
+  zoneSets?: ZoneSetSetting[];
   /** Where the policy comes from: a file (re-read when it changes) or inline text. */
   policy: { path: string } | { text: string };
   /** Marks the record sets this deployment owns; two deployments must never share one. */
@@ -44,11 +49,23 @@ export interface Config {
   };
 }
 
+/** One zone set as configured: which zone resource groups serve which VNets. Ids as given. */
+export interface ZoneSetSetting {
+  name: string;
+  /** Resource groups holding the set's zones; each is in `AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS` and in no other set. */
+  zoneResourceGroups: string[];
+  /** The VNets whose endpoints the set serves; left out, every VNet no other set names. */
+  virtualNetworks?: string[];
+  /** VNets whose DNS resolver answers the endpoints' clients (hub-and-spoke): zones linked to them count too. */
+  resolverVirtualNetworks?: string[];
+}
+
 /** The app settings read, with their defaults. Kept in step with docs/configuration.md. */
 export const Settings = {
   subscriptions: "AUTOPILOT_SUBSCRIPTIONS",
   managementGroup: "AUTOPILOT_MANAGEMENT_GROUP",
   dnsZoneResourceGroups: "AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS",
+  zoneSets: "AUTOPILOT_ZONE_SETS",
   policyPath: "AUTOPILOT_POLICY_PATH",
   policy: "AUTOPILOT_POLICY",
   ownerId: "AUTOPILOT_OWNER_ID",
@@ -95,6 +112,59 @@ const boolean = z
   .enum(["true", "false", "1", "0", "yes", "no"], { error: "expected true or false" })
   .transform((s) => s === "true" || s === "1" || s === "yes");
 
+const isResourceGroupId = (id: string) => isResourceId(id) && parseResourceId(id).resourceGroup !== undefined && parseResourceId(id).namespace === undefined;
+const isVirtualNetworkId = (id: string) => isResourceId(id) && resourceTypeOf(id).toLowerCase() === "microsoft.network/virtualnetworks" && parseResourceId(id).names.length === 1;
+const VIRTUAL_NETWORK_ID = "expected virtual network ids (/subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.Network/virtualNetworks/{name})";
+/** Bounds what the setting may hold: app settings are small, and a hostile value must not cost much. */
+const MAX_ZONE_SETS_LENGTH = 65_536;
+
+const zoneSetSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "expected a name of 1-63 lower-case letters, digits or '-'"),
+  zoneResourceGroups: z.array(z.string().refine(isResourceGroupId, "expected resource group ids (/subscriptions/{guid}/resourceGroups/{name})")).min(1, "expected at least one resource group id").max(100),
+  virtualNetworks: z.array(z.string().refine(isVirtualNetworkId, VIRTUAL_NETWORK_ID)).min(1, "expected at least one virtual network id, or leave virtualNetworks out for every other VNet").max(1000).optional(),
+  resolverVirtualNetworks: z.array(z.string().refine(isVirtualNetworkId, VIRTUAL_NETWORK_ID)).max(100).optional(),
+});
+
+/** Where two sets would overlap or a zone resource group is left out, what is wrong; empty when the sets partition the zones. */
+function zoneSetProblems(sets: readonly ZoneSetSetting[], dnsZoneResourceGroupIds: readonly string[]): string[] {
+  const problems: string[] = [];
+  const once = (what: string, ids: Iterable<[string, string]>) => {
+    const seen = new Map<string, string>();
+    for (const [set, id] of ids) {
+      const first = seen.get(id.toLowerCase());
+      if (first !== undefined) problems.push(`${what} ${id} is in zone sets ${first} and ${set}; expected it in one set only`);
+      else seen.set(id.toLowerCase(), set);
+    }
+    return seen;
+  };
+  const names = sets.map((s) => s.name);
+  for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) problems.push(`zone set name ${name} is used more than once; expected unique names`);
+  const groups = once("resource group", sets.flatMap((s) => s.zoneResourceGroups.map((g): [string, string] => [s.name, g])));
+  once("virtual network", sets.flatMap((s) => (s.virtualNetworks ?? []).map((v): [string, string] => [s.name, v])));
+  const catchAll = sets.filter((s) => s.virtualNetworks === undefined).map((s) => s.name);
+  if (catchAll.length > 1) problems.push(`zone sets ${catchAll.join(", ")} leave out virtualNetworks; expected at most one set for every other VNet`);
+  const listed = new Set(dnsZoneResourceGroupIds.map((g) => g.toLowerCase()));
+  for (const [group, set] of groups) if (!listed.has(group)) problems.push(`resource group ${group} of zone set ${set} is not in ${Settings.dnsZoneResourceGroups}; expected every zone resource group listed there (the DNS writer role is granted on those)`);
+  for (const group of dnsZoneResourceGroupIds) if (!groups.has(group.toLowerCase())) problems.push(`${Settings.dnsZoneResourceGroups} lists ${group}, which is in no zone set; expected each listed resource group in one set`);
+  return problems;
+}
+
+const zoneSetsSetting = optionalText.pipe(
+  z
+    .string()
+    .max(MAX_ZONE_SETS_LENGTH, `expected at most ${MAX_ZONE_SETS_LENGTH} characters`)
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: `expected JSON: ${error instanceof Error ? error.message : String(error)}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(zoneSetSchema, { error: "expected a JSON array of zone sets ({ name, zoneResourceGroups, virtualNetworks?, resolverVirtualNetworks? })" }).min(1, "expected at least one zone set").max(100))
+    .optional(),
+);
+
 const settingsSchema = z.object({
   [Settings.subscriptions]: optionalText
     .transform((s) => (s === undefined ? [] : s.split(/[\s,;]+/).filter((item) => item !== "")))
@@ -108,13 +178,9 @@ const settingsSchema = z.object({
         .optional(),
     ),
   [Settings.dnsZoneResourceGroups]: list("resource group ids, separated by commas").pipe(
-    z.array(
-      z.string().refine(
-        (id) => isResourceId(id) && parseResourceId(id).resourceGroup !== undefined && parseResourceId(id).namespace === undefined,
-        "expected resource group ids (/subscriptions/{guid}/resourceGroups/{name})",
-      ),
-    ),
+    z.array(z.string().refine(isResourceGroupId, "expected resource group ids (/subscriptions/{guid}/resourceGroups/{name})")),
   ),
+  [Settings.zoneSets]: zoneSetsSetting,
   [Settings.policyPath]: optionalText,
   [Settings.policy]: optionalText,
   [Settings.ownerId]: z
@@ -177,7 +243,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     : parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? "(settings)");
         const missing = env[name] === undefined || env[name]?.trim() === "";
-        const got = missing || name === Settings.armStaticToken ? "" : `, got ${JSON.stringify(env[name])}`;
+        const value = JSON.stringify(env[name]) ?? "";
+        // A JSON setting (zone sets) may be long: the start says enough.
+        const got = missing || name === Settings.armStaticToken ? "" : `, got ${value.length > 200 ? `${value.slice(0, 200)}...` : value}`;
         return `${name}: ${missing ? "missing; " : ""}${issue.message}${got}`;
       });
   const s = parsed.data;
@@ -199,6 +267,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push(`${Settings.armCaFile}: only for a local ARM emulator; expected it unset when ${Settings.armEndpoint} is public ARM`);
     }
   }
+  const zoneSets = s?.[Settings.zoneSets];
+  if (s !== undefined && zoneSets !== undefined) problems.push(...zoneSetProblems(zoneSets, s[Settings.dnsZoneResourceGroups]).map((p) => `${Settings.zoneSets}: ${p}`));
   if (problems.length > 0 || s === undefined) {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
@@ -210,6 +280,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     subscriptionIds: [...new Set(s[Settings.subscriptions].map((id) => id.toLowerCase()))],
     ...(managementGroupId !== undefined ? { managementGroupId } : {}),
     dnsZoneResourceGroupIds: s[Settings.dnsZoneResourceGroups],
+    ...(zoneSets !== undefined ? { zoneSets } : {}),
     policy: policyPath !== undefined ? { path: policyPath } : { text: s[Settings.policy] ?? "" },
     ownerId: s[Settings.ownerId],
     sweepSchedule: s[Settings.sweepSchedule],

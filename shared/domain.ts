@@ -37,6 +37,10 @@ export interface PrivateEndpoint {
   dnsConfigs: EndpointDnsConfig[];
   /** Private DNS zone names that the endpoint's own DNS zone group already serves. */
   zoneGroupZones: string[];
+  /** The subnet the endpoint's NIC sits in (`subnet.id`). */
+  subnetId?: string;
+  /** The VNet of that subnet: its clients resolve from here, or from a zone set's resolver VNets. */
+  virtualNetworkId?: string;
 }
 
 /** A private endpoint connection on a PaaS resource (`<provider>/<type>/privateEndpointConnections/<name>`). */
@@ -68,11 +72,20 @@ export interface LinkTarget {
   tags: Record<string, string>;
 }
 
+/** A VNet linked to a private DNS zone, as far as the answers its clients get go. */
+export interface ZoneLink {
+  virtualNetworkId: string;
+  /** `NxDomainRedirect`: a name the zone lacks is resolved publicly; `Default`: NXDOMAIN. */
+  resolutionPolicy: "Default" | "NxDomainRedirect";
+}
+
 /** A private DNS zone we may write into (`Microsoft.Network/privateDnsZones`). */
 export interface ZoneRef {
   id: string;
   /** The zone name, lower case, e.g. `privatelink.batch.azure.com`. */
   name: string;
+  /** The zone's VNet links, when they were read (see `withVirtualNetworkLinks`). */
+  links?: ZoneLink[];
 }
 
 export type DnsRecordType = "A" | "CNAME";
@@ -95,6 +108,11 @@ export interface DnsRecord {
   metadata: Record<string, string>;
   /** Present on record sets read from ARM; used for `If-Match`. */
   etag?: string;
+  /**
+   * On a desired CNAME in Batch's legacy zone only: the addresses of the record it points at. Our A record
+   * that already holds the name is kept with these instead (it answers the same; see `keepHeldARecords`).
+   */
+  sameAnswerAddresses?: string[];
 }
 
 export type DecisionAction = "approve" | "reject" | "leavePending";

@@ -35,6 +35,8 @@ param watchedSubscriptionIds array
 @description('A management group id, or empty.')
 param managementGroupId string
 param dnsZoneResourceGroupIds array
+@description('AUTOPILOT_ZONE_SETS as JSON, or empty.')
+param zoneSets string
 param ownerId string
 @description('The policy as JSON text; used when policyPath is empty.')
 param policyText string
@@ -92,6 +94,7 @@ var autopilotSettings = union(
     AUTOPILOT_SUBSCRIPTIONS: join(watchedSubscriptionIds, ',')
     AUTOPILOT_MANAGEMENT_GROUP: managementGroupId
     AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS: join(dnsZoneResourceGroupIds, ',')
+    AUTOPILOT_ZONE_SETS: zoneSets
     AUTOPILOT_OWNER_ID: ownerId
     AUTOPILOT_SWEEP_SCHEDULE: sweepSchedule
     AUTOPILOT_RECORD_TTL: string(recordTtl)

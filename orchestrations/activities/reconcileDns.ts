@@ -7,9 +7,11 @@
  */
 
 import type { InvocationContext } from "@azure/functions";
-import type { DnsRecord } from "../../shared/domain";
+import type { DnsRecord, ZoneRef } from "../../shared/domain";
 import { mapLimit } from "../../shared/mapLimit";
-import { desiredRecords } from "../../shared/dns/desired";
+import { desiredRecordsIn, keepHeldARecords } from "../../shared/dns/desired";
+import { zoneSetsOf } from "../../shared/dns/zoneSets";
+import { withVirtualNetworkLinks } from "../../shared/azure/virtualNetworkLinks";
 import type { DesiredRecords } from "../../shared/dns/desired";
 import { planChanges } from "../../shared/dns/plan";
 import { zonesServing } from "../../shared/dns/zones";
@@ -49,15 +51,19 @@ async function reconcileDns(input: ReconcileDnsInput, context?: InvocationContex
   const { config, clientsFor } = getRuntime();
   const clients = clientsFor(input);
   const decided = decidedLinkIndex(input.decided ?? []);
-  const [zones, read] = await Promise.all([listZones(clients, config.dnsZoneResourceGroupIds), mapLimit(input.endpointIds, READ_CONCURRENCY, (id) => getPrivateEndpoint(clients, id))]);
+  const [listed, read] = await Promise.all([listZones(clients, config.dnsZoneResourceGroupIds), mapLimit(input.endpointIds, READ_CONCURRENCY, (id) => getPrivateEndpoint(clients, id))]);
   const endpoints = read.flatMap((e) => (e === undefined ? [] : [assumeDecisions(e, decided)]));
-  const desired: DesiredRecords[] = endpoints.map((e) => desiredRecords(e, zones, { ownerId: config.ownerId, ttl: config.recordTtl }));
+  const zonesOfTheirServices = (zones: readonly ZoneRef[]) => [...new Set(endpoints.flatMap((e) => e.links.flatMap((l) => zonesServing(resourceTypeOf(l.targetResourceId), zones))))];
+  // Links only of the zones the endpoints' services can use: the others hold no record they desire.
+  const zones = await withVirtualNetworkLinks(clients, listed, { only: zonesOfTheirServices(listed) });
+  const zoneSets = zoneSetsOf(config);
+  const desired: DesiredRecords[] = endpoints.map((e) => desiredRecordsIn(e, zoneSets, zones, { ownerId: config.ownerId, ttl: config.recordTtl }));
   // A gone endpoint names no service, so its records may be in any zone.
-  const zonesToRead = endpoints.length < input.endpointIds.length ? zones : [...new Set(endpoints.flatMap((e) => e.links.flatMap((l) => zonesServing(resourceTypeOf(l.targetResourceId), zones))))];
+  const zonesToRead = endpoints.length < input.endpointIds.length ? zones : zonesOfTheirServices(zones);
   const current = (await Promise.all(zonesToRead.map((zone) => listRecordSets(clients, zone)))).flat();
-  const records: DnsRecord[] = desired.flatMap((d) => d.records);
+  const records: DnsRecord[] = keepHeldARecords(desired.flatMap((d) => d.records), current, config.ownerId);
   const changes = planChanges({ current, desired: records, ownerId: config.ownerId, endpointIds: input.endpointIds, adoptUnmarked: config.adoptRecords });
-  const { dns, errors } = await applyPlan(clients, changes, { ownerId: config.ownerId, dryRun: input.dryRun, log: (m, resourceId) => context?.log(runLog(input.runId, resourceId, m)) });
+  const { dns, errors } = await applyPlan(clients, changes, { ownerId: config.ownerId, dryRun: input.dryRun, zones, log: (m, resourceId) => context?.log(runLog(input.runId, resourceId, m)) });
   dns.skipped = desired.flatMap((d) => d.skipped.map(({ fqdn, reason, detail }) => ({ fqdn, reason, detail })));
   dns.servedByZoneGroup = desired.flatMap((d) => d.servedByZoneGroup);
   const waiting = endpoints.flatMap((e, i) => {

@@ -60,7 +60,11 @@ export class ApplyRecordChangesError extends AggregateError {
   }
 }
 
-/** A plan's changes in the order they are applied: deletes (so a name can switch between A and CNAME), updates, adoptions, creates. */
+/**
+ * A plan's changes in the order they are applied: stale records first (deletes, then updates: a stale record
+ * answers with a dead address and never falls back), then adoptions, then creates; a type swap's create
+ * right after its delete.
+ */
 export function recordChangesOf(changes: Pick<DnsChanges, "create" | "update" | "delete" | "adopt">): RecordChange[] {
   return [
     ...changes.delete.map((before): RecordChange => ({ kind: "delete", before })),
@@ -68,6 +72,13 @@ export function recordChangesOf(changes: Pick<DnsChanges, "create" | "update" | 
     ...(changes.adopt ?? []).map(({ before, after }): RecordChange => ({ kind: "adopt", before, after })),
     ...changes.create.map((after): RecordChange => ({ kind: "create", after })),
   ];
+}
+
+/** Each delete paired with the create at the same name (a type swap), if any. */
+function swapsOf(changes: readonly RecordChange[]): Map<RecordChange, RecordChange> {
+  const at = (r: DnsRecord) => `${r.zoneId.toLowerCase()}|${r.name.toLowerCase()}`;
+  const creates = new Map(changes.flatMap((c) => (c.kind === "create" ? [[at(c.after), c] as const] : [])));
+  return new Map(changes.flatMap((c) => (c.kind === "delete" && creates.has(at(c.before)) ? [[c, creates.get(at(c.before)) as RecordChange] as const] : [])));
 }
 
 /** The record a change is about: what we write, or what we delete. */
@@ -93,20 +104,29 @@ function describeVersion(record: DnsRecord): string {
  */
 export async function applyRecordChanges(clients: ArmClients, changes: readonly RecordChange[], options: ApplyRecordChangesOptions): Promise<RecordOutcome[]> {
   const outcomes = new Map<RecordChange, RecordOutcome>();
+  const apply = async (change: RecordChange) => {
+    let outcome: RecordOutcome;
+    try {
+      outcome = await applyOne(clients, change, options.ownerId);
+    } catch (error) {
+      const cause = error instanceof Error ? error : new Error(String(error));
+      outcome = { status: "failed", change, error: new Error(`${change.kind} ${describeVersion(recordOf(change))} failed: ${cause.message}`, { cause }) };
+    }
+    outcomes.set(change, outcome);
+    options.onOutcome?.(outcome);
+  };
+  // A type swap (A <-> CNAME) is a delete and a create at one name: the create follows its delete at
+  // once, so the name goes without an answer for one write, not for the rest of the phases.
+  const swaps = swapsOf(changes);
+  const replacements = new Set(swaps.values());
   for (const kind of ["delete", "update", "adopt", "create"] as const) {
     await mapLimit(
-      changes.filter((c) => c.kind === kind),
+      changes.filter((c) => c.kind === kind && !replacements.has(c)),
       options.concurrency ?? 4,
       async (change) => {
-        let outcome: RecordOutcome;
-        try {
-          outcome = await applyOne(clients, change, options.ownerId);
-        } catch (error) {
-          const cause = error instanceof Error ? error : new Error(String(error));
-          outcome = { status: "failed", change, error: new Error(`${change.kind} ${describeVersion(recordOf(change))} failed: ${cause.message}`, { cause }) };
-        }
-        outcomes.set(change, outcome);
-        options.onOutcome?.(outcome);
+        await apply(change);
+        const replacement = swaps.get(change);
+        if (replacement !== undefined) await apply(replacement);
       },
     );
   }

@@ -141,7 +141,15 @@ export function toPrivateEndpoint(sdk: SdkPrivateEndpoint, details: PrivateEndpo
     links,
     dnsConfigs,
     zoneGroupZones: zoneNamesOfZoneGroups(details.zoneGroups ?? []),
+    ...networkOf(sdk.subnet?.id),
   };
+}
+
+/** The subnet id and its VNet (the id up to `/subnets/`), when ARM names a subnet. */
+function networkOf(subnetId: string | undefined): Pick<PrivateEndpoint, "subnetId" | "virtualNetworkId"> {
+  if (typeof subnetId !== "string" || subnetId === "") return {};
+  const at = subnetId.toLowerCase().lastIndexOf("/subnets/");
+  return at > 0 ? { subnetId, virtualNetworkId: subnetId.slice(0, at) } : { subnetId };
 }
 
 function checkType(id: string, expected: string, what: string): { subscriptionId: string; resourceGroup: string; name: string } {

@@ -6,6 +6,7 @@
 
 import type { ZoneRef } from "../domain";
 import { isRecord } from "../isRecord";
+import { mapLimit } from "../mapLimit";
 import { parseResourceId } from "../resourceId";
 import type { ArmClients } from "./clients";
 import { iteratePages } from "./connections";
@@ -56,5 +57,26 @@ export async function listVirtualNetworkLinks(clients: ArmClients, zone: ZoneRef
     const links: VirtualNetworkLink[] = [];
     for await (const page of iteratePages(clients, subscriptionId, url)) links.push(...page.map((raw) => toVirtualNetworkLink(raw, zone)));
     return links;
+  });
+}
+
+/** Options for `withVirtualNetworkLinks`. */
+export interface WithVirtualNetworkLinksOptions {
+  /** Read the links of only these zones (by id); the others come back as given. Default: every zone. */
+  only?: readonly ZoneRef[];
+  /** Link lists in flight at once; default 8. */
+  concurrency?: number;
+}
+
+/**
+ * The zones with their links in force (`ZoneRef.links`; a link still `InProgress` does not count yet), one
+ * paged list per zone. A zone whose links cannot be read fails the call.
+ */
+export async function withVirtualNetworkLinks(clients: ArmClients, zones: readonly ZoneRef[], options: WithVirtualNetworkLinksOptions = {}): Promise<ZoneRef[]> {
+  const wanted = new Set((options.only ?? zones).map((z) => z.id.toLowerCase()));
+  return mapLimit(zones, options.concurrency ?? 8, async (zone) => {
+    if (!wanted.has(zone.id.toLowerCase())) return zone;
+    const links = (await listVirtualNetworkLinks(clients, zone)).filter((l) => l.virtualNetworkLinkState === undefined || l.virtualNetworkLinkState === "Completed");
+    return { ...zone, links: links.map(({ virtualNetworkId, resolutionPolicy }) => ({ virtualNetworkId, resolutionPolicy })) };
   });
 }

@@ -1,12 +1,14 @@
 /**
- * @module Computes the DNS records a private endpoint should have in the zones in use: one A record per
- * FQDN, mapped through the service table, marked as ours. Batch's legacy regional zone gets the A record
- * or the documented CNAME, depending on which of its two zones are in use.
+ * @module Computes the DNS records a private endpoint should have in the zones that serve it: one A record
+ * per FQDN, mapped through the service table, marked as ours. Batch's legacy regional zone gets the A
+ * record, or the documented CNAME into the current zone when that is safe (see `placeRecords`).
  */
 
 import type { DnsRecord, EndpointLink, PrivateEndpoint, ZoneRef } from "../domain";
 import { resourceTypeOf } from "../resourceId";
-import { ownershipMetadata } from "./ownership";
+import { isOwnedBy, ownershipMetadata } from "./ownership";
+import { linkedOnlyTo, zonesForEndpoint } from "./zoneSets";
+import type { ZoneSet } from "./zoneSets";
 import { mapFqdn } from "./zones";
 import type { FqdnMapping, PrivateName, UnmappedReason } from "./zones";
 
@@ -14,6 +16,8 @@ export interface DesiredRecordsOptions {
   ownerId: string;
   /** Record set TTL in seconds; default 10, as Azure's zone groups use. */
   ttl?: number;
+  /** Zones of the endpoint's zone set that no VNet of its clients is linked to: named in skip details. */
+  unlinkedZones?: readonly ZoneRef[];
 }
 
 export type SkipReason =
@@ -25,6 +29,15 @@ export type SkipReason =
   | "noAddresses"
   /** The zone the FQDN maps to is not among the zones in use. */
   | "missingZone"
+  /** The zone exists in the endpoint's zone set but is linked to none of the VNets its clients resolve from. */
+  | "zoneNotLinked"
+  /** No zone set serves the endpoint's VNet. */
+  | "noZoneSet"
+  /**
+   * Not a missing answer: Batch's legacy zone keeps an A record instead of the CNAME into the current zone,
+   * because the current zone is not linked to every VNet the legacy zone is.
+   */
+  | "cnameNotSafe"
   | UnmappedReason;
 
 /** An FQDN of the endpoint for which no record is desired, and why. */
@@ -79,26 +92,41 @@ interface Planned {
   cname?: string;
 }
 
+/** Where the records of one FQDN go, and why the legacy zone keeps an A record when it does. */
+interface Placement {
+  planned: Planned[];
+  cnameNotSafe?: string;
+}
+
 /**
- * Where the records for one mapped FQDN go. With a superseded zone (Batch):
- * only the current zone in use -> A there; only the legacy zone -> A there;
- * both -> A in the current zone and a CNAME in the legacy zone to the current zone's name,
- * because resolution checks the legacy zone first.
+ * Where the records for one mapped FQDN go. With a superseded zone (Batch), of the zones serving the endpoint:
+ * - only the current zone -> A there; only the legacy zone -> A there;
+ * - both, and the current zone is linked to every VNet the legacy zone is linked to -> A in the current zone
+ *   and the documented CNAME in the legacy zone to the current zone's name (resolution checks the legacy
+ *   zone first; our A already there is kept instead, see `keepHeldARecords`);
+ * - both, but some VNet linked to the legacy zone is not linked to the current zone (step 1 of Microsoft's
+ *   migration, or links unknown) -> A in both: the CNAME would not resolve there.
  */
-function placeRecords(mapping: Extract<FqdnMapping, { kind: "mapped" }>, zoneByName: ReadonlyMap<string, ZoneRef>): Planned[] {
+function placeRecords(mapping: Extract<FqdnMapping, { kind: "mapped" }>, zoneByName: ReadonlyMap<string, ZoneRef>): Placement {
   const currentZone = zoneByName.get(mapping.name.zone);
   const legacy = mapping.legacyNames.find((n) => zoneByName.has(n.zone));
   const legacyZone = legacy === undefined ? undefined : zoneByName.get(legacy.zone);
   const planned: Planned[] = [];
   if (currentZone !== undefined) planned.push({ name: mapping.name, zone: currentZone, type: "A" });
-  if (legacy !== undefined && legacyZone !== undefined) {
-    planned.push(
-      currentZone === undefined
-        ? { name: legacy, zone: legacyZone, type: "A" }
-        : { name: legacy, zone: legacyZone, type: "CNAME", cname: `${mapping.name.name}.${mapping.name.zone}` },
-    );
+  if (legacy === undefined || legacyZone === undefined) return { planned };
+  if (currentZone === undefined) return { planned: [...planned, { name: legacy, zone: legacyZone, type: "A" }] };
+  const missing = linkedOnlyTo(legacyZone, currentZone);
+  if (missing !== undefined && missing.length === 0) {
+    return { planned: [...planned, { name: legacy, zone: legacyZone, type: "CNAME", cname: `${mapping.name.name}.${mapping.name.zone}` }] };
   }
-  return planned;
+  const why =
+    missing === undefined
+      ? `the VNet links of ${legacyZone.name} and ${currentZone.name} were not read`
+      : `${currentZone.name} is not linked to ${missing.join(", ")}, which ${legacyZone.name} is linked to`;
+  return {
+    planned: [...planned, { name: legacy, zone: legacyZone, type: "A" }],
+    cnameNotSafe: `${legacy.name}.${legacy.zone} keeps an A record instead of the CNAME to ${mapping.name.name}.${mapping.name.zone}: ${why}, so clients there would get no private answer through the CNAME`,
+  };
 }
 
 function recordKey(r: Pick<DnsRecord, "zoneId" | "type" | "name">): string {
@@ -159,12 +187,18 @@ export function desiredRecords(endpoint: PrivateEndpoint, zonesInUse: readonly Z
       result.skipped.push({ fqdn, reason: mapping.reason, detail: mapping.detail });
       continue;
     }
-    const planned = placeRecords(mapping, zoneByName);
+    const { planned, cnameNotSafe } = placeRecords(mapping, zoneByName);
     if (planned.length === 0) {
-      const zones = [mapping.name, ...mapping.legacyNames].map((n) => n.zone).join(" or ");
-      result.skipped.push({ fqdn, reason: "missingZone", detail: `${fqdn} belongs in ${zones}, which is not among the zones in use` });
+      const names = [mapping.name, ...mapping.legacyNames].map((n) => n.zone);
+      const unlinked = (options.unlinkedZones ?? []).filter((z) => names.includes(z.name.toLowerCase()));
+      result.skipped.push(
+        unlinked.length > 0
+          ? { fqdn, reason: "zoneNotLinked", detail: `${fqdn} belongs in ${unlinked.map((z) => z.id).join(" or ")}, which is linked to none of the VNets its clients resolve from` }
+          : { fqdn, reason: "missingZone", detail: `${fqdn} belongs in ${names.join(" or ")}, which is not among the zones in use` },
+      );
       continue;
     }
+    if (cnameNotSafe !== undefined) result.skipped.push({ fqdn, reason: "cnameNotSafe", detail: cnameNotSafe });
     let served = false;
     for (const p of planned) {
       if (servedZones.has(p.name.zone)) {
@@ -178,7 +212,7 @@ export function desiredRecords(endpoint: PrivateEndpoint, zonesInUse: readonly Z
         type: p.type,
         ttl,
         ipv4Addresses: p.type === "A" ? ipv4Addresses : [],
-        ...(p.cname === undefined ? {} : { cname: p.cname }),
+        ...(p.cname === undefined ? {} : { cname: p.cname, sameAnswerAddresses: ipv4Addresses }),
         metadata: { ...metadata },
       };
       const key = recordKey(record);
@@ -191,4 +225,39 @@ export function desiredRecords(endpoint: PrivateEndpoint, zonesInUse: readonly Z
   }
   result.records = [...byKey.values()].sort(compareRecords);
   return result;
+}
+
+export interface DesiredRecordsInOptions extends DesiredRecordsOptions {
+  /** A run over one zone set (a sweep shard): an endpoint another set serves gets nothing here, not even skips. */
+  onlySet?: string;
+}
+
+/**
+ * The records an endpoint should have in the zones its zone set serves it with (see `zonesForEndpoint`);
+ * an endpoint no set serves gets none, each FQDN skipped as `noZoneSet`.
+ */
+export function desiredRecordsIn(endpoint: PrivateEndpoint, sets: readonly ZoneSet[], zones: readonly ZoneRef[], options: DesiredRecordsInOptions): DesiredRecords {
+  const { set, serving, unlinked } = zonesForEndpoint(endpoint, sets, zones);
+  if (options.onlySet !== undefined && set !== undefined && set.name !== options.onlySet) return { records: [], servedByZoneGroup: [], skipped: [] };
+  const desired = desiredRecords(endpoint, serving, { ...options, unlinkedZones: unlinked });
+  if (set !== undefined || desired.skipped.some((s) => s.reason === "notApproved" || s.reason === "notProvisioned")) return desired;
+  const detail = `no zone set serves ${endpoint.virtualNetworkId ?? "the endpoint's VNet (unknown)"}; expected it in a set's virtualNetworks, or a set without virtualNetworks`;
+  return { ...desired, skipped: desired.skipped.map((s) => (s.reason === "missingZone" ? { fqdn: s.fqdn, reason: "noZoneSet", detail } : s)) };
+}
+
+/**
+ * The desired records of one zone with each Batch legacy CNAME turned back into an A record where our A
+ * record already holds the name: it answers exactly as the CNAME would, and keeping it (or updating its
+ * addresses in place) never leaves the name without an answer, as a swap to CNAME would.
+ */
+export function keepHeldARecords(desired: readonly DnsRecord[], current: readonly DnsRecord[], ownerId: string): DnsRecord[] {
+  const key = (r: DnsRecord) => `${r.zoneId.toLowerCase()}|${r.name.toLowerCase()}`;
+  const wanted = new Set(desired.filter((r) => r.sameAnswerAddresses !== undefined).map(key));
+  if (wanted.size === 0) return [...desired];
+  const held = new Set(current.filter((r) => r.type === "A" && wanted.has(key(r)) && isOwnedBy(r, ownerId)).map(key));
+  return desired.map((r) => {
+    if (r.sameAnswerAddresses === undefined || !held.has(key(r))) return r;
+    const { cname: _cname, sameAnswerAddresses, ...rest } = r;
+    return { ...rest, type: "A", ipv4Addresses: sameAnswerAddresses };
+  });
 }

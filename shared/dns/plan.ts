@@ -377,17 +377,39 @@ export function withoutEndpoints(changes: DnsChanges, endpointIds: ReadonlySet<s
 }
 
 /**
- * The first `limit` changes in apply order (deletes, updates, adoptions, creates), and how many are left
- * for a later round: so one round's writes fit in one activity's time at ARM's write rate.
+ * The first `limit` changes in apply order (deletes, then updates, then adoptions, then creates), and how
+ * many are left for a later round: so one round's writes fit in one activity's time at ARM's write rate.
+ * A type swap (a delete and a create at one name) stays in one round, so the name is never left empty
+ * between rounds.
  */
 export function firstChanges(changes: DnsChanges, limit: number): { changes: DnsChanges; remaining: number } {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a whole number of at least 1, got ${limit}`);
   const adopt = changes.adopt ?? [];
   const total = changes.delete.length + changes.update.length + adopt.length + changes.create.length;
   if (total <= limit) return { changes, remaining: 0 };
-  const deletes = changes.delete.slice(0, limit);
-  const updates = changes.update.slice(0, limit - deletes.length);
-  const adoptions = adopt.slice(0, limit - deletes.length - updates.length);
-  const creates = changes.create.slice(0, limit - deletes.length - updates.length - adoptions.length);
-  return { changes: { ...changes, delete: deletes, update: updates, adopt: adoptions, create: creates }, remaining: total - limit };
+  const createAt = new Map(changes.create.map((r) => [nameKey(r), r]));
+  const deletedNames = new Set(changes.delete.map(nameKey));
+  const deletes: DnsRecord[] = [];
+  const swapped = new Set<DnsRecord>();
+  let budget = limit;
+  for (const r of changes.delete) {
+    const replacement = createAt.get(nameKey(r));
+    // A swap at the head of a round of one still goes, as a pair: every round makes progress.
+    if (deletes.length > 0 && budget < (replacement === undefined ? 1 : 2)) break;
+    deletes.push(r);
+    if (replacement !== undefined) swapped.add(replacement);
+    budget -= replacement === undefined ? 1 : 2;
+  }
+  budget = Math.max(0, budget);
+  // Stale first: updates only once every delete is in, adoptions and plain creates once every update is.
+  const deletesDone = deletes.length === changes.delete.length;
+  const updates = deletesDone ? changes.update.slice(0, budget) : [];
+  budget -= updates.length;
+  const updatesDone = deletesDone && updates.length === changes.update.length;
+  const adoptions = updatesDone ? adopt.slice(0, budget) : [];
+  budget -= adoptions.length;
+  const others = new Set(updatesDone && adoptions.length === adopt.length ? changes.create.filter((r) => !deletedNames.has(nameKey(r))).slice(0, budget) : []);
+  const creates = changes.create.filter((r) => swapped.has(r) || others.has(r));
+  const taken = deletes.length + updates.length + adoptions.length + creates.length;
+  return { changes: { ...changes, delete: deletes, update: updates, adopt: adoptions, create: creates }, remaining: total - taken };
 }

@@ -36,6 +36,15 @@ describe("verdictOf", () => {
     expect(status).toMatchObject({ verdict: "ready", names: [{ fqdn: "batchprod.westeurope.privatelink.batch.azure.com", zone: "privatelink.batch.azure.com", expected: "10.1.2.4", record: { value: "10.1.2.4", owner: "me", endpointId: PE.toLowerCase() } }] });
   });
 
+  it("is ready when Batch's legacy zone keeps an A record because the CNAME is not safe (a note, not a missing answer)", () => {
+    const legacy = { id: `${SUB}/providers/Microsoft.Network/privateDnsZones/privatelink.westeurope.batch.azure.com`, name: "privatelink.westeurope.batch.azure.com", links: [{ virtualNetworkId: `${SUB}/providers/Microsoft.Network/virtualNetworks/spoke`, resolutionPolicy: "Default" as const }] };
+    const desired = desiredRecords(endpoint("Approved"), [{ ...ZONES[0], links: [] } as (typeof ZONES)[number], legacy], { ownerId: "me" });
+    expect(desired.skipped.map((s) => s.reason)).toEqual(["cnameNotSafe"]);
+    const found = new Map(desired.records.map((want) => [`${want.zone}/${want.name}/${want.type}`, want] as const));
+    const verdict = verdictOf({ endpoint: endpoint("Approved"), ownerId: "me", decisions: [], notes: [], desired: desired.records, servedByZoneGroup: [], skipped: desired.skipped, found });
+    expect(verdict).toEqual({ verdict: "ready", reason: "every name resolves privately (2 record(s) written)" });
+  });
+
   it("waits for a record not written yet, or one whose value is about to change", () => {
     expect(verdictOf(facts(endpoint("Approved")))).toMatchObject({ verdict: "waiting", reason: expect.stringMatching(/is not written yet/) });
     expect(verdictOf(facts(endpoint("Approved"), (want) => ({ ...want, ipv4Addresses: ["10.9.9.9"] })))).toMatchObject({ verdict: "waiting", reason: expect.stringMatching(/holds 10.9.9.9, 10.1.2.4 is on its way/) });

@@ -51,6 +51,15 @@ describe("planScope: one read, decisions first, DNS from the post-decision state
     expect(plan.changes.create.map((r) => r.metadata["endpointId"])).toContain(endpointId("pe-blob").toLowerCase());
   });
 
+  it("reports zones whose VNet links cannot be read and plans nothing in any zone (which zones serve an endpoint depends on them)", async () => {
+    staleRecordOf(endpointId("pe-gone", SUB));
+    fx.emulator.control.injectFault({ method: "GET", path: `/privateDnsZones/${BLOB_ZONE.replace(/\./g, "\\.")}/virtualNetworkLinks$`, ...FAIL_ALWAYS });
+    const plan = await planScope(fx.clients, config, { policy });
+    expect(plan.errors).toEqual([expect.objectContaining({ target: "zones", status: 503, message: expect.stringMatching(/^could not read the zones' VNet links, so nothing is planned in any zone: /) })]);
+    expect([plan.changes.create, plan.changes.update, plan.changes.delete]).toEqual([[], [], []]);
+    expect(plan.decisions.length).toBeGreaterThan(0);
+  });
+
   it("reports a zone whose record sets cannot be listed and plans nothing in it, while the other zones are planned", async () => {
     fx.emulator.control.injectFault({ method: "GET", path: `/privateDnsZones/${BLOB_ZONE.replace(/\./g, "\\.")}/ALL$`, ...FAIL_ALWAYS });
     const plan = await planScope(fx.clients, config, { policy });

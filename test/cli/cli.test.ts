@@ -57,6 +57,8 @@ describe("the what-if CLI against the emulator", () => {
     // The records those decisions cause (the approvals count as made), and the name the left-Pending Key Vault endpoint does not get.
     expect(out).toContain("DNS record changes, after those decisions (8; 0 owned records already right)");
     expect(out).toMatch(/create\s+A\s+stdata\.privatelink\.blob\.core\.windows\.net\s+10\.20\.1\.10/);
+    // What clients get: the demo's zones are linked to the hub VNet.
+    expect(out).toMatch(/What clients get after those changes, per VNet linked to the zone \(8\):\n.*\n[\s\S]*\n\s+stdata\.privatelink\.blob\.core\.windows\.net\s+create\s+vnet-hub\s+10\.20\.1\.10/);
     expect(out).toMatch(/Names skipped \(1\):\n.*\n\s+kv-secrets\.vault\.azure\.net\s+notApproved\s+no connection of /);
     expect(err).toMatch(/^\.\. read 5 endpoints and 4 Private Link resources in 2 subscriptions/m);
     expect(emulator.control.snapshot()).toEqual(before);

@@ -105,6 +105,24 @@ describe("text run reports", () => {
     expect(text).toContain("for pe-kv2: held by endpoint pe-kv1 -> 10.1.2.3");
   });
 
+  it("say what clients in each VNet linked to a changed name's zone get: the address, NXDOMAIN, or the public endpoint by fallback", () => {
+    const report = sampleReport();
+    const vnet = (name: string) => `${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/${name}`;
+    report.dryRun = true;
+    report.dns.resolution = [
+      { zone: "privatelink.api.azureml.ms", name: "mlws.westeurope", change: "delete", answers: [{ virtualNetworkId: vnet("vnet-hub"), answer: "publicByFallback" }, { virtualNetworkId: vnet("vnet-spoke"), answer: "nxdomain" }] },
+      { zone: "privatelink.batch.azure.com", name: "contosobatch.westeurope", change: "create", answers: [{ virtualNetworkId: vnet("vnet-hub"), answer: "privateAddress", value: "10.1.2.4" }] },
+    ];
+    const text = formatRunReport(report).split("\n");
+    const at = text.indexOf("what clients in each linked VNet get (2):");
+    expect(text.slice(at, at + 3)).toEqual([
+      "what clients in each linked VNet get (2):",
+      "  clients         mlws.westeurope.privatelink.api.azureml.ms after delete: vnet-hub the public endpoint (NxDomainRedirect), vnet-spoke NXDOMAIN",
+      "  clients         contosobatch.westeurope.privatelink.batch.azure.com after create: vnet-hub 10.1.2.4",
+    ]);
+    expect(formatRunReport(sampleReport())).not.toContain("what clients");
+  });
+
   it("count a left-Pending decision as a decision", () => {
     expect(formatRunReport(sampleReport()).split("\n")[0]).toMatch(/^sweep run: 2 decisions \(1 approved, 1 left Pending\);/);
   });

@@ -86,6 +86,16 @@ describe("run reports", () => {
     expect([countOf(older, "adopted"), changesOf(older).records]).toEqual([0, 1]);
   });
 
+  it("bound what clients get per changed name (resolution) like the other lists, and merge it", () => {
+    const entry = (name: string) => ({ zone: "privatelink.blob.core.windows.net", name, change: "delete" as const, answers: [{ virtualNetworkId: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/hub", answer: "nxdomain" as const }] });
+    const dns = { ...dnsReportOf({ create: [], update: [], delete: [], unchanged: [], conflicts: [] }), resolution: [entry("a"), entry("b"), entry("c")] };
+    const bounded = boundedReport(report({ dns }), 2);
+    expect(bounded.dns.resolution?.map((r) => r.name)).toEqual(["a", "b"]);
+    expect(bounded.omitted).toEqual({ resolution: 1 });
+    expect(mergeDnsReports([dns, dnsReportOf({ create: [], update: [], delete: [], unchanged: [], conflicts: [] }), dns]).resolution).toHaveLength(6);
+    expect(boundedReport(report(), 2).dns).not.toHaveProperty("resolution");
+  });
+
   it("read a report from before schemaVersion 1, which counted unchanged records in a number, in the current shape", () => {
     const old = { ...report(), dns: { ...report().dns, unchanged: 7 } } as unknown as RunReport;
     const current = currentShapeOf(old);

@@ -181,4 +181,48 @@ describe("sweepScheduleSetting", () => {
       expect(() => loadConfig({ AUTOPILOT_SWEEP_SCHEDULE: bad })).toThrow(/AUTOPILOT_SWEEP_SCHEDULE: expected a six-field NCRONTAB expression/);
     }
   });
+
+  describe("AUTOPILOT_ZONE_SETS", () => {
+    const RG = (name: string) => `/subscriptions/${HUB}/resourceGroups/${name}`;
+    const VNET = (name: string) => `/subscriptions/${HUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/${name}`;
+    const twoGroups = { ...valid, AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS: `${RG("rg-dns-a")},${RG("rg-dns-b")}` };
+    const sets = [
+      { name: "workload", zoneResourceGroups: [RG("rg-dns-a")], virtualNetworks: [VNET("vnet-workload")], resolverVirtualNetworks: [VNET("vnet-hub")] },
+      { name: "rest", zoneResourceGroups: [RG("rg-dns-b")] },
+    ];
+
+    it("is absent by default, and read as given when set", () => {
+      expect(loadConfig(valid).zoneSets).toBeUndefined();
+      expect(loadConfig({ ...twoGroups, AUTOPILOT_ZONE_SETS: JSON.stringify(sets) }).zoneSets).toEqual(sets);
+    });
+
+    it("says what is wrong with malformed JSON, unknown keys, bad ids and bad names", () => {
+      expect(problemsOf({ ...twoGroups, AUTOPILOT_ZONE_SETS: "[{" })).toEqual([expect.stringMatching(/^AUTOPILOT_ZONE_SETS: expected JSON: /)]);
+      expect(problemsOf({ ...twoGroups, AUTOPILOT_ZONE_SETS: "{}" })).toEqual([expect.stringMatching(/^AUTOPILOT_ZONE_SETS: expected a JSON array of zone sets/)]);
+      const bad = [{ name: "Bad Name", zoneResourceGroups: [VNET("x")], virtualNetworks: [RG("rg-dns-a")], extra: 1 }];
+      expect(problemsOf({ ...twoGroups, AUTOPILOT_ZONE_SETS: JSON.stringify(bad) }).join("\n")).toMatch(
+        /expected a name of 1-63[\s\S]*expected resource group ids[\s\S]*expected virtual network ids[\s\S]*extra/,
+      );
+      expect(problemsOf({ ...twoGroups, AUTOPILOT_ZONE_SETS: "x".repeat(70_000) })).toEqual([`AUTOPILOT_ZONE_SETS: expected at most 65536 characters, got "${"x".repeat(199)}...`]);
+    });
+
+    it("requires the sets to partition AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS and the VNets, with at most one set for every other VNet", () => {
+      const overlapping = [
+        { name: "a", zoneResourceGroups: [RG("rg-dns-a")], virtualNetworks: [VNET("v1")] },
+        { name: "b", zoneResourceGroups: [RG("RG-DNS-A"), RG("rg-elsewhere")], virtualNetworks: [VNET("V1")] },
+        { name: "c", zoneResourceGroups: [RG("rg-c")] },
+        { name: "c", zoneResourceGroups: [RG("rg-d")] },
+      ];
+      expect(problemsOf({ ...twoGroups, AUTOPILOT_ZONE_SETS: JSON.stringify(overlapping) })).toEqual([
+        "AUTOPILOT_ZONE_SETS: zone set name c is used more than once; expected unique names",
+        `AUTOPILOT_ZONE_SETS: resource group ${RG("RG-DNS-A")} is in zone sets a and b; expected it in one set only`,
+        `AUTOPILOT_ZONE_SETS: virtual network ${VNET("V1")} is in zone sets a and b; expected it in one set only`,
+        "AUTOPILOT_ZONE_SETS: zone sets c, c leave out virtualNetworks; expected at most one set for every other VNet",
+        `AUTOPILOT_ZONE_SETS: resource group ${RG("rg-elsewhere").toLowerCase()} of zone set b is not in AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS; expected every zone resource group listed there (the DNS writer role is granted on those)`,
+        `AUTOPILOT_ZONE_SETS: resource group ${RG("rg-c").toLowerCase()} of zone set c is not in AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS; expected every zone resource group listed there (the DNS writer role is granted on those)`,
+        `AUTOPILOT_ZONE_SETS: resource group ${RG("rg-d").toLowerCase()} of zone set c is not in AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS; expected every zone resource group listed there (the DNS writer role is granted on those)`,
+        `AUTOPILOT_ZONE_SETS: AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS lists ${RG("rg-dns-b")}, which is in no zone set; expected each listed resource group in one set`,
+      ]);
+    });
+  });
 });

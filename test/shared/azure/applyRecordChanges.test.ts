@@ -46,6 +46,25 @@ describe("applyRecordChanges: the one DNS writer", () => {
     expect([await contentOf(fx, "fresh"), await contentOf(fx, "moved"), await contentOf(fx, "stale")]).toEqual([`10.0.0.3 (${OWNER})`, `10.0.0.4 (${OWNER})`, "absent"]);
   });
 
+  it("applies stale records first and a type swap's create right after its delete, before any other change", async () => {
+    const stale = await ourRecord("stale", "10.0.0.1");
+    const moved = await ourRecord("moved", "10.0.0.2");
+    fx.emulator.control.putRecordSet({ zoneId: blob.id, type: "CNAME", name: "swapped", ttl: 10, cname: "elsewhere.example", metadata: OURS });
+    const cname = (await getRecordSet(fx.clients, blob, "CNAME", "swapped")) as DnsRecord;
+    const changes: RecordChange[] = [
+      { kind: "create", after: desired("fresh", "10.0.0.3") },
+      { kind: "create", after: desired("swapped", "10.0.0.5") },
+      { kind: "update", before: moved, after: desired("moved", "10.0.0.4") },
+      { kind: "delete", before: stale },
+      { kind: "delete", before: cname },
+    ];
+    const order: string[] = [];
+    const outcomes = await applyRecordChanges(fx.clients, changes, { ownerId: OWNER, concurrency: 1, onOutcome: (o) => order.push(`${o.status} ${o.change.kind === "delete" ? o.change.before.name : o.change.after.name}`) });
+    expect(order).toEqual(["deleted stale", "deleted swapped", "created swapped", "updated moved", "created fresh"]);
+    expect(outcomes.map((o) => o.status)).toEqual(["created", "created", "updated", "deleted", "deleted"]);
+    expect(await contentOf(fx, "swapped")).toBe(`10.0.0.5 (${OWNER})`);
+  });
+
   it("never overwrites a newer record: a second writer between our read and our write wins, and the change is contended", async () => {
     const read = await ourRecord("shared", "10.0.0.1");
     // Someone else writes after our read, keeping our marker: only the ETag tells.

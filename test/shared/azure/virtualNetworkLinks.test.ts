@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EstateSeed } from "@privatelink-autopilot/arm-emulator";
-import { listVirtualNetworkLinks } from "../../../shared/azure/virtualNetworkLinks";
+import { listVirtualNetworkLinks, withVirtualNetworkLinks } from "../../../shared/azure/virtualNetworkLinks";
 import { PermissionDeniedError } from "../../../shared/azure/errors";
 import { BATCH_ZONE, LEGACY_BATCH_ZONE, RG_DNS2, SUB, SUB2, testEstate, useEmulator, zoneId } from "./fixture";
 
@@ -49,5 +49,22 @@ describe("listVirtualNetworkLinks against the emulator", () => {
     const error = await listVirtualNetworkLinks(fx.clients, { id: zoneId(BATCH_ZONE), name: BATCH_ZONE }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermissionDeniedError);
     expect((error as Error).message).toContain("Microsoft.Network/privateDnsZones/virtualNetworkLinks/read");
+  });
+
+  it("withVirtualNetworkLinks: gives the zones asked for their links (VNet and resolution policy), and leaves the others as given without a request", async () => {
+    fx.emulator.control.reset();
+    fx.emulator.control.seed(linkedEstate());
+    const legacy = { id: zoneId(LEGACY_BATCH_ZONE, RG_DNS2), name: LEGACY_BATCH_ZONE };
+    const other = { id: zoneId(BATCH_ZONE), name: BATCH_ZONE };
+    fx.emulator.control.resetCounters();
+    const [withLinks, without] = await withVirtualNetworkLinks(fx.clients, [legacy, other], { only: [legacy] });
+    expect(withLinks?.links?.map((l) => [l.virtualNetworkId, l.resolutionPolicy]).sort()).toEqual([
+      [vnet(SUB, "vnet-hub"), "Default"],
+      [vnet(SUB2, "vnet"), "Default"],
+      [vnet(SUB2, "vnet-clients"), "NxDomainRedirect"],
+    ]);
+    expect(without).toEqual(other);
+    // Two pages of the legacy zone's three links (page size 2); nothing for the other zone.
+    expect(fx.emulator.control.counters().operations).toEqual({ "GET privateDnsZones/virtualNetworkLinks:list": 2 });
   });
 });

@@ -1,8 +1,10 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { assumeDecisions, decidedLinkIndex } from "../../../shared/dns/assumeDecisions";
 import { desiredRecords } from "../../../shared/dns/desired";
 import { firstChanges, planChanges, withoutEndpoints } from "../../../shared/dns/plan";
 import type { DnsChanges } from "../../../shared/dns/plan";
+import type { DnsRecord } from "../../../shared/domain";
 import { dnsRecord, endpointId, OWNER, privateEndpoint, resourceId, zoneRef } from "./helpers";
 
 const STORAGE = resourceId("Microsoft.Storage/storageAccounts", "stdata");
@@ -69,5 +71,35 @@ describe("firstChanges", () => {
     expect(first.changes.create.map((r) => r.name)).toEqual(["a"]);
     expect(firstChanges(changes, 4)).toEqual({ changes, remaining: 0 });
     expect(() => firstChanges(changes, 0)).toThrow(RangeError);
+  });
+
+  it("keeps a type swap (a delete and a create at one name) in one round, and every round makes progress", () => {
+    const plan = fc
+      .record({ deletes: fc.uniqueArray(fc.integer({ min: 0, max: 9 }), { maxLength: 6 }), updates: fc.integer({ min: 0, max: 3 }), creates: fc.uniqueArray(fc.integer({ min: 0, max: 9 }), { maxLength: 6 }) })
+      .map(({ deletes, updates, creates }): DnsChanges => ({
+        delete: deletes.map((n) => dnsRecord(ZONE, `n${n}`, { endpoint: "pe-a", type: "CNAME" })),
+        update: Array.from({ length: updates }, (_, i) => ({ before: dnsRecord(ZONE, `u${i}`, { endpoint: "pe-a", ips: ["10.0.0.9"] }), after: dnsRecord(ZONE, `u${i}`, { endpoint: "pe-a" }) })),
+        create: creates.map((n) => dnsRecord(ZONE, `n${n}`, { endpoint: "pe-a" })),
+        conflicts: [],
+        unchanged: [],
+      }));
+    fc.assert(
+      fc.property(plan, fc.integer({ min: 1, max: 8 }), (changes, limit) => {
+        const { changes: first, remaining } = firstChanges(changes, limit);
+        const taken = first.delete.length + first.update.length + first.create.length;
+        const total = changes.delete.length + changes.update.length + changes.create.length;
+        const names = (rs: readonly DnsRecord[]) => new Set(rs.map((r) => r.name));
+        const deleted = names(first.delete);
+        const created = names(first.create);
+        expect(taken + remaining).toBe(total);
+        if (total > 0) expect(taken).toBeGreaterThan(0);
+        expect(taken).toBeLessThanOrEqual(Math.max(limit, 2));
+        for (const name of deleted) if (changes.create.some((r) => r.name === name)) expect(created.has(name)).toBe(true);
+        for (const name of created) if (changes.delete.some((r) => r.name === name)) expect(deleted.has(name)).toBe(true);
+        // Stale first: no update before every delete is taken, no plain create before every update.
+        if (first.update.length > 0) expect(first.delete.length).toBe(changes.delete.length);
+        if ([...created].some((n) => !deleted.has(n))) expect([first.delete.length, first.update.length]).toEqual([changes.delete.length, changes.update.length]);
+      }),
+    );
   });
 });

@@ -1,7 +1,8 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { desiredRecords, sortIpv4 } from "../../../shared/dns/desired";
+import { desiredRecords, keepHeldARecords, sortIpv4 } from "../../../shared/dns/desired";
 import { endpointOf, isOwnedBy } from "../../../shared/dns/ownership";
-import { endpointId, OWNER, privateEndpoint, resourceId, zoneRef } from "./helpers";
+import { dnsRecord, endpointId, OWNER, privateEndpoint, resourceId, zoneRef } from "./helpers";
 
 const STORAGE = resourceId("Microsoft.Storage/storageAccounts", "acct");
 const BATCH = resourceId("Microsoft.Batch/batchAccounts", "myacct");
@@ -154,13 +155,29 @@ describe("desiredRecords", () => {
       expect(records).toEqual([expect.objectContaining({ zoneId: BATCH_LEGACY_ZONE.id, zone: "privatelink.eastus.batch.azure.com", name: "myacct", type: "A" })]);
     });
 
-    it("writes the A record in the current zone and the documented CNAME in the legacy zone when both are in use", () => {
-      const { records } = desiredRecords(batchEndpoint(), [BATCH_LEGACY_ZONE, BATCH_ZONE], options);
+    it("writes the A record in the current zone and the documented CNAME in the legacy zone when the current zone is linked to every VNet the legacy zone is", () => {
+      const { records, skipped } = desiredRecords(batchEndpoint(), [zoneRef("privatelink.eastus.batch.azure.com", ["hub"]), zoneRef("privatelink.batch.azure.com", ["hub", "spoke"])], options);
       expect(records).toEqual([
         expect.objectContaining({ zone: "privatelink.batch.azure.com", name: "myacct.eastus", type: "A", ipv4Addresses: ["10.2.0.4"] }),
-        expect.objectContaining({ zone: "privatelink.eastus.batch.azure.com", name: "myacct", type: "CNAME", cname: "myacct.eastus.privatelink.batch.azure.com", ipv4Addresses: [] }),
+        expect.objectContaining({ zone: "privatelink.eastus.batch.azure.com", name: "myacct", type: "CNAME", cname: "myacct.eastus.privatelink.batch.azure.com", ipv4Addresses: [], sameAnswerAddresses: ["10.2.0.4"] }),
       ]);
       expect(records.every((r) => isOwnedBy(r, OWNER) && endpointOf(r) === endpointId("pe-batch").toLowerCase())).toBe(true);
+      expect(skipped).toEqual([]);
+    });
+
+    it("keeps an A record in the legacy zone, and says why, while the current zone is not linked to every VNet the legacy zone is", () => {
+      const { records, skipped } = desiredRecords(batchEndpoint(), [zoneRef("privatelink.eastus.batch.azure.com", ["hub", "spoke"]), zoneRef("privatelink.batch.azure.com", ["hub"])], options);
+      expect(records.map((r) => [r.zone, r.name, r.type, r.ipv4Addresses])).toEqual([
+        ["privatelink.batch.azure.com", "myacct.eastus", "A", ["10.2.0.4"]],
+        ["privatelink.eastus.batch.azure.com", "myacct", "A", ["10.2.0.4"]],
+      ]);
+      expect(skipped).toEqual([{ fqdn: "myacct.eastus.batch.azure.com", reason: "cnameNotSafe", detail: expect.stringMatching(/privatelink\.batch\.azure\.com is not linked to \S+\/virtualNetworks\/spoke, which privatelink\.eastus\.batch\.azure\.com is linked to/) }]);
+    });
+
+    it("keeps an A record in the legacy zone when the zones' links are unknown (never guesses a CNAME is safe)", () => {
+      const { records, skipped } = desiredRecords(batchEndpoint(), [BATCH_LEGACY_ZONE, BATCH_ZONE], options);
+      expect(records.map((r) => r.type)).toEqual(["A", "A"]);
+      expect(skipped).toEqual([expect.objectContaining({ reason: "cnameNotSafe", detail: expect.stringContaining("were not read") })]);
     });
 
     it("ignores another region's legacy zone", () => {
@@ -172,7 +189,7 @@ describe("desiredRecords", () => {
     it("still writes the legacy CNAME when the zone group serves the current zone", () => {
       const endpoint = batchEndpoint();
       endpoint.zoneGroupZones = ["privatelink.batch.azure.com"];
-      const { records, servedByZoneGroup } = desiredRecords(endpoint, [BATCH_ZONE, BATCH_LEGACY_ZONE], options);
+      const { records, servedByZoneGroup } = desiredRecords(endpoint, [zoneRef("privatelink.batch.azure.com", ["hub"]), zoneRef("privatelink.eastus.batch.azure.com", ["hub"])], options);
       expect(records).toEqual([expect.objectContaining({ zone: "privatelink.eastus.batch.azure.com", type: "CNAME" })]);
       expect(servedByZoneGroup).toEqual(["myacct.eastus.batch.azure.com"]);
     });
@@ -183,6 +200,56 @@ describe("desiredRecords", () => {
         expect.objectContaining({ zone: "privatelink.batch.azure.com", name: "myacct.eastus.service", type: "A", ipv4Addresses: ["10.2.0.5"] }),
       ]);
       expect(desiredRecords(endpoint, [BATCH_LEGACY_ZONE], options).skipped).toEqual([expect.objectContaining({ reason: "missingZone" })]);
+    });
+  });
+
+  it("places Batch records by the table, for every combination of zones present and their links", () => {
+    const vnets = fc.subarray(["hub", "spoke", "client"]);
+    const zone = (name: string) => fc.option(fc.option(vnets, { nil: undefined }).map((links) => zoneRef(name, links)), { nil: null });
+    const endpoint = privateEndpoint({ name: "pe-batch", target: BATCH, groupIds: ["batchAccount"], dns: { "myacct.eastus.batch.azure.com": ["10.2.0.4"] } });
+    fc.assert(
+      fc.property(zone("privatelink.eastus.batch.azure.com"), zone("privatelink.batch.azure.com"), (legacy, current) => {
+        const { records, skipped } = desiredRecords(endpoint, [legacy, current].filter((z) => z !== null), options);
+        const placed = records.map((r) => `${r.zone === "privatelink.batch.azure.com" ? "current" : "legacy"} ${r.type}`);
+        const safe = legacy?.links !== undefined && current?.links !== undefined && legacy.links.every((l) => current.links?.some((c) => c.virtualNetworkId === l.virtualNetworkId));
+        const expected = [...(current !== null ? ["current A"] : []), ...(legacy === null ? [] : current === null ? ["legacy A"] : safe ? ["legacy CNAME"] : ["legacy A"])];
+        expect(placed).toEqual(expected);
+        // Every record answers with the endpoint's address, directly or through the CNAME into a zone with a record.
+        expect(records.filter((r) => r.type === "CNAME").every((r) => r.cname === "myacct.eastus.privatelink.batch.azure.com" && placed.includes("current A"))).toBe(true);
+        expect(skipped.map((s) => s.reason)).toEqual(legacy === null && current === null ? ["missingZone"] : legacy !== null && current !== null && !safe ? ["cnameNotSafe"] : []);
+      }),
+    );
+  });
+
+  describe("keepHeldARecords", () => {
+    const legacy = zoneRef("privatelink.eastus.batch.azure.com", ["hub"]);
+    const current = zoneRef("privatelink.batch.azure.com", ["hub"]);
+    const endpoint = privateEndpoint({ name: "pe-batch", target: BATCH, groupIds: ["batchAccount"], dns: { "myacct.eastus.batch.azure.com": ["10.2.0.4"] } });
+    const desired = desiredRecords(endpoint, [legacy, current], options).records;
+    const held = (spec: Parameters<typeof dnsRecord>[2]) => dnsRecord(legacy.name, "myacct", { etag: "e1", ...spec });
+
+    it("keeps our A record at the legacy name, with the addresses the CNAME would lead to, instead of swapping it", () => {
+      const kept = keepHeldARecords(desired, [held({ endpoint: "pe-batch", ips: ["10.2.0.4"] })], OWNER);
+      expect(kept.map((r) => [r.zone, r.type, r.ipv4Addresses, r.cname])).toEqual([
+        ["privatelink.batch.azure.com", "A", ["10.2.0.4"], undefined],
+        ["privatelink.eastus.batch.azure.com", "A", ["10.2.0.4"], undefined],
+      ]);
+      expect(kept[1]).not.toHaveProperty("sameAnswerAddresses");
+      expect(kept[1]?.metadata).toEqual(desired[1]?.metadata);
+    });
+
+    it("keeps our A record even with stale addresses (updated in place) or another endpoint's (handed over in place)", () => {
+      expect(keepHeldARecords(desired, [held({ endpoint: "pe-batch", ips: ["10.9.9.9"] })], OWNER)[1]).toMatchObject({ type: "A", ipv4Addresses: ["10.2.0.4"] });
+      expect(keepHeldARecords(desired, [held({ endpoint: "pe-old", ips: ["10.9.9.9"] })], OWNER)[1]).toMatchObject({ type: "A", ipv4Addresses: ["10.2.0.4"] });
+    });
+
+    it("wants the CNAME where the name is free, holds our CNAME, or holds a record that is not ours", () => {
+      expect(keepHeldARecords(desired, [], OWNER)).toEqual(desired);
+      expect(keepHeldARecords(desired, [held({ type: "CNAME", cname: "x", endpoint: "pe-batch" })], OWNER)).toEqual(desired);
+      expect(keepHeldARecords(desired, [held({ ips: ["10.2.0.4"] })], OWNER)).toEqual(desired);
+      expect(keepHeldARecords(desired, [held({ endpoint: "pe-batch", owner: "another-deployment" })], OWNER)).toEqual(desired);
+      const elsewhere = { ...held({ endpoint: "pe-batch" }), zoneId: zoneRef(legacy.name, [], "rg-other").id };
+      expect(keepHeldARecords(desired, [elsewhere], OWNER)).toEqual(desired);
     });
   });
 

@@ -18,8 +18,14 @@ export function resourceId(type: string, name: string): string {
   return `/subscriptions/${SUB}/resourceGroups/rg-app/providers/${type}/${name}`;
 }
 
-export function zoneRef(name: string): ZoneRef {
-  return { id: `/subscriptions/${SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${name}`, name };
+/** A zone in `rg-dns` (or `resourceGroup`), with the VNet links given (by VNet name, see `vnetId`). */
+export function zoneRef(name: string, links?: readonly string[], resourceGroup = "rg-dns"): ZoneRef {
+  const zone: ZoneRef = { id: `/subscriptions/${SUB}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/privateDnsZones/${name}`, name };
+  return links === undefined ? zone : { ...zone, links: links.map((vnet) => ({ virtualNetworkId: vnetId(vnet), resolutionPolicy: "Default" as const })) };
+}
+
+export function vnetId(name: string): string {
+  return `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/${name}`;
 }
 
 export interface EndpointSpec {

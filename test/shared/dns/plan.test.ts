@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { DnsRecord } from "../../../shared/domain";
-import { desiredRecords } from "../../../shared/dns/desired";
+import { desiredRecords, keepHeldARecords } from "../../../shared/dns/desired";
 import { endpointOf, isOwnedBy, isOwnershipKey, ownershipMetadata } from "../../../shared/dns/ownership";
 import { firstChanges, isServedByZoneGroup, mergeChanges, planChanges, sameRecord, withoutEndpoints } from "../../../shared/dns/plan";
 import type { DnsChanges } from "../../../shared/dns/plan";
@@ -184,20 +184,28 @@ describe("planChanges", () => {
     for (const c of [...sweep.conflicts, ...outside.conflicts]) expect(endpointOf(c.record)).toMatch(/^\/subscriptions\/.+\/privateendpoints\/pe-/);
   });
 
-  it("moves a Batch account from its legacy zone to both zones with the documented CNAME", () => {
+  it("moves a Batch account from its legacy zone to both zones without a type swap: our legacy A stays, the current zone gets the A", () => {
     const endpoint = privateEndpoint({ name: "pe-batch", target: resourceId("Microsoft.Batch/batchAccounts", "myacct"), groupIds: ["batchAccount"], dns: { "myacct.eastus.batch.azure.com": ["10.2.0.4"] } });
-    const legacy = zoneRef("privatelink.eastus.batch.azure.com");
-    const current = zoneRef("privatelink.batch.azure.com");
+    const legacy = zoneRef("privatelink.eastus.batch.azure.com", ["hub"]);
+    const current = zoneRef("privatelink.batch.azure.com", ["hub"]);
     const before = desiredRecords(endpoint, [legacy], { ownerId: OWNER }).records.map((r, i) => ({ ...r, etag: `e${i}` }));
-    const desired = desiredRecords(endpoint, [legacy, current], { ownerId: OWNER }).records;
+    const desired = keepHeldARecords(desiredRecords(endpoint, [legacy, current], { ownerId: OWNER }).records, before, OWNER);
     const changes = planChanges({ current: before, desired, ownerId: OWNER, endpointIds: [endpoint.id] });
-    expect(changes.delete).toEqual([expect.objectContaining({ zoneId: legacy.id, name: "myacct", type: "A" })]);
-    expect(changes.create.map((r) => [r.zone, r.name, r.type])).toEqual([
-      ["privatelink.batch.azure.com", "myacct.eastus", "A"],
-      ["privatelink.eastus.batch.azure.com", "myacct", "CNAME"],
-    ]);
+    expect(changes.delete).toEqual([]);
+    expect(changes.create.map((r) => [r.zone, r.name, r.type])).toEqual([["privatelink.batch.azure.com", "myacct.eastus", "A"]]);
+    expect(changes.unchanged.map((r) => [r.zone, r.name, r.type])).toEqual([["privatelink.eastus.batch.azure.com", "myacct", "A"]]);
     const after = applyToEstate(before, changes);
-    expect(noChanges(planChanges({ current: after, desired, ownerId: OWNER, endpointIds: [endpoint.id] }))).toBe(true);
+    expect(noChanges(planChanges({ current: after, desired: keepHeldARecords(desired, after, OWNER), ownerId: OWNER, endpointIds: [endpoint.id] }))).toBe(true);
+  });
+
+  it("writes the documented CNAME at a free legacy name once both zones serve the same VNets", () => {
+    const endpoint = privateEndpoint({ name: "pe-batch", target: resourceId("Microsoft.Batch/batchAccounts", "myacct"), groupIds: ["batchAccount"], dns: { "myacct.eastus.batch.azure.com": ["10.2.0.4"] } });
+    const desired = keepHeldARecords(desiredRecords(endpoint, [zoneRef("privatelink.eastus.batch.azure.com", ["hub"]), zoneRef("privatelink.batch.azure.com", ["hub"])], { ownerId: OWNER }).records, [], OWNER);
+    const changes = planChanges({ current: [], desired, ownerId: OWNER });
+    expect(changes.create.map((r) => [r.zone, r.name, r.type, r.cname])).toEqual([
+      ["privatelink.batch.azure.com", "myacct.eastus", "A", undefined],
+      ["privatelink.eastus.batch.azure.com", "myacct", "CNAME", "myacct.eastus.privatelink.batch.azure.com"],
+    ]);
   });
 
   it("rejects desired records without our ownership metadata", () => {
