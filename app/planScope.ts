@@ -59,6 +59,8 @@ export interface ScopePlan {
 export interface PlanScopeOptions {
   /** The policy that decides the Pending connections. */
   policy: Policy;
+  /** The resource groups of the private DNS zones to plan in (a sweep shard's zone set). */
+  zoneResourceGroupIds: readonly string[];
   /** The subscriptions to read; the whole scope (with the management group's) when left out. */
   subscriptionIds?: readonly string[];
   /** Called as reading goes, for people watching a long read. */
@@ -79,7 +81,7 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   const scope = { subscriptionIds };
   const errors: RunError[] = [];
   const listed = LINK_PROVIDERS.filter((p) => p.listsConnections);
-  const zones = await listZones(clients, config.dnsZoneResourceGroupIds);
+  const zones = await listZones(clients, options.zoneResourceGroupIds);
   const desiredOf = (e: PrivateEndpoint) => desiredRecords(e, zones, { ownerId: config.ownerId, ttl: config.recordTtl });
   // Endpoints are turned into their desired records page by page and not kept (at 100k endpoints the
   // SDK objects would dominate the sweep's memory), except those with a Pending link: their records

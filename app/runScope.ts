@@ -21,6 +21,8 @@ import type { ScopePlan } from "./planScope";
 export interface RunScopeOptions {
   policy: Policy;
   dryRun: boolean;
+  /** The resource groups of the private DNS zones to plan in (a sweep shard's zone set). */
+  zoneResourceGroupIds: readonly string[];
   /** The subscriptions to run over; the whole scope when left out. */
   subscriptionIds?: readonly string[];
   /** Connection and record writes in flight at once. */
@@ -47,6 +49,7 @@ export type ScopeRun = Pick<RunReport, "notes" | "decisions" | "dns" | "errors" 
 export async function runScope(clients: ArmClients, config: Config, options: RunScopeOptions): Promise<ScopeRun> {
   const plan = await planScope(clients, config, {
     policy: options.policy,
+    zoneResourceGroupIds: options.zoneResourceGroupIds,
     ...(options.subscriptionIds === undefined ? {} : { subscriptionIds: options.subscriptionIds }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });

@@ -167,7 +167,7 @@ async function plan(config: Config, options: { json: boolean; subscription: stri
     return 2;
   }
   // A dry-run sweep, through the sweep's own code (its clients refuse every write): the same report.
-  const run = await runScope(clients, config, { policy, dryRun: true, concurrency: 8, subscriptionIds: only !== undefined ? [only] : scope.subscriptionIds, onProgress: (m) => io.err(`.. ${m}`) });
+  const run = await runScope(clients, config, { policy, zoneResourceGroupIds: config.dnsZoneResourceGroupIds, dryRun: true, concurrency: 8, subscriptionIds: only !== undefined ? [only] : scope.subscriptionIds, onProgress: (m) => io.err(`.. ${m}`) });
   const report = newRunReport("sweep", "scope", { dryRun: true, startedAt, reason: "privatelink-autopilot plan" });
   report.notes.push(...run.notes);
   report.decisions = run.decisions;

@@ -29,6 +29,7 @@ export const Activities = {
   reconcileDns: "reconcileDns",
   evaluateResource: "evaluateResource",
   sweepScope: "sweepScope",
+  listSweepShards: "listSweepShards",
 } as const;
 
 /** The external event that makes an in-flight run go round once more. */

@@ -1,0 +1,37 @@
+/**
+ * @module The shards a drift sweep fans out over. A shard is a DNS zone set with the subscriptions whose
+ * endpoints it serves: the smallest unit in which every list (endpoints, Private Link resources, zones,
+ * record sets) is read once and every endpoint that can claim a name is seen, so shards never plan the
+ * same name and never read the same list twice. Today the configured zone resource groups are one zone
+ * set serving every subscription in scope, so there is one shard.
+ */
+
+import type { Config } from "../shared/config";
+
+export interface SweepShard {
+  /** The shard's name, for reports and log lines. */
+  shard: string;
+  /** The resource groups of the shard's private DNS zones. */
+  zoneResourceGroupIds: string[];
+  /** The subscriptions whose endpoints the zones serve; every subscription in scope when left out. */
+  subscriptionIds?: string[];
+}
+
+/** The shard of the zone resource groups configured without a zone set. */
+export const DEFAULT_SHARD = "default";
+
+/** The sweep's shards, in the order they are reported. */
+export function sweepShards(config: Pick<Config, "dnsZoneResourceGroupIds">): SweepShard[] {
+  return [{ shard: DEFAULT_SHARD, zoneResourceGroupIds: [...config.dnsZoneResourceGroupIds] }];
+}
+
+/**
+ * The shard limited to `onlySubscriptionIds` (a sweep of some subscriptions), or `undefined` when it
+ * serves none of them. Subscription ids compare case-insensitively.
+ */
+export function shardFor(shard: SweepShard, onlySubscriptionIds: readonly string[] | undefined): SweepShard | undefined {
+  if (onlySubscriptionIds === undefined) return shard;
+  const served = shard.subscriptionIds === undefined ? undefined : new Set(shard.subscriptionIds.map((s) => s.toLowerCase()));
+  const subscriptionIds = onlySubscriptionIds.filter((s) => served === undefined || served.has(s.toLowerCase()));
+  return subscriptionIds.length === 0 ? undefined : { ...shard, subscriptionIds };
+}
