@@ -23,31 +23,35 @@ import { decide } from "../shared/policy";
 import type { Policy } from "../shared/policy";
 import { desiredRecords } from "../shared/dns/desired";
 import type { DesiredRecords, SkippedName } from "../shared/dns/desired";
-import { isServedByZoneGroup, mergeChanges, planChanges } from "../shared/dns/plan";
+import { isServedByZoneGroup } from "../shared/dns/plan";
 import type { DnsChanges } from "../shared/dns/plan";
+import { mergeStreamed, planRemainder, PlanStream } from "../shared/dns/planStream";
+import type { StreamedChanges } from "../shared/dns/planStream";
 import { assumeDecisions, decidedLinkIndex } from "../shared/dns/assumeDecisions";
 import type { DecidedLink } from "../shared/dns/assumeDecisions";
 import { endpointOf, isOwnedBy, targetsOf } from "../shared/dns/ownership";
-import { withSharedFields } from "../shared/dns/shareFields";
 import { isWithinScope, normalizeResourceId } from "../shared/resourceId";
 import type { ArmClients } from "../shared/azure/clients";
 import { iteratePrivateEndpoints } from "../shared/azure/privateEndpoints";
-import { listRecordSets, listZones } from "../shared/azure/privateDns";
+import { iterateRecordSets, listZones } from "../shared/azure/privateDns";
 import { getLinkTarget, listConnections } from "../shared/azure/connections";
 import { iterateLinkTargets } from "../shared/azure/linkTargets";
 import { LINK_PROVIDERS, linkProviderFor } from "../shared/azure/providers";
 import type { LinkProvider } from "../shared/azure/providers";
 import type { PendingDecision } from "../orchestrations/runReport";
 import { readConnectionFacts } from "../orchestrations/readConnectionFacts";
-import { runErrorsOf } from "../orchestrations/runReport";
+import { REPORT_LIST_LIMIT, runErrorsOf } from "../orchestrations/runReport";
 import type { RunError } from "../orchestrations/runReport";
 import { subscriptionsInScope } from "../orchestrations/scope";
 
 export interface ScopePlan {
   /** Every Pending connection on a resource in scope, with the policy's decision. */
   decisions: PendingDecision[];
-  /** The DNS changes, planned as if every approve and reject in `decisions` is carried out. */
-  changes: DnsChanges;
+  /**
+   * The DNS changes, planned as if every approve and reject in `decisions` is carried out. `unchanged`
+   * holds the first record sets already right (in the planner's order); `unchangedCount` counts them all.
+   */
+  changes: DnsChanges & { unchangedCount: number };
   /** Names of the endpoints for which no record is desired, and why. */
   skipped: SkippedName[];
   /** Names whose record a DNS zone group already wrote, as we would have. */
@@ -85,28 +89,15 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   const desiredOf = (e: PrivateEndpoint) => desiredRecords(e, zones, { ownerId: config.ownerId, ttl: config.recordTtl });
   // Endpoints are turned into their desired records page by page and not kept (at 100k endpoints the
   // SDK objects would dominate the sweep's memory), except those with a Pending link: their records
-  // wait for the decisions. Desired records are held by zone (lower-case id) and name: each zone is
-  // planned on its own, and a record set read that already is what its endpoint desires shares that
-  // record's fields instead of holding copies.
-  const desiredByZone = new Map<string, Map<string, DnsRecord[]>>();
+  // wait for the decisions. Desired records go into the stream in a compact form keyed by zone and name;
+  // a record set read that already is what its name's one claim asks for is counted and dropped there.
+  const stream = new PlanStream(config.ownerId, REPORT_LIST_LIMIT);
   const skipped: SkippedName[] = [];
   const servedByZoneGroup: string[] = [];
   const take = (d: DesiredRecords) => {
-    for (const r of d.records) {
-      const zoneKey = r.zoneId.toLowerCase();
-      const byName = desiredByZone.get(zoneKey) ?? new Map<string, DnsRecord[]>();
-      desiredByZone.set(zoneKey, byName);
-      const claims = byName.get(r.name.toLowerCase());
-      if (claims === undefined) byName.set(r.name.toLowerCase(), [r]);
-      else claims.push(r);
-    }
+    for (const r of d.records) stream.desire(r);
     skipped.push(...d.skipped);
     servedByZoneGroup.push(...d.servedByZoneGroup);
-  };
-  const sharedWithDesired = (r: DnsRecord): DnsRecord => {
-    const endpoint = endpointOf(r);
-    const like = endpoint === undefined ? undefined : desiredByZone.get(r.zoneId.toLowerCase())?.get(r.name)?.find((d) => d.type === r.type && endpointOf(d) === endpoint);
-    return like === undefined ? r : withSharedFields(r, like);
   };
   const awaitingDecision = new Map<string, PrivateEndpoint>();
   let endpointCount = 0;
@@ -128,13 +119,20 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
     }
   };
   const unreadZones = new Set<string>();
-  const readRecordSets = async (zone: ZoneRef): Promise<DnsRecord[]> => {
+  let recordSets = 0;
+  const readRecordSets = async (zone: ZoneRef): Promise<void> => {
     try {
-      return await listRecordSets(clients, zone, { keep: sharedWithDesired });
+      for await (const page of iterateRecordSets(clients, zone)) {
+        for (const r of page) {
+          recordSets++;
+          // Types whose lists carry no connections: read those of the resources our records point at.
+          if (isOwnedBy(r, config.ownerId)) for (const t of targetsOf(r)) if (!listsConnections(t)) unlisted.add(t);
+          stream.read(r);
+        }
+      }
     } catch (error) {
       unreadZones.add(zone.id.toLowerCase());
       errors.push(...runErrorsOf(zone.id, error).map((e) => ({ ...e, message: `could not list its record sets, so nothing is planned in it: ${e.message}` })));
-      return [];
     }
   };
   const pending: { target: LinkTarget; connections: Connection[] }[] = [];
@@ -156,15 +154,12 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
     Promise.all(subscriptionIds.map(readEndpoints)),
     Promise.all(subscriptionIds.flatMap((s) => listed.map((provider) => readLinkTargets(s, provider)))),
   ]);
-  // The zones after the endpoints, so their record sets can share the desired records' fields.
-  const recordLists = await Promise.all(zones.map(readRecordSets));
-  const current = recordLists.flat();
+  // The zones after the endpoints, so record sets already right are dropped as they are read.
+  await Promise.all(zones.map(readRecordSets));
   options.onProgress?.(
-    `read ${endpointCount} endpoints and ${linkTargets} Private Link resources in ${subscriptionIds.length} subscriptions, and ${current.length} record sets in ${zones.length} zones`,
+    `read ${endpointCount} endpoints and ${linkTargets} Private Link resources in ${subscriptionIds.length} subscriptions, and ${recordSets} record sets in ${zones.length} zones`,
   );
 
-  // Types whose lists carry no connections: read those of the resources our endpoints and records point at.
-  for (const r of current) if (isOwnedBy(r, config.ownerId)) for (const t of targetsOf(r)) if (!listsConnections(t)) unlisted.add(t);
   const perResource = [...unlisted].filter((t) => isWithinScope(t, scope)).sort();
   for (const [i, resourceId] of perResource.entries()) {
     try {
@@ -205,16 +200,14 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
     }
     return { endpointIds: [...ids] };
   };
-  // Zone by zone (a name lives in one zone): the planner's working set is one zone's, not the scope's.
-  const zonePlans: DnsChanges[] = [];
-  const planIn = (zoneKey: string, zoneCurrent: readonly DnsRecord[]) => {
-    const desired = [...(desiredByZone.get(zoneKey)?.values() ?? [])].flat();
-    desiredByZone.delete(zoneKey);
-    if (!unreadZones.has(zoneKey)) zonePlans.push(planChanges({ current: zoneCurrent, desired, ownerId: config.ownerId, ...inRun(desired, zoneCurrent) }));
-  };
-  for (const [i, zone] of zones.entries()) planIn(zone.id.toLowerCase(), recordLists[i] ?? []);
-  for (const zoneKey of [...desiredByZone.keys()]) planIn(zoneKey, []);
-  const planned = mergeChanges(zonePlans);
+  // Zone by zone (a name lives in one zone), each from what the stream holds of it: a record set dropped
+  // as unchanged planned as unchanged and nothing else, and its endpoint is asked about only at its name.
+  const zonePlans: StreamedChanges[] = [];
+  for (const zoneKey of stream.zoneKeys()) {
+    const remainder = stream.take(zoneKey);
+    if (!unreadZones.has(zoneKey)) zonePlans.push(planRemainder(remainder, { ownerId: config.ownerId, ...inRun(remainder.desired, remainder.current) }));
+  }
+  const planned = mergeStreamed(zonePlans, REPORT_LIST_LIMIT);
   const served = planned.conflicts.filter(isServedByZoneGroup);
   servedByZoneGroup.push(...served.map((c) => `${c.record.name}.${c.record.zone}`));
   const changes = { ...planned, conflicts: planned.conflicts.filter((c) => !isServedByZoneGroup(c)) };
@@ -224,7 +217,7 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
     skipped: skipped.sort((a, b) => a.fqdn.localeCompare(b.fqdn)),
     servedByZoneGroup: [...new Set(servedByZoneGroup)].sort(),
     errors,
-    counts: { subscriptions: subscriptionIds.length, endpoints: endpointCount, zones: zones.length, recordSets: current.length, linkTargets: linkTargets + perResource.length },
+    counts: { subscriptions: subscriptionIds.length, endpoints: endpointCount, zones: zones.length, recordSets, linkTargets: linkTargets + perResource.length },
   };
 }
 

@@ -82,5 +82,7 @@ export async function runScope(clients: ArmClients, config: Config, options: Run
     ...(options.log === undefined ? {} : { log: options.log }),
   });
   const dns = { ...applied.dns, skipped: plan.skipped.map(({ fqdn, reason, detail }) => ({ fqdn, reason, detail })), servedByZoneGroup: plan.servedByZoneGroup };
-  return { notes, decisions, dns, errors: [...plan.errors, ...applied.errors], counts: plan.counts, remaining };
+  // The plan keeps the first unchanged record sets only; the report counts the rest.
+  const unchangedOmitted = plan.changes.unchangedCount - plan.changes.unchanged.length;
+  return { notes, decisions, dns, errors: [...plan.errors, ...applied.errors], counts: plan.counts, remaining, ...(unchangedOmitted > 0 ? { omitted: { unchanged: unchangedOmitted } } : {}) };
 }

@@ -17,7 +17,7 @@ import { PolicyStore } from "../orchestrations/policyStore";
 import { readCaFile } from "../orchestrations/runtime";
 import { runScope } from "../app/runScope";
 import { resolveScope, subscriptionsInScope } from "../orchestrations/scope";
-import { newRunReport } from "../orchestrations/runReport";
+import { countOf, newRunReport } from "../orchestrations/runReport";
 import type { RecordSummary, RunReport } from "../orchestrations/runReport";
 import type { CliIo } from "./cliIo";
 import { table } from "./cliIo";
@@ -172,6 +172,7 @@ async function plan(config: Config, options: { json: boolean; subscription: stri
   report.notes.push(...run.notes);
   report.decisions = run.decisions;
   report.dns = run.dns;
+  if (run.omitted !== undefined) report.omitted = run.omitted;
   report.errors = run.errors;
   report.finishedAt = new Date().toISOString();
   const code = report.errors.length > 0 ? 1 : options.detailedExitCode && hasChanges(report) ? 2 : 0;
@@ -188,7 +189,7 @@ async function plan(config: Config, options: { json: boolean; subscription: stri
   io.out(report.decisions.length === 0 ? "  none" : table([["ACTION", "RULE", "CONNECTION", "REASON"], ...report.decisions.map((d) => [d.action, d.ruleName, d.connectionId, d.reason])]).join("\n"));
   const record = (r: RecordSummary) => [r.type, `${r.name}.${r.zone}`, r.value];
   const dnsRows = [...dns.deleted.map((r) => ["delete", ...record(r)]), ...dns.updated.map((r) => ["update", ...record(r)]), ...dns.created.map((r) => ["create", ...record(r)])];
-  io.out(`\nDNS record changes, after those decisions (${dnsRows.length}; ${dns.unchanged.length} owned records already right):`);
+  io.out(`\nDNS record changes, after those decisions (${dnsRows.length}; ${countOf(report, "unchanged")} owned records already right):`);
   io.out(dnsRows.length === 0 ? "  none" : table([["CHANGE", "TYPE", "NAME", "VALUE"], ...dnsRows]).join("\n"));
   if (dns.conflicts.length > 0) {
     io.out(`\nConflicts, left alone (${dns.conflicts.length}):`);
