@@ -7,6 +7,8 @@
  */
 
 import type { Config } from "../shared/config";
+import { mergeDnsReports } from "../orchestrations/runReport";
+import type { RunReport } from "../orchestrations/runReport";
 
 export interface SweepShard {
   /** The shard's name, for reports and log lines. */
@@ -34,4 +36,14 @@ export function shardFor(shard: SweepShard, onlySubscriptionIds: readonly string
   const served = shard.subscriptionIds === undefined ? undefined : new Set(shard.subscriptionIds.map((s) => s.toLowerCase()));
   const subscriptionIds = onlySubscriptionIds.filter((s) => served === undefined || served.has(s.toLowerCase()));
   return subscriptionIds.length === 0 ? undefined : { ...shard, subscriptionIds };
+}
+
+/** What a shard reports that adds up across shards. */
+export type ShardReport = Pick<RunReport, "decisions" | "dns" | "omitted">;
+
+/** The shards' reports as one (bound it again if it must stay small): shards plan disjoint names, so every list and count adds up. */
+export function mergeShardReports(shards: readonly ShardReport[]): ShardReport {
+  const omitted: NonNullable<RunReport["omitted"]> = {};
+  for (const s of shards) for (const [list, n] of Object.entries(s.omitted ?? {}) as [keyof typeof omitted, number][]) omitted[list] = (omitted[list] ?? 0) + n;
+  return { decisions: shards.flatMap((s) => s.decisions), dns: mergeDnsReports(shards.map((s) => s.dns)), ...(Object.keys(omitted).length > 0 ? { omitted } : {}) };
 }

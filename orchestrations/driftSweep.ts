@@ -13,7 +13,7 @@
 import * as df from "durable-functions";
 import type { OrchestrationContext, OrchestrationHandler } from "durable-functions";
 import type { ScopeRun } from "../app/runScope";
-import { shardFor } from "../app/sweepShards";
+import { mergeShardReports, shardFor } from "../app/sweepShards";
 import type { SweepShard } from "../app/sweepShards";
 import { listSweepShardsActivity } from "./activities/listSweepShards";
 import { sweepScopeActivity } from "./activities/sweepScope";
@@ -22,7 +22,7 @@ import { isActivityFailure } from "./defineActivity";
 import type { ActivityFailure } from "./defineActivity";
 import { fanOut } from "./fanOut";
 import { Orchestrations } from "./names";
-import { boundedReport, countOf, mergeDnsReports, runErrorsOf } from "./runReport";
+import { boundedReport, countOf, runErrorsOf } from "./runReport";
 import type { RunReport } from "./runReport";
 import { runSkeleton } from "./runSkeleton";
 import type { RunInput } from "./runSkeleton";
@@ -110,7 +110,7 @@ const driftSweepOrchestrator: OrchestrationHandler = function* (context: Orchest
     if (rounds > 1) report.notes.push(`applied in ${rounds} rounds of at most ${maxRecordChanges} record changes`);
     const remaining = lasts.reduce((n, r) => n + r.remaining, 0);
     if (remaining > 0) report.notes.push(`${remaining} record changes left for the next sweep`);
-    Object.assign(report, boundedReport(mergeShards(swept.map((s) => mergeRounds(s.rounds)))));
+    Object.assign(report, boundedReport(mergeShardReports(swept.map((s) => mergeRounds(s.rounds)))));
     report.errors.push(...swept.flatMap((s) => s.rounds.flatMap((r) => r.errors)));
   });
   context.df.setCustomStatus({ phase: "done" });
@@ -137,11 +137,4 @@ function mergeRounds(rounds: readonly ScopeRun[]): Merged {
   };
 }
 
-/** The shards' reports as one (bounded again by the caller): shards plan disjoint names, so every list adds up. */
-function mergeShards(shards: readonly Merged[]): Merged {
-  if (shards.length === 1) return shards[0] as Merged;
-  const omitted: NonNullable<RunReport["omitted"]> = {};
-  for (const s of shards) for (const [list, n] of Object.entries(s.omitted ?? {}) as [keyof typeof omitted, number][]) omitted[list] = (omitted[list] ?? 0) + n;
-  return { decisions: shards.flatMap((s) => s.decisions), dns: mergeDnsReports(shards.map((s) => s.dns)), omitted };
-}
 df.app.orchestration(Orchestrations.driftSweep, driftSweepOrchestrator);

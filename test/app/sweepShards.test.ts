@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SHARD, shardFor, sweepShards } from "../../app/sweepShards";
+import { DEFAULT_SHARD, mergeShardReports, shardFor, sweepShards } from "../../app/sweepShards";
 
 const DNS = "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-dns";
 const A = "22222222-2222-2222-2222-222222222222";
@@ -21,5 +21,23 @@ describe("shardFor", () => {
     expect(shardFor({ shard: "all", zoneResourceGroupIds: [DNS] }, [A])).toEqual({ shard: "all", zoneResourceGroupIds: [DNS], subscriptionIds: [A] });
     expect(shardFor({ shard: "a", zoneResourceGroupIds: [DNS], subscriptionIds: [A.toUpperCase()] }, [A, B])).toEqual({ shard: "a", zoneResourceGroupIds: [DNS], subscriptionIds: [A] });
     expect(shardFor({ shard: "b", zoneResourceGroupIds: [DNS], subscriptionIds: [B] }, [A])).toBeUndefined();
+  });
+});
+
+describe("mergeShardReports", () => {
+  const entry = (name: string) => ({ zone: "privatelink.blob.core.windows.net", name, type: "A", value: "10.0.0.4" });
+  const report = (name: string, omitted?: { unchanged: number }) => ({
+    decisions: [],
+    dns: { created: [entry(name)], updated: [], deleted: [], unchanged: [entry(`${name}-same`)], conflicts: [], servedByZoneGroup: [], skipped: [] },
+    ...(omitted === undefined ? {} : { omitted }),
+  });
+
+  it("adds up the shards' lists and omitted counts, and keeps nothing else of a shard's run", () => {
+    expect(mergeShardReports([{ ...report("a", { unchanged: 3 }), notes: ["x"] } as never, report("b", { unchanged: 4 })])).toEqual({
+      decisions: [],
+      dns: { created: [entry("a"), entry("b")], updated: [], deleted: [], unchanged: [entry("a-same"), entry("b-same")], conflicts: [], servedByZoneGroup: [], skipped: [] },
+      omitted: { unchanged: 7 },
+    });
+    expect(mergeShardReports([report("a")])).toEqual(report("a"));
   });
 });
