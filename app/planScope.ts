@@ -43,6 +43,7 @@ import { readConnectionFacts } from "../orchestrations/readConnectionFacts";
 import { REPORT_LIST_LIMIT, runErrorsOf } from "../orchestrations/runReport";
 import type { RunError } from "../orchestrations/runReport";
 import { subscriptionsInScope } from "../orchestrations/scope";
+import { FirstEntries } from "../shared/firstEntries";
 
 export interface ScopePlan {
   /** Every Pending connection on a resource in scope, with the policy's decision. */
@@ -52,8 +53,9 @@ export interface ScopePlan {
    * holds the first record sets already right (in the planner's order); `unchangedCount` counts them all.
    */
   changes: DnsChanges & { unchangedCount: number };
-  /** Names of the endpoints for which no record is desired, and why. */
+  /** Names of the endpoints for which no record is desired, and why: the first by name; `skippedCount` counts them all. */
   skipped: SkippedName[];
+  skippedCount: number;
   /** Names whose record a DNS zone group already wrote, as we would have. */
   servedByZoneGroup: string[];
   counts: { subscriptions: number; endpoints: number; zones: number; recordSets: number; linkTargets: number };
@@ -92,11 +94,11 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   // wait for the decisions. Desired records go into the stream in a compact form keyed by zone and name;
   // a record set read that already is what its name's one claim asks for is counted and dropped there.
   const stream = new PlanStream(config.ownerId, REPORT_LIST_LIMIT);
-  const skipped: SkippedName[] = [];
+  const skipped = new FirstEntries<SkippedName>(REPORT_LIST_LIMIT, (s) => s.fqdn);
   const servedByZoneGroup: string[] = [];
   const take = (d: DesiredRecords) => {
     for (const r of d.records) stream.desire(r);
-    skipped.push(...d.skipped);
+    for (const s of d.skipped) skipped.add(s);
     servedByZoneGroup.push(...d.servedByZoneGroup);
   };
   const awaitingDecision = new Map<string, PrivateEndpoint>();
@@ -214,7 +216,8 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   return {
     decisions,
     changes,
-    skipped: skipped.sort((a, b) => a.fqdn.localeCompare(b.fqdn)),
+    skipped: skipped.items(),
+    skippedCount: skipped.count,
     servedByZoneGroup: [...new Set(servedByZoneGroup)].sort(),
     errors,
     counts: { subscriptions: subscriptionIds.length, endpoints: endpointCount, zones: zones.length, recordSets, linkTargets: linkTargets + perResource.length },

@@ -82,7 +82,9 @@ export async function runScope(clients: ArmClients, config: Config, options: Run
     ...(options.log === undefined ? {} : { log: options.log }),
   });
   const dns = { ...applied.dns, skipped: plan.skipped.map(({ fqdn, reason, detail }) => ({ fqdn, reason, detail })), servedByZoneGroup: plan.servedByZoneGroup };
-  // The plan keeps the first unchanged record sets only; the report counts the rest.
-  const unchangedOmitted = plan.changes.unchangedCount - plan.changes.unchanged.length;
-  return { notes, decisions, dns, errors: [...plan.errors, ...applied.errors], counts: plan.counts, remaining, ...(unchangedOmitted > 0 ? { omitted: { unchanged: unchangedOmitted } } : {}) };
+  // The plan keeps the first unchanged record sets and skipped names only; the report counts the rest.
+  const omitted: NonNullable<ScopeRun["omitted"]> = {};
+  if (plan.changes.unchangedCount > plan.changes.unchanged.length) omitted.unchanged = plan.changes.unchangedCount - plan.changes.unchanged.length;
+  if (plan.skippedCount > plan.skipped.length) omitted.skipped = plan.skippedCount - plan.skipped.length;
+  return { notes, decisions, dns, errors: [...plan.errors, ...applied.errors], counts: plan.counts, remaining, ...(Object.keys(omitted).length > 0 ? { omitted } : {}) };
 }

@@ -202,7 +202,7 @@ async function plan(config: Config, options: { json: boolean; subscription: stri
   }
   if (dns.servedByZoneGroup.length > 0) io.out(`\nServed by DNS zone groups, nothing to write (${dns.servedByZoneGroup.length}):\n${dns.servedByZoneGroup.map((n) => `  ${n}`).join("\n")}`);
   if (dns.skipped.length > 0) {
-    io.out(`\nNames skipped (${dns.skipped.length}):`);
+    io.out(`\nNames skipped (${countOf(report, "skipped")}${dns.skipped.length < countOf(report, "skipped") ? `, the first ${dns.skipped.length}` : ""}):`);
     io.out(table([["NAME", "REASON", "DETAIL"], ...dns.skipped.map((s) => [s.fqdn, s.reason, s.detail])]).join("\n"));
   }
   for (const e of report.errors) io.out(`\nerror: ${e.target}: ${e.message}`);

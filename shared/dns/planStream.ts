@@ -16,6 +16,7 @@ import type { DnsRecord, DnsRecordType } from "../domain";
 import { mergeChanges, planChanges, sameRecord } from "./plan";
 import type { DnsChanges } from "./plan";
 import { endpointOf, isOwnedBy, MetadataKeys, metadataValue, ownershipMetadata } from "./ownership";
+import { FirstEntries } from "../firstEntries";
 
 /**
  * A desired record without what its zone and name already say, packed into one flat string (a few dozen
@@ -66,22 +67,6 @@ function sameMetadata(a: Record<string, string>, b: Record<string, string>): boo
 /** Field by field, etag aside. */
 function identical(a: DnsRecord, b: DnsRecord): boolean {
   return a.zoneId === b.zoneId && a.zone === b.zone && a.name === b.name && a.type === b.type && a.ttl === b.ttl && a.cname === b.cname && sameList(a.ipv4Addresses, b.ipv4Addresses) && sameMetadata(a.metadata, b.metadata);
-}
-
-/**
- * The first `limit` items in the order of their keys (the planner's: zone, name and type, by
- * `localeCompare`), without sorting them all: one comparison for most items of a large zone.
- */
-function firstByKey<T>(items: readonly T[], limit: number, key: (item: T) => string): T[] {
-  const first: { item: T; key: string }[] = [];
-  for (const item of items) {
-    const k = key(item);
-    if (first.length === limit && (limit === 0 || k.localeCompare((first[limit - 1] as { key: string }).key) >= 0)) continue;
-    const at = first.findIndex((f) => k.localeCompare(f.key) < 0);
-    first.splice(at < 0 ? first.length : at, 0, { item, key: k });
-    if (first.length > limit) first.pop();
-  }
-  return first.map((f) => f.item);
 }
 
 export class PlanStream {
@@ -141,17 +126,16 @@ export class PlanStream {
     this.zones.delete(zoneKey);
     if (state === undefined) return { current: [], desired: [], unchanged: [], unchangedCount: 0 };
     const desired: DnsRecord[] = [];
-    const matched: string[] = [];
+    // The planner's order: zone, name and type.
+    const matched = new FirstEntries<[string, string]>(this.keepUnchanged, ([name, claim]) => `${zoneKey}|${name}|${claim.slice(1, claim.indexOf("\t"))}`);
     for (const [name, entry] of state.claims) {
       if (Array.isArray(entry)) for (const c of entry) desired.push(this.unpack(state, name, c));
-      else if (isMatched(entry)) matched.push(name);
+      else if (isMatched(entry)) matched.add([name, entry]);
       else desired.push(this.unpack(state, name, entry));
     }
-    const claimOf = (name: string) => state.claims.get(name) as string;
-    const first = firstByKey(matched, this.keepUnchanged, (name) => `${zoneKey}|${name}|${claimOf(name).slice(1, claimOf(name).indexOf("\t"))}`);
-    const unchanged = first.map((name) => this.asRead(state, name, claimOf(name)).record);
+    const unchanged = matched.items().map(([name, claim]) => this.asRead(state, name, claim).record);
     const order = state.seqs.map((seq, i) => ({ seq, i })).sort((a, b) => a.seq - b.seq);
-    return { current: order.map(({ i }) => state.current[i] as DnsRecord), desired, unchanged, unchangedCount: matched.length };
+    return { current: order.map(({ i }) => state.current[i] as DnsRecord), desired, unchanged, unchangedCount: matched.count };
   }
 
   private stateOf(record: DnsRecord): ZoneState {

@@ -34,4 +34,17 @@ describe("runScope over more owned records than a report lists", () => {
     expect(names).toEqual([...names].sort());
     expect(names[0]).toBe("stbench00000");
   });
+
+  it("lists the first skipped names in name order and counts the rest in omitted.skipped", async () => {
+    const config = loadConfig({ AUTOPILOT_SUBSCRIPTIONS: `${HUB},${SPOKE}`, AUTOPILOT_DNS_ZONE_RESOURCE_GROUPS: DNS, AUTOPILOT_OWNER_ID: OWNER, AUTOPILOT_POLICY: APPROVE_ALL });
+    const clients = createArmClients({ endpoint: emulator.url, credential: new StaticTokenCredential(), ca: emulator.ca, readOnly: true });
+    // A resource group without zones: every endpoint's name is skipped (missingZone).
+    const run = await runScope(clients, config, { policy: loadPolicy(APPROVE_ALL), zoneResourceGroupIds: [`/subscriptions/${SPOKE}/resourceGroups/rg-net`], dryRun: true, concurrency: 4 });
+    expect(run.dns.skipped).toHaveLength(REPORT_LIST_LIMIT);
+    expect(run.dns.skipped.every((s) => s.reason === "missingZone")).toBe(true);
+    expect(run.omitted).toEqual({ skipped: 12 });
+    const fqdns = run.dns.skipped.map((s) => s.fqdn);
+    expect(fqdns).toEqual([...fqdns].sort((a, b) => a.localeCompare(b)));
+    expect(fqdns[0]).toMatch(/^stbench00000\./);
+  });
 });
