@@ -24,16 +24,17 @@ import type { Policy } from "../shared/policy";
 import { desiredRecordsIn, keepHeldARecords } from "../shared/dns/desired";
 import { zoneSetsOf } from "../shared/dns/zoneSets";
 import type { DesiredRecords, SkippedName } from "../shared/dns/desired";
-import { isServedByZoneGroup, mergeChanges, planChanges } from "../shared/dns/plan";
+import { isServedByZoneGroup } from "../shared/dns/plan";
 import type { DnsChanges } from "../shared/dns/plan";
+import { mergeStreamed, planRemainder, PlanStream } from "../shared/dns/planStream";
+import type { StreamedChanges } from "../shared/dns/planStream";
 import { assumeDecisions, decidedLinkIndex } from "../shared/dns/assumeDecisions";
 import type { DecidedLink } from "../shared/dns/assumeDecisions";
 import { endpointOf, isOwnedBy, targetsOf } from "../shared/dns/ownership";
-import { withSharedFields } from "../shared/dns/shareFields";
 import { isWithinScope, normalizeResourceId } from "../shared/resourceId";
 import type { ArmClients } from "../shared/azure/clients";
 import { iteratePrivateEndpoints } from "../shared/azure/privateEndpoints";
-import { listRecordSets, listZones } from "../shared/azure/privateDns";
+import { iterateRecordSets, listZones } from "../shared/azure/privateDns";
 import { withVirtualNetworkLinks } from "../shared/azure/virtualNetworkLinks";
 import { getLinkTarget, listConnections } from "../shared/azure/connections";
 import { iterateLinkTargets } from "../shared/azure/linkTargets";
@@ -41,19 +42,24 @@ import { LINK_PROVIDERS, linkProviderFor } from "../shared/azure/providers";
 import type { LinkProvider } from "../shared/azure/providers";
 import type { PendingDecision } from "../orchestrations/runReport";
 import { readConnectionFacts } from "../orchestrations/readConnectionFacts";
-import { runErrorsOf } from "../orchestrations/runReport";
+import { REPORT_LIST_LIMIT, runErrorsOf } from "../orchestrations/runReport";
 import type { RunError } from "../orchestrations/runReport";
 import { subscriptionsInScope } from "../orchestrations/scope";
 import { OrphanFinder } from "../shared/orphans";
 import type { OrphanCandidate } from "../shared/orphans";
+import { FirstEntries } from "../shared/firstEntries";
 
 export interface ScopePlan {
   /** Every Pending connection on a resource in scope, with the policy's decision. */
   decisions: PendingDecision[];
-  /** The DNS changes, planned as if every approve and reject in `decisions` is carried out. */
-  changes: DnsChanges;
-  /** Names of the endpoints for which no record is desired, and why. */
+  /**
+   * The DNS changes, planned as if every approve and reject in `decisions` is carried out. `unchanged`
+   * holds the first record sets already right (in the planner's order); `unchangedCount` counts them all.
+   */
+  changes: DnsChanges & { unchangedCount: number };
+  /** Names of the endpoints for which no record is desired, and why: the first by name; `skippedCount` counts them all. */
   skipped: SkippedName[];
+  skippedCount: number;
   /** Names whose record a DNS zone group already wrote, as we would have. */
   servedByZoneGroup: string[];
   /** Connections that are Disconnected, or whose endpoint was not listed (see `shared/orphans.ts`). */
@@ -67,6 +73,8 @@ export interface ScopePlan {
 export interface PlanScopeOptions {
   /** The policy that decides the Pending connections. */
   policy: Policy;
+  /** The resource groups of the private DNS zones to plan in (a sweep shard's zone set). */
+  zoneResourceGroupIds: readonly string[];
   /** The subscriptions to read; the whole scope (with the management group's) when left out. */
   subscriptionIds?: readonly string[];
   /** Called as reading goes, for people watching a long read. */
@@ -88,7 +96,7 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   const errors: RunError[] = [];
   const listed = LINK_PROVIDERS.filter((p) => p.listsConnections);
   const zoneSets = zoneSetsOf(config);
-  const listedZones = await listZones(clients, config.dnsZoneResourceGroupIds);
+  const listedZones = await listZones(clients, options.zoneResourceGroupIds);
   // Which zones serve an endpoint, and whether Batch's CNAME is safe, depend on the links: unread, nothing is planned.
   const zones = await withVirtualNetworkLinks(clients, listedZones).catch((error: unknown) => {
     errors.push(...runErrorsOf("zones", error).map((e) => ({ ...e, message: `could not read the zones' VNet links, so nothing is planned in any zone: ${e.message}` })));
@@ -97,28 +105,15 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
   const desiredOf = (e: PrivateEndpoint) => desiredRecordsIn(e, zoneSets, zones, { ownerId: config.ownerId, ttl: config.recordTtl });
   // Endpoints are turned into their desired records page by page and not kept (at 100k endpoints the
   // SDK objects would dominate the sweep's memory), except those with a Pending link: their records
-  // wait for the decisions. Desired records are held by zone (lower-case id) and name: each zone is
-  // planned on its own, and a record set read that already is what its endpoint desires shares that
-  // record's fields instead of holding copies.
-  const desiredByZone = new Map<string, Map<string, DnsRecord[]>>();
-  const skipped: SkippedName[] = [];
+  // wait for the decisions. Desired records go into the stream in a compact form keyed by zone and name;
+  // a record set read that already is what its name's one claim asks for is counted and dropped there.
+  const stream = new PlanStream(config.ownerId, REPORT_LIST_LIMIT);
+  const skipped = new FirstEntries<SkippedName>(REPORT_LIST_LIMIT, (s) => s.fqdn);
   const servedByZoneGroup: string[] = [];
   const take = (d: DesiredRecords) => {
-    for (const r of d.records) {
-      const zoneKey = r.zoneId.toLowerCase();
-      const byName = desiredByZone.get(zoneKey) ?? new Map<string, DnsRecord[]>();
-      desiredByZone.set(zoneKey, byName);
-      const claims = byName.get(r.name.toLowerCase());
-      if (claims === undefined) byName.set(r.name.toLowerCase(), [r]);
-      else claims.push(r);
-    }
-    skipped.push(...d.skipped);
+    for (const r of d.records) stream.desire(r);
+    for (const s of d.skipped) skipped.add(s);
     servedByZoneGroup.push(...d.servedByZoneGroup);
-  };
-  const sharedWithDesired = (r: DnsRecord): DnsRecord => {
-    const endpoint = endpointOf(r);
-    const like = endpoint === undefined ? undefined : desiredByZone.get(r.zoneId.toLowerCase())?.get(r.name)?.find((d) => d.type === r.type && endpointOf(d) === endpoint);
-    return like === undefined ? r : withSharedFields(r, like);
   };
   const awaitingDecision = new Map<string, PrivateEndpoint>();
   let endpointCount = 0;
@@ -142,13 +137,20 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
     }
   };
   const unreadZones = new Set<string>(zones === listedZones ? zones.map((z) => z.id.toLowerCase()) : []);
-  const readRecordSets = async (zone: ZoneRef): Promise<DnsRecord[]> => {
+  let recordSets = 0;
+  const readRecordSets = async (zone: ZoneRef): Promise<void> => {
     try {
-      return await listRecordSets(clients, zone, { keep: sharedWithDesired });
+      for await (const page of iterateRecordSets(clients, zone)) {
+        for (const r of page) {
+          recordSets++;
+          // Types whose lists carry no connections: read those of the resources our records point at.
+          if (isOwnedBy(r, config.ownerId)) for (const t of targetsOf(r)) if (!listsConnections(t)) unlisted.add(t);
+          stream.read(r);
+        }
+      }
     } catch (error) {
       unreadZones.add(zone.id.toLowerCase());
       errors.push(...runErrorsOf(zone.id, error).map((e) => ({ ...e, message: `could not list its record sets, so nothing is planned in it: ${e.message}` })));
-      return [];
     }
   };
   const pending: { target: LinkTarget; connections: Connection[] }[] = [];
@@ -171,15 +173,12 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
     Promise.all(subscriptionIds.map(readEndpoints)),
     Promise.all(subscriptionIds.flatMap((s) => listed.map((provider) => readLinkTargets(s, provider)))),
   ]);
-  // The zones after the endpoints, so their record sets can share the desired records' fields.
-  const recordLists = await Promise.all(zones.map(readRecordSets));
-  const current = recordLists.flat();
+  // The zones after the endpoints, so record sets already right are dropped as they are read.
+  await Promise.all(zones.map(readRecordSets));
   options.onProgress?.(
-    `read ${endpointCount} endpoints and ${linkTargets} Private Link resources in ${subscriptionIds.length} subscriptions, and ${current.length} record sets in ${zones.length} zones`,
+    `read ${endpointCount} endpoints and ${linkTargets} Private Link resources in ${subscriptionIds.length} subscriptions, and ${recordSets} record sets in ${zones.length} zones`,
   );
 
-  // Types whose lists carry no connections: read those of the resources our endpoints and records point at.
-  for (const r of current) if (isOwnedBy(r, config.ownerId)) for (const t of targetsOf(r)) if (!listsConnections(t)) unlisted.add(t);
   const perResource = [...unlisted].filter((t) => isWithinScope(t, scope)).sort();
   for (const [i, resourceId] of perResource.entries()) {
     try {
@@ -222,28 +221,30 @@ export async function planScope(clients: ArmClients, config: Config, options: Pl
     }
     return { endpointIds: [...ids] };
   };
-  // Zone by zone (a name lives in one zone): the planner's working set is one zone's, not the scope's.
-  const zonePlans: DnsChanges[] = [];
-  const planIn = (zoneKey: string, zoneCurrent: readonly DnsRecord[]) => {
-    const desired = [...(desiredByZone.get(zoneKey)?.values() ?? [])].flat();
-    desiredByZone.delete(zoneKey);
-    if (!unreadZones.has(zoneKey)) zonePlans.push(planChanges({ current: zoneCurrent, desired: keepHeldARecords(desired, zoneCurrent, config.ownerId), ownerId: config.ownerId, adoptUnmarked: config.adoptRecords, ...inRun(desired, zoneCurrent) }));
-  };
-  for (const [i, zone] of zones.entries()) planIn(zone.id.toLowerCase(), recordLists[i] ?? []);
-  for (const zoneKey of [...desiredByZone.keys()]) planIn(zoneKey, []);
-  const planned = mergeChanges(zonePlans);
+  // Zone by zone (a name lives in one zone), each from what the stream holds of it: a record set dropped
+  // as unchanged planned as unchanged and nothing else, and its endpoint is asked about only at its name.
+  // Batch's legacy CNAME claims become A records where our A already holds the name (keepHeldARecords):
+  // such a record set never matches its claim as read, so it is always in the remainder with its claim.
+  const zonePlans: StreamedChanges[] = [];
+  for (const zoneKey of stream.zoneKeys()) {
+    const remainder = stream.take(zoneKey);
+    const desired = keepHeldARecords(remainder.desired, remainder.current, config.ownerId);
+    if (!unreadZones.has(zoneKey)) zonePlans.push(planRemainder({ ...remainder, desired }, { ownerId: config.ownerId, adoptUnmarked: config.adoptRecords, ...inRun(desired, remainder.current) }));
+  }
+  const planned = mergeStreamed(zonePlans, REPORT_LIST_LIMIT);
   const served = planned.conflicts.filter(isServedByZoneGroup);
   servedByZoneGroup.push(...served.map((c) => `${c.record.name}.${c.record.zone}`));
   const changes = { ...planned, conflicts: planned.conflicts.filter((c) => !isServedByZoneGroup(c)) };
   return {
     decisions,
     changes,
-    skipped: skipped.sort((a, b) => a.fqdn.localeCompare(b.fqdn)),
+    skipped: skipped.items(),
+    skippedCount: skipped.count,
     servedByZoneGroup: [...new Set(servedByZoneGroup)].sort(),
     orphanCandidates: orphans.candidates({ listedSubscriptions: subscriptionIds.filter((s) => !unreadSubscriptions.has(s.toLowerCase())), scopeSubscriptions: inScope }),
     errors,
     zones,
-    counts: { subscriptions: subscriptionIds.length, endpoints: endpointCount, zones: zones.length, recordSets: current.length, linkTargets: linkTargets + perResource.length },
+    counts: { subscriptions: subscriptionIds.length, endpoints: endpointCount, zones: zones.length, recordSets, linkTargets: linkTargets + perResource.length },
   };
 }
 

@@ -23,6 +23,8 @@ import type { ScopePlan } from "./planScope";
 export interface RunScopeOptions {
   policy: Policy;
   dryRun: boolean;
+  /** The resource groups of the private DNS zones to plan in (a sweep shard's zone set). */
+  zoneResourceGroupIds: readonly string[];
   /** The subscriptions to run over; the whole scope when left out. */
   subscriptionIds?: readonly string[];
   /** Connection and record writes in flight at once. */
@@ -49,6 +51,7 @@ export type ScopeRun = Pick<RunReport, "notes" | "decisions" | "dns" | "errors" 
 export async function runScope(clients: ArmClients, config: Config, options: RunScopeOptions): Promise<ScopeRun> {
   const plan = await planScope(clients, config, {
     policy: options.policy,
+    zoneResourceGroupIds: options.zoneResourceGroupIds,
     ...(options.subscriptionIds === undefined ? {} : { subscriptionIds: options.subscriptionIds }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });
@@ -89,5 +92,9 @@ export async function runScope(clients: ArmClients, config: Config, options: Run
     ...(options.log === undefined ? {} : { log: options.log }),
   });
   const dns = { ...applied.dns, skipped: plan.skipped.map(({ fqdn, reason, detail }) => ({ fqdn, reason, detail })), servedByZoneGroup: plan.servedByZoneGroup };
-  return { notes, decisions, dns, errors: [...plan.errors, ...applied.errors], orphanedConnections, counts: plan.counts, remaining };
+  // The plan keeps the first unchanged record sets and skipped names only; the report counts the rest.
+  const omitted: NonNullable<ScopeRun["omitted"]> = {};
+  if (plan.changes.unchangedCount > plan.changes.unchanged.length) omitted.unchanged = plan.changes.unchangedCount - plan.changes.unchanged.length;
+  if (plan.skippedCount > plan.skipped.length) omitted.skipped = plan.skippedCount - plan.skipped.length;
+  return { notes, decisions, dns, errors: [...plan.errors, ...applied.errors], orphanedConnections, counts: plan.counts, remaining, ...(Object.keys(omitted).length > 0 ? { omitted } : {}) };
 }

@@ -13,7 +13,7 @@ import { startEmulator } from "@privatelink-autopilot/arm-emulator";
 import type { Emulator, EmulatorOptions, EstateSeed, SeedPrivateEndpoint, SeedResource } from "@privatelink-autopilot/arm-emulator";
 import { ownershipMetadata } from "../shared/dns/ownership";
 import type { RunReport } from "../orchestrations/runReport";
-import type { HostReady, HostReply, HostRequest } from "./hostProcess";
+import type { HostReady, HostReply, HostRequest, PeakMemory } from "./hostProcess";
 
 export const HUB = "11111111-1111-1111-1111-111111111111";
 export const SPOKE = "22222222-2222-2222-2222-222222222222";
@@ -35,9 +35,9 @@ export interface BenchHost {
   url: string;
   runTimer(name: string): Promise<void>;
   waitForIdle(options: { timeoutMs: number }): Promise<void>;
-  /** The host process's peak RSS in bytes since it started or since `resetPeakRss`. */
-  peakRss(): Promise<number>;
-  resetPeakRss(): Promise<void>;
+  /** The host process's peak RSS in bytes since it started or since `resetPeakMemory`, with its heap and external memory then. */
+  peakMemory(): Promise<PeakMemory>;
+  resetPeakMemory(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -116,7 +116,7 @@ async function startHostProcess(stateDir: string): Promise<BenchHost> {
   // (Azure Functions: languageWorkers__node__arguments).
   const execArgv = (process.env["BENCH_HOST_NODE_ARGS"] ?? "").split(" ").filter((a) => a !== "");
   const child: ChildProcess = fork(join(__dirname, "hostProcess.js"), [stateDir], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv });
-  const waiting = new Map<number, { resolve: (value: number | undefined) => void; reject: (error: Error) => void }>();
+  const waiting = new Map<number, { resolve: (value: PeakMemory | undefined) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   const url = await new Promise<string>((resolveUrl, reject) => {
     child.once("exit", (code, signal) => {
@@ -133,7 +133,7 @@ async function startHostProcess(stateDir: string): Promise<BenchHost> {
       else pending?.reject(new Error(`bench host: ${message.error}`));
     });
   });
-  const call = (request: HostRequestBody): Promise<number | undefined> =>
+  const call = (request: HostRequestBody): Promise<PeakMemory | undefined> =>
     new Promise((resolveCall, reject) => {
       const id = nextId++;
       waiting.set(id, { resolve: resolveCall, reject });
@@ -143,8 +143,8 @@ async function startHostProcess(stateDir: string): Promise<BenchHost> {
     url,
     runTimer: async (name) => void (await call({ op: "runTimer", name })),
     waitForIdle: async ({ timeoutMs }) => void (await call({ op: "waitForIdle", timeoutMs })),
-    peakRss: async () => (await call({ op: "peakRss" })) ?? 0,
-    resetPeakRss: async () => void (await call({ op: "resetPeakRss" })),
+    peakMemory: async () => (await call({ op: "peakMemory" })) ?? { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 },
+    resetPeakMemory: async () => void (await call({ op: "resetPeakMemory" })),
     async close() {
       const exited = new Promise((r) => child.once("exit", r));
       await call({ op: "close" });
@@ -182,13 +182,14 @@ export function writesIn(operations: Record<string, number>): number {
 }
 
 /** Runs the drift sweep timer to the end; `peakRss` is the app's (the host process's), not the emulator's. */
-export async function sweep(bench: Bench): Promise<{ ms: number; peakRss: number }> {
-  await bench.host.resetPeakRss();
+export async function sweep(bench: Bench): Promise<{ ms: number; peakRss: number; peak: PeakMemory }> {
+  await bench.host.resetPeakMemory();
   const started = performance.now();
   await bench.host.runTimer("driftSweepTimer");
   await bench.settle();
   const ms = performance.now() - started;
-  return { ms, peakRss: await bench.host.peakRss() };
+  const peak = await bench.host.peakMemory();
+  return { ms, peakRss: peak.rss, peak };
 }
 
 /** The largest orchestrator input, activity input or activity result (JSON characters) in the host's stored histories, and where. */
@@ -216,7 +217,8 @@ export async function largestPayload(bench: Bench): Promise<{ chars: number; whe
 /** The report the timer's drift sweep returned (from the host's stored history). */
 export async function sweepReport(bench: Bench): Promise<RunReport> {
   const text = await readFile(join(bench.dir, "durable", "instances", "drift-sweep.json"), "utf8");
-  const completed = (JSON.parse(text) as { history: { EventType: number; Result?: string }[] }).history.find((e) => e.EventType === 1);
+  // The sweep's key is its lock (runsForKey): the report is the result of the sweep it ran (SubOrchestrationInstanceCompleted).
+  const completed = (JSON.parse(text) as { history: { EventType: number; Result?: string }[] }).history.filter((e) => e.EventType === 8).at(-1);
   if (completed?.Result === undefined) throw new Error("the drift sweep has not completed");
   return JSON.parse(completed.Result) as never;
 }

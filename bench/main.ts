@@ -17,6 +17,7 @@ import { throttlingFigures } from "./throttling";
 import type { EstateSnapshot } from "@privatelink-autopilot/arm-emulator";
 import { estate, HUB, largestPayload, OWNER, PAGE_SIZE, putOwnedRecords, SPOKE, startBench, sweep, sweepReport, writesIn, ZONE, ZONES } from "./benchStack";
 import type { Bench } from "./benchStack";
+import type { PeakMemory } from "./hostProcess";
 import { countOf } from "../orchestrations/runReport";
 
 const pages = (n: number) => Math.max(1, Math.ceil(n / PAGE_SIZE));
@@ -35,6 +36,12 @@ function minimalPages(snapshot: EstateSnapshot): number {
   const listed = LINK_PROVIDERS.filter((p) => p.listsConnections);
   const targetPages = [HUB, SPOKE].reduce((n, sub) => n + listed.reduce((m, p) => m + pages(snapshot.resources.filter((r) => r.subscriptionId === sub && r.type === p.resourceType).length), 0), 0);
   return endpointPages + 1 + recordPages + targetPages;
+}
+
+/** What the host's memory was at its peak RSS: the V8 heap (and how much of it was in use, garbage included) and memory outside it. */
+function atPeak(peak: PeakMemory): string {
+  const mib = (n: number) => fmt(n / 2 ** 20);
+  return `at the peak: heap ${mib(peak.heapTotal)} MiB, ${mib(peak.heapUsed)} used; external ${mib(peak.external)} MiB`;
 }
 
 async function payloadRow(bench: Bench, what: string): Promise<void> {
@@ -65,7 +72,7 @@ async function pendingSweepFigures(size: number): Promise<void> {
     const shown = report.omitted?.conflicts === undefined ? `${names.size} names` : `${names.size} names among the first ${report.dns.conflicts.length}`;
     row(`sweep with ${pendingCount} Pending of ${size} endpoints: list requests`, `${listReads}`, `minimal pages ${minimal}`, `ratio ${fmt(listReads / minimal, 2)}x (goal <= 1.05x); plus ${perDecision} reads of a connection before its decision`);
     row(`  writes`, `${writes}`, `needed ${pendingCount * 2} (${pendingCount} approvals + ${pendingCount} A records)`, `ratio ${fmt(writes / Math.max(1, pendingCount * 2), 2)}x; report: ${countOf(report, "decisions")} decisions, ${countOf(report, "created")} created, ${countOf(report, "conflicts")} conflicts for ${shown}, ${report.errors.length} errors`);
-    row(`  wall time`, `${fmt(run.ms)} ms`, "", `peak RSS ${fmt(run.peakRss / 2 ** 20)} MiB`);
+    row(`  wall time`, `${fmt(run.ms)} ms`, "", `peak RSS ${fmt(run.peakRss / 2 ** 20)} MiB (${atPeak(run.peak)})`);
     await payloadRow(bench, `that sweep at ${size}`);
   } finally {
     await bench.close();
@@ -80,7 +87,7 @@ async function firstRunFigures(size: number): Promise<void> {
     bench.emulator.control.resetCounters();
     const run = await sweep(bench);
     const writes = writesIn(bench.emulator.control.counters().operations);
-    row(`first-run sweep creating ${size} records`, `${fmt(run.ms)} ms`, `writes ${writes}, needed ${size}`, `peak RSS ${fmt(run.peakRss / 2 ** 20)} MiB (goal < 256 MiB at 10k)`);
+    row(`first-run sweep creating ${size} records`, `${fmt(run.ms)} ms`, `writes ${writes}, needed ${size}`, `peak RSS ${fmt(run.peakRss / 2 ** 20)} MiB (goal < 256 MiB at 10k; ${atPeak(run.peak)})`);
     await payloadRow(bench, `first-run sweep at ${size}`);
   } finally {
     await bench.close();
@@ -111,7 +118,7 @@ async function sweepFigures(size: number): Promise<{ ms: number; peakRss: number
     await sweep(bench);
     const repairWrites = writesIn(control.counters().operations);
     row(`writes, sweep after deleting ${owned.length} records`, `${repairWrites}`, `needed ${owned.length}`, `ratio ${fmt(repairWrites / Math.max(1, owned.length), 2)}x`);
-    row(`no-op sweep wall time, ${size} owned records`, `${fmt(noop.ms)} ms`, "", `peak RSS ${fmt(noop.peakRss / 2 ** 20)} MiB (the host process; goal < 256 MiB at 100k)`);
+    row(`no-op sweep wall time, ${size} owned records`, `${fmt(noop.ms)} ms`, "", `peak RSS ${fmt(noop.peakRss / 2 ** 20)} MiB (the host process; goal < 256 MiB at 100k; ${atPeak(noop.peak)})`);
     await payloadRow(bench, `no-op sweep at ${size}`);
     return noop;
   } finally {

@@ -17,8 +17,10 @@ import type { ArmClients } from "../shared/azure/clients";
 import { PolicyStore } from "../orchestrations/policyStore";
 import { readCaFile } from "../orchestrations/runtime";
 import { runScope } from "../app/runScope";
+import type { ScopeRun } from "../app/runScope";
+import { mergeShardReports, shardFor, sweepShards } from "../app/sweepShards";
 import { resolveScope, subscriptionsInScope } from "../orchestrations/scope";
-import { newRunReport } from "../orchestrations/runReport";
+import { countOf, newRunReport } from "../orchestrations/runReport";
 import type { RecordSummary, RunReport } from "../orchestrations/runReport";
 import type { CliIo } from "./cliIo";
 import { table } from "./cliIo";
@@ -191,30 +193,35 @@ async function plan(config: Config, options: { json: boolean; subscription: stri
     io.err(`--subscription ${options.subscription}: not in scope; expected one of ${scope.subscriptionIds.join(", ") || "(none)"}`);
     return 2;
   }
-  // A dry-run sweep, through the sweep's own code (its clients refuse every write): the same report.
-  const run = await runScope(clients, config, { policy, dryRun: true, concurrency: 8, subscriptionIds: only !== undefined ? [only] : scope.subscriptionIds, onProgress: (m) => io.err(`.. ${m}`) });
+  // A dry-run sweep, through the sweep's own code (its clients refuse every write), shard by shard: the same report.
+  const runs: ScopeRun[] = [];
+  for (const shard of sweepShards(config).flatMap((s) => shardFor(s, only === undefined ? undefined : [only]) ?? [])) {
+    runs.push(await runScope(clients, config, { policy, zoneResourceGroupIds: shard.zoneResourceGroupIds, dryRun: true, concurrency: 8, subscriptionIds: shard.subscriptionIds ?? scope.subscriptionIds, onProgress: (m) => io.err(`.. ${m}`) }));
+  }
   const report = newRunReport("sweep", "scope", { dryRun: true, startedAt, reason: "privatelink-autopilot plan" });
-  report.notes.push(...run.notes);
-  report.decisions = run.decisions;
-  report.dns = run.dns;
-  report.errors = run.errors;
-  report.orphanedConnections = run.orphanedConnections ?? [];
+  report.notes.push(...new Set(runs.flatMap((r) => r.notes)));
+  const merged = mergeShardReports(runs);
+  Object.assign(report, merged);
+  report.orphanedConnections = merged.orphanedConnections ?? [];
+  report.errors = runs.flatMap((r) => r.errors);
+  const counts = { subscriptions: 0, endpoints: 0, zones: 0, recordSets: 0, linkTargets: 0 };
+  for (const r of runs) for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] += r.counts[key];
   report.finishedAt = new Date().toISOString();
   const code = report.errors.length > 0 ? 1 : options.detailedExitCode && hasChanges(report) ? 2 : 0;
   if (options.json) {
     // Plus what only the CLI knows: the scope it resolved and the counts.
     const resolved = scope.managementGroup === undefined ? { subscriptionIds: scope.subscriptionIds } : { subscriptionIds: scope.subscriptionIds, managementGroup: scope.managementGroup.id };
-    io.out(JSON.stringify({ ...report, scope: resolved, counts: run.counts }, null, 2));
+    io.out(JSON.stringify({ ...report, scope: resolved, counts }, null, 2));
     return code;
   }
-  const c = run.counts;
+  const c = counts;
   const { dns } = report;
   io.out(`Read ${c.endpoints} private endpoints in ${c.subscriptions} subscriptions, ${c.recordSets} record sets in ${c.zones} zones, ${c.linkTargets} PaaS resources.`);
   io.out(`\nDecisions for Pending connections (${report.decisions.length}):`);
   io.out(report.decisions.length === 0 ? "  none" : table([["ACTION", "RULE", "CONNECTION", "REASON"], ...report.decisions.map((d) => [d.action, d.ruleName, d.connectionId, d.reason])]).join("\n"));
   const record = (r: RecordSummary) => [r.type, `${r.name}.${r.zone}`, r.value];
   const dnsRows = [...dns.deleted.map((r) => ["delete", ...record(r)]), ...dns.updated.map((r) => ["update", ...record(r)]), ...(dns.adopted ?? []).map((r) => ["adopt", ...record(r)]), ...dns.created.map((r) => ["create", ...record(r)])];
-  io.out(`\nDNS record changes, after those decisions (${dnsRows.length}; ${dns.unchanged.length} owned records already right):`);
+  io.out(`\nDNS record changes, after those decisions (${dnsRows.length}; ${countOf(report, "unchanged")} owned records already right):`);
   io.out(dnsRows.length === 0 ? "  none" : table([["CHANGE", "TYPE", "NAME", "VALUE"], ...dnsRows]).join("\n"));
   if (dns.conflicts.length > 0) {
     io.out(`\nConflicts, left alone (${dns.conflicts.length}):`);
@@ -227,7 +234,7 @@ async function plan(config: Config, options: { json: boolean; subscription: stri
   }
   if (dns.servedByZoneGroup.length > 0) io.out(`\nServed by DNS zone groups, nothing to write (${dns.servedByZoneGroup.length}):\n${dns.servedByZoneGroup.map((n) => `  ${n}`).join("\n")}`);
   if (dns.skipped.length > 0) {
-    io.out(`\nNames skipped (${dns.skipped.length}):`);
+    io.out(`\nNames skipped (${countOf(report, "skipped")}${dns.skipped.length < countOf(report, "skipped") ? `, the first ${dns.skipped.length}` : ""}):`);
     io.out(table([["NAME", "REASON", "DETAIL"], ...dns.skipped.map((s) => [s.fqdn, s.reason, s.detail])]).join("\n"));
   }
   const orphans = report.orphanedConnections;

@@ -21,6 +21,7 @@ import "../orchestrations/activities/setConnectionState";
 import "../orchestrations/activities/reconcileDns";
 import "../orchestrations/activities/sweepScope";
 import "../orchestrations/activities/migrateBatchZones";
+import "../orchestrations/activities/listSweepShards";
 
 // Validate the configuration and the policy now, and say so at once when they are bad. A bad setting
 // does not stop the host: every function stays registered, /api/health answers 503 (the details name

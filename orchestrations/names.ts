@@ -32,6 +32,7 @@ export const Activities = {
   evaluateResource: "evaluateResource",
   sweepScope: "sweepScope",
   migrateBatchZones: "migrateBatchZones",
+  listSweepShards: "listSweepShards",
 } as const;
 
 /** The external event that makes an in-flight run go round once more. */

@@ -32,11 +32,6 @@ export interface ListRecordSetsOptions {
   recordSetNameSuffix?: string;
   /** Page size hint (`$top`). */
   top?: number;
-  /**
-   * Called on each record set as it is read; what it returns is kept instead. Lets a caller that already
-   * holds equal records share their fields (`withSharedFields`), so a large zone is not held twice.
-   */
-  keep?: (record: DnsRecord) => DnsRecord;
 }
 
 /** Used when a record set from ARM carries no TTL (Azure's own default). */
@@ -113,21 +108,32 @@ export async function listZones(clients: ArmClients, resourceGroupIds: readonly 
   return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }
 
-/** Every A and CNAME record set in a zone (the paged `ALL` list); other types are skipped. */
-export async function listRecordSets(clients: ArmClients, zone: ZoneRef, options: ListRecordSetsOptions = {}): Promise<DnsRecord[]> {
+/**
+ * Every A and CNAME record set in a zone (the paged `ALL` list), page by page as each arrives, so a caller
+ * that keeps only what it needs holds one page of SDK objects at a time; other types are skipped.
+ */
+export async function* iterateRecordSets(clients: ArmClients, zone: ZoneRef, options: ListRecordSetsOptions = {}): AsyncGenerator<DnsRecord[], void, undefined> {
   const { subscriptionId, resourceGroup, zoneName } = locateZone(zone.id);
-  return armCall({ operation: ArmOperations.listRecordSets, scope: zone.id }, async () => {
-    const records: DnsRecord[] = [];
-    const pages = clients.privateDns(subscriptionId).recordSets.list(resourceGroup, zoneName, {
+  const context = { operation: ArmOperations.listRecordSets, scope: zone.id };
+  const pages = clients
+    .privateDns(subscriptionId)
+    .recordSets.list(resourceGroup, zoneName, {
       ...(options.top !== undefined ? { top: options.top } : {}),
       ...(options.recordSetNameSuffix !== undefined ? { recordsetnamesuffix: options.recordSetNameSuffix } : {}),
-    });
-    for await (const rs of pages) {
-      const record = toDnsRecord(rs, zone);
-      if (record !== undefined) records.push(options.keep === undefined ? record : options.keep(record));
-    }
-    return records;
-  });
+    })
+    .byPage();
+  for (;;) {
+    const page = await armCall(context, () => pages.next());
+    if (page.done === true) return;
+    yield page.value.flatMap((rs) => toDnsRecord(rs, zone) ?? []);
+  }
+}
+
+/** Every A and CNAME record set in a zone (see `iterateRecordSets`). */
+export async function listRecordSets(clients: ArmClients, zone: ZoneRef, options: ListRecordSetsOptions = {}): Promise<DnsRecord[]> {
+  const records: DnsRecord[] = [];
+  for await (const page of iterateRecordSets(clients, zone, options)) records.push(...page);
+  return records;
 }
 
 /** One A or CNAME record set, or `undefined` when it does not exist. */

@@ -24,7 +24,7 @@ describe("planScope: one read, decisions first, DNS from the post-decision state
 
   it("plans the names of the connections it approves in the same read, without reading any endpoint one by one", async () => {
     fx.emulator.control.resetCounters();
-    const plan = await planScope(fx.clients, config, { policy });
+    const plan = await planScope(fx.clients, config, { policy, zoneResourceGroupIds: config.dnsZoneResourceGroupIds });
     expect(plan.decisions.map((d) => [d.endpointId.split("/").pop(), d.decision.action]).sort()).toEqual([
       ["pe-file", "approve"],
       ["pe-ml", "approve"],
@@ -43,7 +43,7 @@ describe("planScope: one read, decisions first, DNS from the post-decision state
     staleRecordOf(endpointId("pe-gone", SUB));
     staleRecordOf(endpointId("pe-gone", SUB2));
     fx.emulator.control.injectFault({ method: "GET", path: `^/subscriptions/${SUB2}/providers/Microsoft.Network/privateEndpoints$`, ...FAIL_ALWAYS });
-    const plan = await planScope(fx.clients, config, { policy });
+    const plan = await planScope(fx.clients, config, { policy, zoneResourceGroupIds: config.dnsZoneResourceGroupIds });
     expect(plan.errors).toEqual([expect.objectContaining({ target: `/subscriptions/${SUB2}`, status: 503, message: expect.stringMatching(/^could not list its private endpoints, so no record of its endpoints is deleted: /) })]);
     const deleted = plan.changes.delete.map((r) => r.metadata["endpointId"]);
     expect(deleted).toContain(endpointId("pe-gone", SUB).toLowerCase());
@@ -54,7 +54,7 @@ describe("planScope: one read, decisions first, DNS from the post-decision state
   it("reports zones whose VNet links cannot be read and plans nothing in any zone (which zones serve an endpoint depends on them)", async () => {
     staleRecordOf(endpointId("pe-gone", SUB));
     fx.emulator.control.injectFault({ method: "GET", path: `/privateDnsZones/${BLOB_ZONE.replace(/\./g, "\\.")}/virtualNetworkLinks$`, ...FAIL_ALWAYS });
-    const plan = await planScope(fx.clients, config, { policy });
+    const plan = await planScope(fx.clients, config, { policy, zoneResourceGroupIds: config.dnsZoneResourceGroupIds });
     expect(plan.errors).toEqual([expect.objectContaining({ target: "zones", status: 503, message: expect.stringMatching(/^could not read the zones' VNet links, so nothing is planned in any zone: /) })]);
     expect([plan.changes.create, plan.changes.update, plan.changes.delete]).toEqual([[], [], []]);
     expect(plan.decisions.length).toBeGreaterThan(0);
@@ -62,19 +62,19 @@ describe("planScope: one read, decisions first, DNS from the post-decision state
 
   it("reports a zone whose record sets cannot be listed and plans nothing in it, while the other zones are planned", async () => {
     fx.emulator.control.injectFault({ method: "GET", path: `/privateDnsZones/${BLOB_ZONE.replace(/\./g, "\\.")}/ALL$`, ...FAIL_ALWAYS });
-    const plan = await planScope(fx.clients, config, { policy });
+    const plan = await planScope(fx.clients, config, { policy, zoneResourceGroupIds: config.dnsZoneResourceGroupIds });
     expect(plan.errors).toEqual([expect.objectContaining({ target: zoneId(BLOB_ZONE), status: 503, message: expect.stringMatching(/^could not list its record sets, so nothing is planned in it: /) })]);
     expect(plan.changes.create.filter((r) => r.zone === BLOB_ZONE)).toEqual([]);
     expect(plan.changes.create.filter((r) => r.zone === BATCH_ZONE)).not.toEqual([]);
   });
 
   it("reports a name whose record a DNS zone group already wrote, as we would have, as served, not as a conflict or a change", async () => {
-    const first = await planScope(fx.clients, config, { policy });
+    const first = await planScope(fx.clients, config, { policy, zoneResourceGroupIds: config.dnsZoneResourceGroupIds });
     const blob = first.changes.create.find((r) => r.metadata["endpointId"] === endpointId("pe-blob").toLowerCase());
     expect(blob).toBeDefined();
     if (blob === undefined) return;
     fx.emulator.control.putRecordSet({ zoneId: zoneId(BLOB_ZONE), type: "A", name: blob.name, ipv4Addresses: blob.ipv4Addresses, metadata: { creator: "created by private DNS zone group" } });
-    const plan = await planScope(fx.clients, config, { policy });
+    const plan = await planScope(fx.clients, config, { policy, zoneResourceGroupIds: config.dnsZoneResourceGroupIds });
     expect(plan.servedByZoneGroup).toContain(`${blob.name}.${BLOB_ZONE}`);
     expect(plan.changes.create.filter((r) => r.name === blob.name && r.zone === BLOB_ZONE)).toEqual([]);
     expect(plan.changes.conflicts.filter((c) => c.record.name === blob.name)).toEqual([]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_SHARD, sweepShards } from "../../app/sweepShards";
 import { ConfigError, DEFAULT_SWEEP_SCHEDULE, loadConfig, sweepScheduleSetting } from "../../shared/config";
 
 const HUB = "11111111-1111-1111-1111-111111111111";
@@ -194,6 +195,10 @@ describe("sweepScheduleSetting", () => {
     it("is absent by default, and read as given when set", () => {
       expect(loadConfig(valid).zoneSets).toBeUndefined();
       expect(loadConfig({ ...twoGroups, AUTOPILOT_ZONE_SETS: JSON.stringify(sets) }).zoneSets).toEqual(sets);
+    });
+
+    it("leaves the sweep one shard holding every set's zone resource groups (a set is chosen by VNet, so sets share subscriptions)", () => {
+      expect(sweepShards(loadConfig({ ...twoGroups, AUTOPILOT_ZONE_SETS: JSON.stringify(sets) }))).toEqual([{ shard: DEFAULT_SHARD, zoneResourceGroupIds: [RG("rg-dns-a"), RG("rg-dns-b")] }]);
     });
 
     it("says what is wrong with malformed JSON, unknown keys, bad ids and bad names", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DnsRecord } from "../../../shared/domain";
 import { PreconditionFailedError } from "../../../shared/azure/errors";
-import { deleteRecordSet, getRecordSet, listRecordSets, listZones, toDnsRecord, upsertARecord, upsertCNAMERecord } from "../../../shared/azure/privateDns";
+import { deleteRecordSet, getRecordSet, iterateRecordSets, listRecordSets, listZones, toDnsRecord, upsertARecord, upsertCNAMERecord } from "../../../shared/azure/privateDns";
 import { BATCH_ZONE, BLOB_ZONE, LEGACY_BATCH_ZONE, RG_DNS, RG_DNS2, VAULT_ZONE, useEmulator, zoneId } from "./fixture";
 
 const blob = { id: zoneId(BLOB_ZONE), name: BLOB_ZONE };
@@ -44,6 +44,15 @@ describe("private DNS adapter against the emulator", () => {
     expect(handmade?.etag).toBeTruthy();
     // Five record sets with SOA at two per page: three list requests.
     expect(fx.clients.requestCount()).toBe(3);
+  });
+
+  it("yields the record sets page by page as each page arrives, so a caller holds one page at a time", async () => {
+    const pages: string[][] = [];
+    for await (const page of iterateRecordSets(fx.clients, blob)) pages.push(page.map((r) => r.name));
+    // Five record sets at two per page, the SOA skipped where it falls.
+    expect(pages).toHaveLength(3);
+    expect(pages.every((p) => p.length <= 2)).toBe(true);
+    expect(pages.flat().sort()).toEqual(["alias", "handmade", "other1", "other2"]);
   });
 
   it("creates an A record with If-None-Match and returns it with its new etag", async () => {
