@@ -99,22 +99,43 @@ export function idHash(id: string): number {
  */
 export class OrphanFinder {
   private readonly endpoints = new Set<number>();
-  private readonly connections: ListedConnection[] = [];
+  /**
+   * Connections whose endpoint was not listed yet, by the endpoint's hash, each packed into one flat
+   * string (id, endpoint id, status, and `?` before an unrecognized status): the two lists are read side by side, so most
+   * wait only until their endpoint's page arrives, and none holds an object or a slice of a page.
+   */
+  private readonly waiting = new Map<number, string | string[]>();
+  private readonly disconnected: string[] = [];
   private readonly isListed = (endpointId: string): boolean => this.endpoints.has(idHash(endpointId));
 
   endpointListed(endpointId: string): void {
-    this.endpoints.add(idHash(endpointId));
+    const hash = idHash(endpointId);
+    this.endpoints.add(hash);
+    this.waiting.delete(hash);
   }
 
   connectionsListed(connections: Iterable<Connection>): void {
-    for (const { id, privateEndpointId, status, unrecognizedStatus } of connections) {
-      const c: ListedConnection = { id, privateEndpointId, status, ...(unrecognizedStatus === undefined ? {} : { unrecognizedStatus }) };
-      if (isDisconnected(c) || !this.isListed(privateEndpointId)) this.connections.push(c);
+    for (const c of connections) {
+      const packed = [c.id, c.privateEndpointId, c.status, c.unrecognizedStatus === undefined ? "" : `?${c.unrecognizedStatus}`].join("\t");
+      if (isDisconnected(c)) {
+        this.disconnected.push(packed);
+        continue;
+      }
+      const hash = idHash(c.privateEndpointId);
+      if (this.endpoints.has(hash)) continue;
+      const entry = this.waiting.get(hash);
+      this.waiting.set(hash, entry === undefined ? packed : Array.isArray(entry) ? [...entry, packed] : [entry, packed]);
     }
   }
 
   /** The candidates, once the run has read everything. */
   candidates(subscriptions: Pick<ListedEndpoints, "listedSubscriptions" | "scopeSubscriptions">): OrphanCandidate[] {
-    return orphanCandidates(this.connections, { ...subscriptions, isListed: this.isListed });
+    const packed = [...this.disconnected, ...[...this.waiting.values()].flat()];
+    return orphanCandidates(packed.map(unpackConnection), { ...subscriptions, isListed: this.isListed });
   }
+}
+
+function unpackConnection(packed: string): ListedConnection {
+  const [id = "", privateEndpointId = "", status, unrecognizedStatus = ""] = packed.split("\t");
+  return { id, privateEndpointId, status: status as Connection["status"], ...(unrecognizedStatus === "" ? {} : { unrecognizedStatus: unrecognizedStatus.slice(1) }) };
 }
