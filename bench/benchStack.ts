@@ -14,6 +14,7 @@ import type { Emulator, EmulatorOptions, EstateSeed, SeedPrivateEndpoint, SeedRe
 import { ownershipMetadata } from "../shared/dns/ownership";
 import type { RunReport } from "../orchestrations/runReport";
 import type { HostReady, HostReply, HostRequest, PeakMemory } from "./hostProcess";
+import { NODE_WORKER_ARGUMENTS } from "../shared/nodeWorkerArguments";
 
 export const HUB = "11111111-1111-1111-1111-111111111111";
 export const SPOKE = "22222222-2222-2222-2222-222222222222";
@@ -112,9 +113,9 @@ export async function startBench(seed: EstateSeed, subscribe: boolean, emulatorO
 type HostRequestBody = HostRequest extends infer R ? (R extends HostRequest ? Omit<R, "id"> : never) : never;
 
 async function startHostProcess(stateDir: string): Promise<BenchHost> {
-  // BENCH_HOST_NODE_ARGS, e.g. --max-old-space-size=160: the Node flags of the app's process alone
-  // (Azure Functions: languageWorkers__node__arguments).
-  const execArgv = (process.env["BENCH_HOST_NODE_ARGS"] ?? "").split(" ").filter((a) => a !== "");
+  // The app's process runs with the flags it has in Azure (NODE_WORKER_ARGUMENTS), then
+  // BENCH_HOST_NODE_ARGS, e.g. --max-old-space-size=160, for experiments.
+  const execArgv = [...NODE_WORKER_ARGUMENTS, ...(process.env["BENCH_HOST_NODE_ARGS"] ?? "").split(" ").filter((a) => a !== "")];
   const child: ChildProcess = fork(join(__dirname, "hostProcess.js"), [stateDir], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv });
   const waiting = new Map<number, { resolve: (value: PeakMemory | undefined) => void; reject: (error: Error) => void }>();
   let nextId = 0;

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_SWEEP_SCHEDULE, loadConfig, Settings } from "../../../shared/config";
 import { loadPolicy } from "../../../shared/policy";
 import { bicepParams, INFRA_DIR, readBicep } from "../bicepText";
+import { NODE_WORKER_ARGUMENTS } from "../../../shared/nodeWorkerArguments";
 
 /** Settings that only make sense against the local ARM emulator; Azure must never get them. */
 const LOCAL_ONLY: readonly string[] = [Settings.armEndpoint, Settings.armCaFile, Settings.armStaticToken];
@@ -50,6 +51,11 @@ describe("the Function App's settings in infra/app/api.bicep", () => {
     expect(api).toMatch(/APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=\$\{identityClientId\};Authorization=AAD'/);
     expect(api).toMatch(/type: 'UserAssignedIdentity'\s+userAssignedIdentityResourceId: identityResourceId/);
     expect(settingKeys.has("AzureWebJobsStorage")).toBe(false);
+  });
+
+  it("run the Node worker with the flags the bench measures (shared/nodeWorkerArguments.ts)", () => {
+    expect(settingKeys.has("languageWorkers__node__arguments")).toBe(true);
+    expect(api).toContain(`languageWorkers__node__arguments: '${NODE_WORKER_ARGUMENTS.join(" ")}'`);
   });
 
   it("use no storage key or instrumentation key anywhere", () => {
