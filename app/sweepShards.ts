@@ -1,13 +1,19 @@
 /**
- * @module The shards a drift sweep fans out over. A shard is a DNS zone set with the subscriptions whose
- * endpoints it serves: the smallest unit in which every list (endpoints, Private Link resources, zones,
- * record sets) is read once and every endpoint that can claim a name is seen, so shards never plan the
- * same name and never read the same list twice. Today there is one shard with every configured zone
- * resource group, zone sets included: a zone set is chosen by VNet, and one subscription's VNets may be
- * served by different sets, so a shard per set would read and decide that subscription once per set.
+ * @module The shards a drift sweep fans out over. A shard is a DNS zone set (or several) with the
+ * subscriptions whose endpoints it serves: the smallest unit in which every list (endpoints, Private Link
+ * resources, zones, record sets) is read once and every endpoint that can claim a name is seen, so
+ * shards never plan the same name and never read the same list twice.
+ *
+ * A private endpoint lives in the subscription of its VNet, so zone sets that name their VNets
+ * (`AUTOPILOT_ZONE_SETS`) serve the endpoints of those VNets' subscriptions: sets whose VNets share a
+ * subscription go into one shard, and the subscriptions in scope that no set's VNet is in get a shard
+ * of their own with no zones (their Pending connections are decided there, and their endpoints, which no
+ * set serves, are reported as such). A set that names no VNets serves every subscription, so with one
+ * (the default without zone sets) the sweep is one shard.
  */
 
 import type { Config } from "../shared/config";
+import { parseResourceId } from "../shared/resourceId";
 import { mergeDnsReports } from "../orchestrations/runReport";
 import type { RunReport } from "../orchestrations/runReport";
 
@@ -23,9 +29,34 @@ export interface SweepShard {
 /** The shard of the zone resource groups configured without a zone set. */
 export const DEFAULT_SHARD = "default";
 
-/** The sweep's shards, in the order they are reported. */
-export function sweepShards(config: Pick<Config, "dnsZoneResourceGroupIds">): SweepShard[] {
-  return [{ shard: DEFAULT_SHARD, zoneResourceGroupIds: [...config.dnsZoneResourceGroupIds] }];
+/** The shard of subscriptions in scope that no zone set's VNet is in. */
+export const UNSERVED_SHARD = "unserved";
+
+/**
+ * The sweep's shards, in the order they are reported. `scopeSubscriptionIds` (the subscriptions in
+ * scope) limits zone sets' shards to them and gives the subscriptions no set serves their own shard.
+ */
+export function sweepShards(config: Pick<Config, "dnsZoneResourceGroupIds" | "zoneSets">, scopeSubscriptionIds?: readonly string[]): SweepShard[] {
+  const sets = config.zoneSets;
+  if (sets === undefined || sets.some((s) => s.virtualNetworks === undefined)) return [{ shard: DEFAULT_SHARD, zoneResourceGroupIds: [...config.dnsZoneResourceGroupIds] }];
+  const inScope = scopeSubscriptionIds === undefined ? undefined : new Set(scopeSubscriptionIds.map((s) => s.toLowerCase()));
+  // Sets that share a subscription, as groups: each subscription points at its group, merged as met.
+  const groups: { names: string[]; zoneResourceGroupIds: string[]; subscriptionIds: Set<string> }[] = [];
+  const groupOf = new Map<string, (typeof groups)[number]>();
+  for (const set of sets) {
+    const subscriptions = new Set((set.virtualNetworks ?? []).map((id) => parseResourceId(id).subscriptionId.toLowerCase()));
+    const met = [...new Set([...subscriptions].flatMap((s) => groupOf.get(s) ?? []))];
+    const group = { names: [...met.flatMap((g) => g.names), set.name], zoneResourceGroupIds: [...met.flatMap((g) => g.zoneResourceGroupIds), ...set.zoneResourceGroups], subscriptionIds: new Set([...met.flatMap((g) => [...g.subscriptionIds]), ...subscriptions]) };
+    for (const g of met) groups.splice(groups.indexOf(g), 1);
+    groups.push(group);
+    for (const s of group.subscriptionIds) groupOf.set(s, group);
+  }
+  const shards = groups.flatMap((g) => {
+    const subscriptionIds = [...g.subscriptionIds].filter((s) => inScope?.has(s) ?? true).sort();
+    return subscriptionIds.length === 0 ? [] : [{ shard: g.names.join("+"), zoneResourceGroupIds: g.zoneResourceGroupIds, subscriptionIds }];
+  });
+  const unserved = [...(inScope ?? [])].filter((s) => !groupOf.has(s)).sort();
+  return unserved.length === 0 ? shards : [...shards, { shard: UNSERVED_SHARD, zoneResourceGroupIds: [], subscriptionIds: unserved }];
 }
 
 /**

@@ -195,7 +195,7 @@ async function plan(config: Config, options: { json: boolean; subscription: stri
   }
   // A dry-run sweep, through the sweep's own code (its clients refuse every write), shard by shard: the same report.
   const runs: ScopeRun[] = [];
-  for (const shard of sweepShards(config).flatMap((s) => shardFor(s, only === undefined ? undefined : [only]) ?? [])) {
+  for (const shard of sweepShards(config, scope.subscriptionIds).flatMap((s) => shardFor(s, only === undefined ? undefined : [only]) ?? [])) {
     runs.push(await runScope(clients, config, { policy, zoneResourceGroupIds: shard.zoneResourceGroupIds, dryRun: true, concurrency: 8, subscriptionIds: shard.subscriptionIds ?? scope.subscriptionIds, onProgress: (m) => io.err(`.. ${m}`) }));
   }
   const report = newRunReport("sweep", "scope", { dryRun: true, startedAt, reason: "privatelink-autopilot plan" });

@@ -6,7 +6,7 @@
  * `--optimize-for-size` makes V8 collect garbage sooner instead of growing the heap. A sweep's garbage
  * (the pages of its list responses, parsed and dropped page by page) otherwise stays until the heap has
  * grown far past what the sweep holds: at 100k records the peak RSS drops from about 330 to about 145
- * MiB for about 1.4x the wall time (docs/performance.md). It sets no heap limit, so a larger estate costs
+ * MiB for about 1.5x the wall time (docs/performance.md). It sets no heap limit, so a larger estate costs
  * memory, never an out-of-memory crash.
  */
 

@@ -9,7 +9,7 @@
 import type { InvocationContext } from "@azure/functions";
 import { runScope } from "../../app/runScope";
 import type { ScopeRun } from "../../app/runScope";
-import { DEFAULT_SHARD, sweepShards } from "../../app/sweepShards";
+import { DEFAULT_SHARD } from "../../app/sweepShards";
 import type { SweepShard } from "../../app/sweepShards";
 import type { Config } from "../../shared/config";
 import { defineActivity } from "../defineActivity";
@@ -32,7 +32,7 @@ export interface SweepScopeInput extends SweepShard {
 
 /** The shard's zone resource groups, each one the configuration names: a sweep's input never widens where it writes. */
 function zoneResourceGroupsOf(input: SweepScopeInput, config: Config): string[] {
-  const configured = new Set(sweepShards(config).flatMap((s) => s.zoneResourceGroupIds.map((id) => id.toLowerCase())));
+  const configured = new Set(config.dnsZoneResourceGroupIds.map((id) => id.toLowerCase()));
   const foreign = input.zoneResourceGroupIds.filter((id) => !configured.has(id.toLowerCase()));
   if (foreign.length > 0) throw new RangeError(`shard ${input.shard}: ${foreign.join(", ")} is not a configured DNS zone resource group; expected one of ${[...configured].join(", ")}`);
   return input.zoneResourceGroupIds;

@@ -6,7 +6,8 @@ import type { Stack } from "./stack";
 
 const BATCH = `/subscriptions/${SPOKE}/resourceGroups/rg-batch/providers/Microsoft.Batch/batchAccounts/batchprod`;
 const ML = `/subscriptions/${SPOKE}/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/mlws`;
-const vnet = (name: string) => `/subscriptions/${HUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/${name}`;
+// Spoke VNets: a private endpoint lives in its VNet's subscription (Azure requires it), and the endpoints here are in the spoke.
+const vnet = (name: string) => `/subscriptions/${SPOKE}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/${name}`;
 const CURRENT = "privatelink.batch.azure.com";
 const LEGACY = "privatelink.eastus.batch.azure.com";
 
@@ -268,6 +269,8 @@ describe("zone sets: two VNets, each with its own zones (local host + ARM emulat
 
     for (let sweep = 1; sweep <= 3; sweep++) {
       const { report } = await stack.run("all");
+      // Both sets' VNets are in the spoke: one shard for them, and one for the subscriptions no set serves.
+      expect(report.notes).toContain("swept in 2 shards: workload+client, unserved");
       expect(report.dns).toMatchObject({ created: [], updated: [], deleted: [], conflicts: [] });
       expect(report.errors).toEqual([]);
     }
