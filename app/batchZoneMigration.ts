@@ -18,7 +18,7 @@ import { zoneSetsOf } from "../shared/dns/zoneSets";
 import type { ArmClients } from "../shared/azure/clients";
 import { iteratePrivateEndpoints } from "../shared/azure/privateEndpoints";
 import { listRecordSets, listZones } from "../shared/azure/privateDns";
-import { listVirtualNetworkLinks } from "../shared/azure/virtualNetworkLinks";
+import { listVirtualNetworkLinks, withLinks } from "../shared/azure/virtualNetworkLinks";
 import type { VirtualNetworkLink } from "../shared/azure/virtualNetworkLinks";
 import { applyPlan } from "../orchestrations/applyPlan";
 import { conflictLine } from "../orchestrations/changeLine";
@@ -174,7 +174,7 @@ export async function migrateBatchZones(clients: ArmClients, config: Config, opt
   const readNewZone = async () => (newZone === undefined ? [] : listRecordSets(clients, newZone));
   const fqdns = new Set(legacyZones.flatMap((z, i) => (legacyRecords[i] ?? []).map((r) => fqdnOf(r, legacyBatchZoneRegion(z.name) as string))));
   // The new zone with its links, as the sweep sees it (which endpoints' VNets it serves).
-  const linkedZones = zones.map((z) => (z === newZone ? { ...z, links: (newZoneLinks[0] ?? []).map(({ virtualNetworkId, resolutionPolicy }) => ({ virtualNetworkId, resolutionPolicy })) } : z));
+  const linkedZones = zones.map((z) => (z === newZone ? withLinks(z, newZoneLinks[0] ?? []) : z));
   const desired = newZone === undefined ? [] : await desiredCopies(clients, config, linkedZones, newZone, fqdns, errors);
   const inputOf = (i: number, newRecords: readonly DnsRecord[]) => ({
     region: legacyBatchZoneRegion(legacyZones[i]?.name ?? "") as string,

@@ -76,7 +76,12 @@ export async function withVirtualNetworkLinks(clients: ArmClients, zones: readon
   const wanted = new Set((options.only ?? zones).map((z) => z.id.toLowerCase()));
   return mapLimit(zones, options.concurrency ?? 8, async (zone) => {
     if (!wanted.has(zone.id.toLowerCase())) return zone;
-    const links = (await listVirtualNetworkLinks(clients, zone)).filter((l) => l.virtualNetworkLinkState === undefined || l.virtualNetworkLinkState === "Completed");
-    return { ...zone, links: links.map(({ virtualNetworkId, resolutionPolicy }) => ({ virtualNetworkId, resolutionPolicy })) };
+    return withLinks(zone, await listVirtualNetworkLinks(clients, zone));
   });
+}
+
+/** The zone with those of `links` in force (`ZoneRef.links`; a link still `InProgress` does not count yet). */
+export function withLinks(zone: ZoneRef, links: readonly VirtualNetworkLink[]): ZoneRef {
+  const inForce = links.filter((l) => l.virtualNetworkLinkState === undefined || l.virtualNetworkLinkState === "Completed");
+  return { ...zone, links: inForce.map(({ virtualNetworkId, resolutionPolicy }) => ({ virtualNetworkId, resolutionPolicy })) };
 }
