@@ -16,6 +16,7 @@ import type { Config } from "../shared/config";
 import { parseResourceId } from "../shared/resourceId";
 import { mergeDnsReports } from "../orchestrations/runReport";
 import type { RunReport } from "../orchestrations/runReport";
+import type { ScopePlan } from "./planScope";
 
 export interface SweepShard {
   /** The shard's name, for reports and log lines. */
@@ -86,4 +87,11 @@ export function mergeShardReports(shards: readonly ShardReport[]): ShardReport {
     ...(looked ? { orphanedConnections } : {}),
     ...(Object.keys(omitted).length > 0 ? { omitted } : {}),
   };
+}
+
+/** What the shards read, added up (each shard reads its own lists, so nothing is counted twice). */
+export function addCounts(runs: readonly Pick<ScopePlan, "counts">[]): ScopePlan["counts"] {
+  const counts = { subscriptions: 0, endpoints: 0, zones: 0, recordSets: 0, linkTargets: 0 };
+  for (const r of runs) for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] += r.counts[key];
+  return counts;
 }

@@ -18,7 +18,7 @@ import { PolicyStore } from "../orchestrations/policyStore";
 import { readCaFile } from "../orchestrations/runtime";
 import { runScope } from "../app/runScope";
 import type { ScopeRun } from "../app/runScope";
-import { mergeShardReports, shardFor, sweepShards } from "../app/sweepShards";
+import { addCounts, mergeShardReports, shardFor, sweepShards } from "../app/sweepShards";
 import { resolveScope, subscriptionsInScope } from "../orchestrations/scope";
 import { countOf, newRunReport } from "../orchestrations/runReport";
 import type { RecordSummary, RunReport } from "../orchestrations/runReport";
@@ -204,8 +204,7 @@ async function plan(config: Config, options: { json: boolean; subscription: stri
   Object.assign(report, merged);
   report.orphanedConnections = merged.orphanedConnections ?? [];
   report.errors = runs.flatMap((r) => r.errors);
-  const counts = { subscriptions: 0, endpoints: 0, zones: 0, recordSets: 0, linkTargets: 0 };
-  for (const r of runs) for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] += r.counts[key];
+  const counts = addCounts(runs);
   report.finishedAt = new Date().toISOString();
   const code = report.errors.length > 0 ? 1 : options.detailedExitCode && hasChanges(report) ? 2 : 0;
   if (options.json) {

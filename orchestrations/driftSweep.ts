@@ -13,7 +13,7 @@
 import * as df from "durable-functions";
 import type { OrchestrationContext, OrchestrationHandler } from "durable-functions";
 import type { ScopeRun } from "../app/runScope";
-import { mergeShardReports, shardFor } from "../app/sweepShards";
+import { addCounts, mergeShardReports, shardFor } from "../app/sweepShards";
 import type { SweepShard } from "../app/sweepShards";
 import { listSweepShardsActivity } from "./activities/listSweepShards";
 import { sweepScopeActivity } from "./activities/sweepScope";
@@ -100,9 +100,9 @@ const driftSweepOrchestrator: OrchestrationHandler = function* (context: Orchest
     const swept = shards.filter((s) => s.rounds.length > 0);
     if (swept.length === 0) return;
     const lasts = swept.map((s) => s.rounds.at(-1) as ScopeRun);
-    const total = (key: keyof ScopeRun["counts"]) => lasts.reduce((n, r) => n + r.counts[key], 0);
+    const read = addCounts(lasts);
     report.notes.push(
-      `read ${total("endpoints")} endpoints in ${total("subscriptions")} subscriptions, ${total("recordSets")} record sets in ${total("zones")} zones, ${total("linkTargets")} link targets`,
+      `read ${read.endpoints} endpoints in ${read.subscriptions} subscriptions, ${read.recordSets} record sets in ${read.zones} zones, ${read.linkTargets} link targets`,
       ...new Set(swept.flatMap((s) => s.rounds.flatMap((r) => r.notes))),
     );
     if (shards.length > 1) report.notes.push(`swept in ${shards.length} shards: ${shards.map((s) => s.input.shard).join(", ")}`);
